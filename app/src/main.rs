@@ -1,1 +1,55 @@
-fn main() {}
+//! `jeju`: the command line of jeju-rec.
+
+mod cli;
+mod graph_cmd;
+mod ingest_cmd;
+mod progress;
+
+use anyhow::Result;
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: cli::Cli) -> Result<()> {
+    use cli::{Command, DataCommand, GraphCommand};
+    match cli.command {
+        Command::Data {
+            command: DataCommand::Generate(args),
+        } => ingest_cmd::generate(&args),
+        Command::Ingest(args) => ingest_cmd::ingest(&args).await.map(|_| ()),
+        Command::Graph { command } => match command {
+            GraphCommand::Start => graph_cmd::start().await,
+            GraphCommand::Stop => graph_cmd::stop().await,
+            GraphCommand::Status => graph_cmd::status().await,
+        },
+        Command::Stats => graph_cmd::stats().await,
+        Command::Samples => graph_cmd::samples().await,
+        Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
+    }
+}

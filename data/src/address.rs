@@ -18,7 +18,8 @@ pub fn parse_address(address: &str) -> Option<AddressParts> {
         .iter()
         .position(|t| *t == "제주시" || *t == "서귀포시")?;
     let region = tokens.get(city_at + 1)?;
-    let is_region = ["읍", "면", "동"].iter().any(|s| region.ends_with(s)) && region.chars().count() >= 2;
+    let is_region =
+        ["읍", "면", "동"].iter().any(|s| region.ends_with(s)) && region.chars().count() >= 2;
     is_region.then(|| AddressParts {
         city: tokens[city_at].to_owned(),
         region: (*region).to_owned(),

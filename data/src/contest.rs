@@ -238,9 +238,13 @@ pub fn parse_contest_csv(path: &Path, bytes: &[u8]) -> Result<ContestFile, DataE
         }
     }
     if !missing.is_empty() {
-        return Err(not_contest(format!("missing columns {}", missing.join(", "))));
+        return Err(not_contest(format!(
+            "missing columns {}",
+            missing.join(", ")
+        )));
     }
 
+    let lines = LineIndex::new(text.as_bytes());
     let mut raw = Vec::new();
     let mut errors = Vec::new();
     let mut rows = 0u64;
@@ -253,13 +257,16 @@ pub fn parse_contest_csv(path: &Path, bytes: &[u8]) -> Result<ContestFile, DataE
             Err(e) => {
                 let line = e
                     .position()
-                    .map(|p| p.line())
+                    .map(|p| lines.line_at(p.byte()))
                     .unwrap_or(fallback_line);
                 errors.push(row_error(path, line, format!("unreadable CSV row: {e}")));
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(fallback_line);
+        let line = record
+            .position()
+            .map(|p| lines.line_at(p.byte()))
+            .unwrap_or(fallback_line);
         if record.len() != headers.len() {
             errors.push(row_error(
                 path,
@@ -304,6 +311,38 @@ pub fn parse_contest_csv(path: &Path, bytes: &[u8]) -> Result<ContestFile, DataE
     })
 }
 
+/// Maps byte offsets to 1-based line numbers.
+///
+/// The csv crate's own `Position::line` (and `byte`) lag by one line in CRLF files: a record's
+/// position points at the `\n` that ends the previous line. Line endings at the offset are
+/// skipped before counting, which gives the physical line for both `\n` and `\r\n` files.
+struct LineIndex<'a> {
+    text: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        let newlines = text
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        LineIndex { text, newlines }
+    }
+
+    fn line_at(&self, byte: u64) -> u64 {
+        let mut at = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while at < self.text.len() && matches!(self.text[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        self.newlines.partition_point(|&nl| nl < at) as u64 + 1
+    }
+}
+
 fn row_error(path: &Path, line: u64, message: String) -> RowError {
     RowError {
         file: path.to_path_buf(),
@@ -346,7 +385,10 @@ fn parse_row<'a>(field: &dyn Fn(usize) -> &'a str) -> Result<MonthlyRecord, Stri
             .parse()
             .map_err(|_| format!("{} is {s:?}, not a number", COLUMNS[i]))?;
         if !v.is_finite() || !(0.0..=100.0).contains(&v) {
-            return Err(format!("{} is {s}, outside 0..=1 (or 0..=100 %)", COLUMNS[i]));
+            return Err(format!(
+                "{} is {s}, outside 0..=1 (or 0..=100 %)",
+                COLUMNS[i]
+            ));
         }
         *slot = Some(v);
     }
@@ -400,6 +442,12 @@ pub fn format_ratio(v: f64) -> String {
     }
 }
 
+/// Encodes text as cp949; the flag says some character had no cp949 form.
+pub fn encode_cp949(text: &str) -> (Vec<u8>, bool) {
+    let (bytes, _, had_errors) = encoding_rs::EUC_KR.encode(text);
+    (bytes.into_owned(), had_errors)
+}
+
 /// Serializes records as a contest CSV in the given encoding.
 pub fn write_contest_csv(
     path: &Path,
@@ -435,14 +483,11 @@ pub fn write_contest_csv(
         TextEncoding::Utf8 => utf8,
         TextEncoding::Cp949 => {
             let text = String::from_utf8(utf8).map_err(|e| write_err(std::io::Error::other(e)))?;
-            let (bytes, _, had_errors) = encoding_rs::EUC_KR.encode(&text);
+            let (bytes, had_errors) = encode_cp949(&text);
             if had_errors {
                 let sample = text
                     .chars()
-                    .find(|c| {
-                        let mut buf = [0u8; 4];
-                        encoding_rs::EUC_KR.encode(c.encode_utf8(&mut buf)).2
-                    })
+                    .find(|c| encode_cp949(c.encode_utf8(&mut [0u8; 4])).1)
                     .map(String::from)
                     .unwrap_or_default();
                 return Err(DataError::Unencodable {
@@ -450,7 +495,7 @@ pub fn write_contest_csv(
                     sample,
                 });
             }
-            bytes.into_owned()
+            bytes
         }
     };
     std::fs::write(path, bytes).map_err(write_err)
@@ -483,7 +528,10 @@ mod tests {
             assert_eq!(Bucket::parse(b.as_str()), Some(b));
             assert_eq!(Bucket::from_rank(b.rank()), Some(b));
         }
-        assert_eq!(Bucket::parse("6_90% 초과(하위 10% 이하)").unwrap().rank(), 6);
+        assert_eq!(
+            Bucket::parse("6_90% 초과(하위 10% 이하)").unwrap().rank(),
+            6
+        );
         assert_eq!(Bucket::parse("1_상위 10%"), None);
         assert_eq!(Bucket::from_rank(0), None);
         assert_eq!(Bucket::from_rank(7), None);
@@ -496,7 +544,10 @@ mod tests {
             let path = dir.path().join(format!("{enc}.csv"));
             write_contest_csv(&path, &[sample(), sample()], enc).unwrap();
             let bytes = std::fs::read(&path).unwrap();
-            assert_eq!(std::str::from_utf8(&bytes).is_ok(), enc == TextEncoding::Utf8);
+            assert_eq!(
+                std::str::from_utf8(&bytes).is_ok(),
+                enc == TextEncoding::Utf8
+            );
             let file = read_contest_csv(&path).unwrap();
             assert_eq!(file.encoding, enc);
             assert_eq!(file.errors, vec![]);
@@ -512,17 +563,37 @@ mod tests {
         let bad_ym = good.replacen("202301", "2023-1", 1);
         let short = "202301,가게";
         let bad_ratio = good.replacen(",0.5,", ",abc,", 1);
-        let text = [header.as_str(), good, &bad_bucket, &bad_ym, short, &bad_ratio, good].join("\n");
+        let rows = [
+            header.as_str(),
+            good,
+            &bad_bucket,
+            &bad_ym,
+            short,
+            &bad_ratio,
+            good,
+        ];
+        for ending in ["\r\n", "\n"] {
+            let text = rows.join(ending) + ending;
+            let file = parse_contest_csv(Path::new("x.csv"), text.as_bytes()).unwrap();
+            let lines: Vec<u64> = file.errors.iter().map(|e| e.line).collect();
+            assert_eq!(lines, vec![3, 4, 5, 6], "line ending {ending:?}");
+        }
+        let text = rows.join("\n");
         let file = parse_contest_csv(Path::new("x.csv"), text.as_bytes()).unwrap();
         assert_eq!(file.records.len(), 2);
         assert_eq!(file.rows, 6);
-        let lines: Vec<u64> = file.errors.iter().map(|e| e.line).collect();
-        assert_eq!(lines, vec![3, 4, 5, 6]);
-        assert!(file.errors[0].message.contains("UE_AMT_GRP"), "{}", file.errors[0]);
+        assert!(
+            file.errors[0].message.contains("UE_AMT_GRP"),
+            "{}",
+            file.errors[0]
+        );
         assert!(file.errors[1].message.contains("YM"));
         assert!(file.errors[2].message.contains("fields"));
         assert!(file.errors[3].message.contains("LOCAL_UE_CNT_RAT"));
-        assert_eq!(file.errors[0].to_string(), format!("x.csv:3: {}", file.errors[0].message));
+        assert_eq!(
+            file.errors[0].to_string(),
+            format!("x.csv:3: {}", file.errors[0].message)
+        );
     }
 
     #[test]

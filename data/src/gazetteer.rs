@@ -139,9 +139,7 @@ pub fn resolve_region(text: &str) -> Option<&'static Region> {
     if needle.is_empty() {
         return None;
     }
-    regions()
-        .iter()
-        .find(|r| r.aliases().iter().any(|a| *a == needle))
+    regions().iter().find(|r| r.aliases().contains(&needle))
 }
 
 /// Great-circle distance in metres (haversine).
@@ -165,12 +163,20 @@ mod tests {
         assert!(rs.iter().any(|r| r.city == "제주시"));
         assert!(rs.iter().any(|r| r.city == "서귀포시"));
         for r in rs {
-            assert!((33.1..=34.0).contains(&r.lat) && (126.1..=127.0).contains(&r.lng), "{r:?}");
+            assert!(
+                (33.1..=34.0).contains(&r.lat) && (126.1..=127.0).contains(&r.lng),
+                "{r:?}"
+            );
         }
         let a = attractions();
         assert!(a.len() >= 25);
         for x in a {
-            assert!(region(&x.region).is_some(), "attraction {} in unknown region {}", x.name, x.region);
+            assert!(
+                region(&x.region).is_some(),
+                "attraction {} in unknown region {}",
+                x.name,
+                x.region
+            );
         }
     }
 

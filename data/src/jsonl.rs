@@ -12,6 +12,8 @@ use crate::error::{DataError, RowError};
 #[derive(Debug)]
 pub struct JsonlFile<T> {
     pub items: Vec<T>,
+    /// The 1-based line of each item, parallel to `items`.
+    pub lines: Vec<u64>,
     pub errors: Vec<RowError>,
 }
 
@@ -20,6 +22,7 @@ pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<JsonlFile<T>, Data
     let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
     let text = String::from_utf8_lossy(&bytes);
     let mut items = Vec::new();
+    let mut lines = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i as u64 + 1;
@@ -28,7 +31,10 @@ pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<JsonlFile<T>, Data
             continue;
         }
         match serde_json::from_str::<T>(line) {
-            Ok(item) => items.push(item),
+            Ok(item) => {
+                items.push(item);
+                lines.push(line_no);
+            }
             Err(e) => errors.push(RowError {
                 file: path.to_path_buf(),
                 line: line_no,
@@ -36,7 +42,11 @@ pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<JsonlFile<T>, Data
             }),
         }
     }
-    Ok(JsonlFile { items, errors })
+    Ok(JsonlFile {
+        items,
+        lines,
+        errors,
+    })
 }
 
 /// Writes one JSON object per line (`\n` endings).
@@ -70,17 +80,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.jsonl");
         let items = vec![
-            MenuItem { name: "흑돼지".into(), price: 18000 },
-            MenuItem { name: "갈치조림".into(), price: 45000 },
+            MenuItem {
+                name: "흑돼지".into(),
+                price: 18000,
+            },
+            MenuItem {
+                name: "갈치조림".into(),
+                price: 45000,
+            },
         ];
         write_jsonl(&path, &items).unwrap();
         let back: JsonlFile<MenuItem> = read_jsonl(&path).unwrap();
         assert_eq!(back.items, items);
         assert!(back.errors.is_empty());
 
-        std::fs::write(&path, "{\"name\":\"a\",\"price\":1}\n\n{\"name\":\"b\"}\nnot json\n").unwrap();
+        std::fs::write(
+            &path,
+            "{\"name\":\"a\",\"price\":1}\n\n{\"name\":\"b\"}\nnot json\n",
+        )
+        .unwrap();
         let back: JsonlFile<MenuItem> = read_jsonl(&path).unwrap();
         assert_eq!(back.items.len(), 1);
+        assert_eq!(back.lines, vec![1]);
         let lines: Vec<u64> = back.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4]);
     }

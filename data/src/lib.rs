@@ -8,6 +8,7 @@
 pub mod address;
 pub mod catalog;
 pub mod contest;
+pub mod dataset;
 pub mod error;
 pub mod gazetteer;
 pub mod jsonl;
@@ -54,11 +55,29 @@ mod tests {
 
     #[test]
     fn store_id_is_stable_and_trims() {
-        let a = store_id("통큰돼지", "제주 제주시 용담이동 2682-9번지", "20110701", "가정식");
-        let b = store_id(" 통큰돼지", "제주 제주시 용담이동 2682-9번지 ", "20110701", "가정식");
+        let a = store_id(
+            "통큰돼지",
+            "제주 제주시 용담이동 2682-9번지",
+            "20110701",
+            "가정식",
+        );
+        let b = store_id(
+            " 통큰돼지",
+            "제주 제주시 용담이동 2682-9번지 ",
+            "20110701",
+            "가정식",
+        );
         assert_eq!(a, b);
         assert_eq!(a.len(), 17);
         assert!(a.starts_with('S'));
-        assert_ne!(a, store_id("통큰돼지", "제주 제주시 용담이동 2682-9번지", "20110702", "가정식"));
+        assert_ne!(
+            a,
+            store_id(
+                "통큰돼지",
+                "제주 제주시 용담이동 2682-9번지",
+                "20110702",
+                "가정식"
+            )
+        );
     }
 }

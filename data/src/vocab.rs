@@ -177,9 +177,18 @@ mod tests {
 
     #[test]
     fn serde_names_match_the_case_format() {
-        assert_eq!(serde_json::to_string(&AgeBand::SixtyPlus).unwrap(), "\"60+\"");
-        assert_eq!(serde_json::to_string(&AgeBand::Under20s).unwrap(), "\"20-\"");
-        assert_eq!(serde_json::to_string(&Companion::Parents).unwrap(), "\"parents\"");
+        assert_eq!(
+            serde_json::to_string(&AgeBand::SixtyPlus).unwrap(),
+            "\"60+\""
+        );
+        assert_eq!(
+            serde_json::to_string(&AgeBand::Under20s).unwrap(),
+            "\"20-\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Companion::Parents).unwrap(),
+            "\"parents\""
+        );
         assert_eq!(serde_json::to_string(&TimeOfDay::Late).unwrap(), "\"late\"");
     }
 }

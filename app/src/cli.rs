@@ -1,0 +1,103 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// jeju-rec: a graph-backed, conversational restaurant recommender for Jeju island.
+#[derive(Debug, Parser)]
+#[command(name = "jeju", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Synthetic data.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
+    /// Load a data directory (or a single contest CSV such as JEJU_MCT_DATA_v2.csv) into the
+    /// graph. Idempotent: running it twice changes nothing.
+    Ingest(IngestArgs),
+    /// The local graph server (ArcadeDB speaking Bolt on 127.0.0.1).
+    Graph {
+        #[command(subcommand)]
+        command: GraphCommand,
+    },
+    /// Node and relationship counts of the graph.
+    Stats,
+    /// Run the sample data questions against the graph.
+    Samples,
+    /// Start the graph server, generate the synthetic data (unless present), ingest it and run
+    /// the sample questions.
+    Quickstart(QuickstartArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Write a seeded synthetic Jeju in the contest format plus side files.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GraphCommand {
+    /// Start the local server in the background (no-op if it already answers).
+    Start,
+    /// Stop the local server.
+    Stop,
+    /// Is the configured graph reachable?
+    Status,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScaleArg {
+    Small,
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EncodingArg {
+    Cp949,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[arg(long, value_enum, default_value = "small")]
+    pub scale: ScaleArg,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Encoding of the contest CSV (the original is cp949).
+    #[arg(long, value_enum, default_value = "cp949")]
+    pub encoding: EncodingArg,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// A data directory, or one contest CSV file.
+    pub path: PathBuf,
+    /// Rows per UNWIND transaction.
+    #[arg(long, default_value_t = 1000)]
+    pub batch_size: usize,
+    /// Fail (exit 1) if any row was rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Do not start the local graph server when it is not running.
+    #[arg(long)]
+    pub no_start: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuickstartArgs {
+    #[arg(long, value_enum, default_value = "full")]
+    pub scale: ScaleArg,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where the generated data goes (default: .jeju/data/<scale>-<seed>).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}

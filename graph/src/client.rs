@@ -1,0 +1,168 @@
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::Duration;
+
+use neo4rs::{ConfigBuilder, Graph, Query, Row};
+use serde_json::Value;
+
+use crate::config::GraphConfig;
+use crate::error::GraphError;
+use crate::schema::{NODE_LABELS, REL_TYPES};
+
+/// A connection pool to the graph server.
+#[derive(Clone)]
+pub struct GraphClient {
+    graph: Graph,
+    config: GraphConfig,
+}
+
+/// Node counts per label and relationship counts per type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GraphCounts {
+    pub nodes: BTreeMap<String, i64>,
+    pub relationships: BTreeMap<String, i64>,
+}
+
+impl GraphCounts {
+    pub fn node(&self, label: &str) -> i64 {
+        self.nodes.get(label).copied().unwrap_or(0)
+    }
+
+    pub fn relationship(&self, rel: &str) -> i64 {
+        self.relationships.get(rel).copied().unwrap_or(0)
+    }
+}
+
+impl GraphClient {
+    /// Connects and checks the server answers a trivial query.
+    pub async fn connect(config: &GraphConfig) -> Result<GraphClient, GraphError> {
+        let connect_err = |message: String| GraphError::Connect {
+            uri: config.uri.clone(),
+            message,
+        };
+        let neo = ConfigBuilder::default()
+            .uri(config.uri.as_str())
+            .user(config.user.as_str())
+            .password(config.password.as_str())
+            .db(config.database.as_str())
+            .fetch_size(config.fetch_size)
+            .max_connections(config.max_connections)
+            .build()
+            .map_err(|e| connect_err(e.to_string()))?;
+        let graph = tokio::time::timeout(Duration::from_secs(15), Graph::connect(neo))
+            .await
+            .map_err(|_| GraphError::Timeout {
+                uri: config.uri.clone(),
+                seconds: 15,
+            })?
+            .map_err(|e| connect_err(e.to_string()))?;
+        let client = GraphClient {
+            graph,
+            config: config.clone(),
+        };
+        client
+            .with_timeout("RETURN 1", Duration::from_secs(15), async {
+                client.graph.run(neo4rs::query("RETURN 1")).await
+            })
+            .await
+            .map_err(|e| connect_err(e.to_string()))?;
+        Ok(client)
+    }
+
+    pub fn config(&self) -> &GraphConfig {
+        &self.config
+    }
+
+    async fn with_timeout<T>(
+        &self,
+        text: &str,
+        limit: Duration,
+        fut: impl Future<Output = Result<T, neo4rs::Error>>,
+    ) -> Result<T, GraphError> {
+        match tokio::time::timeout(limit, fut).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(GraphError::Query {
+                query: text.to_owned(),
+                message: e.to_string(),
+            }),
+            Err(_) => Err(GraphError::Timeout {
+                uri: self.config.uri.clone(),
+                seconds: limit.as_secs(),
+            }),
+        }
+    }
+
+    /// Runs one statement in its own write transaction and commits it.
+    pub async fn write(&self, text: &str, q: Query) -> Result<(), GraphError> {
+        self.with_timeout(text, self.config.query_timeout, async {
+            let mut txn = self.graph.start_txn().await?;
+            txn.run(q).await?;
+            txn.commit().await
+        })
+        .await
+    }
+
+    /// Runs a query and collects every row.
+    pub async fn rows(&self, text: &str, q: Query) -> Result<Vec<Row>, GraphError> {
+        self.with_timeout(text, self.config.query_timeout, async {
+            let mut stream = self.graph.execute(q).await?;
+            let mut rows = Vec::new();
+            while let Some(row) = stream.next().await? {
+                rows.push(row);
+            }
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// Runs a query whose text is also its description.
+    pub async fn rows_of(&self, text: &str) -> Result<Vec<Row>, GraphError> {
+        self.rows(text, neo4rs::query(text)).await
+    }
+
+    /// A single integer column of the first row.
+    pub async fn scalar_i64(&self, text: &str, column: &str) -> Result<i64, GraphError> {
+        let rows = self.rows_of(text).await?;
+        let row = rows.first().ok_or_else(|| GraphError::Decode {
+            column: column.into(),
+            message: "no rows".into(),
+        })?;
+        row.get::<i64>(column).map_err(|e| GraphError::Decode {
+            column: column.into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Counts every label and relationship type of the schema.
+    pub async fn counts(&self) -> Result<GraphCounts, GraphError> {
+        let mut counts = GraphCounts::default();
+        for label in NODE_LABELS {
+            let n = self
+                .scalar_i64(&format!("MATCH (n:{label}) RETURN count(n) AS n"), "n")
+                .await?;
+            counts.nodes.insert(label.to_string(), n);
+        }
+        for rel in REL_TYPES {
+            let n = self
+                .scalar_i64(&format!("MATCH ()-[r:{rel}]->() RETURN count(r) AS n"), "n")
+                .await?;
+            counts.relationships.insert(rel.to_string(), n);
+        }
+        Ok(counts)
+    }
+}
+
+/// Converts a row to JSON-like values, for printing query results.
+pub fn row_to_json(row: &Row) -> BTreeMap<String, Value> {
+    row.to::<BTreeMap<String, Value>>().unwrap_or_default()
+}
+
+impl GraphClient {
+    /// Runs a statement in an auto-commit transaction (needed for schema DDL on Neo4j).
+    pub async fn run_auto(&self, text: &str) -> Result<(), GraphError> {
+        self.with_timeout(text, self.config.query_timeout, async {
+            self.graph.run(neo4rs::query(text)).await
+        })
+        .await
+    }
+}

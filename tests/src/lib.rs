@@ -1,0 +1,78 @@
+//! Test harness: a private ArcadeDB server per test (free loopback ports, a temporary root,
+//! killed when the test ends) and small synthetic data sets.
+
+use std::path::{Path, PathBuf};
+
+use jeju_arcadedb::{ArcadeDb, ServerConfig};
+use jeju_graph::{GraphClient, GraphConfig};
+use tempfile::TempDir;
+
+/// The workspace root (this crate lives in `tests/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// A running server with a connected client. Dropping it stops the server and deletes its
+/// files.
+pub struct TestGraph {
+    pub client: GraphClient,
+    pub graph_config: GraphConfig,
+    _server: ArcadeDb,
+    _root: TempDir,
+}
+
+impl TestGraph {
+    /// Starts ArcadeDB as installed by `./setup.sh` (`.jeju/arcadedb`, or
+    /// `JEJU_ARCADEDB_HOME`). Panics with the setup hint when it is not installed: these
+    /// tests must not pass silently without a server.
+    pub async fn start() -> TestGraph {
+        let root = tempfile::tempdir().expect("temp dir");
+        let mut config = ServerConfig::local(&workspace_root());
+        if let Some(home) = std::env::var_os("JEJU_ARCADEDB_HOME") {
+            config.home = PathBuf::from(home);
+        }
+        config.root = root.path().join("graph");
+        config.bolt_port = jeju_arcadedb::free_port().expect("free port");
+        config.http_port = jeju_arcadedb::free_port().expect("free port");
+        config.root_password = "jeju-test-password".into();
+        config.database = "jeju".into();
+        config.heap_mb = 768;
+        let server = ArcadeDb::spawn_owned(config.clone())
+            .await
+            .unwrap_or_else(|e| panic!("cannot start the test graph server: {e}"));
+        let graph_config = GraphConfig {
+            uri: config.bolt_uri(),
+            user: "root".into(),
+            password: config.root_password.clone(),
+            database: config.database.clone(),
+            ..GraphConfig::default()
+        };
+        let client = GraphClient::connect(&graph_config)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to the test graph server: {e}"));
+        TestGraph {
+            client,
+            graph_config,
+            _server: server,
+            _root: root,
+        }
+    }
+}
+
+/// Generates the small synthetic data set into a fresh temporary directory.
+pub fn small_data(seed: u64) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    jeju_synth::generate(
+        dir.path(),
+        &jeju_synth::GenerateOptions {
+            scale: jeju_synth::Scale::Small,
+            seed,
+            encoding: jeju_data::contest::TextEncoding::Cp949,
+        },
+    )
+    .expect("generate small data");
+    dir
+}
