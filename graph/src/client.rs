@@ -40,6 +40,18 @@ impl GraphClient {
             uri: config.uri.clone(),
             message,
         };
+        // A refused port fails at once here; neo4rs's pool would retry until its timeout.
+        let addr = host_port(&config.uri);
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            tokio::net::TcpStream::connect(&addr),
+        )
+        .await
+        .map_err(|_| GraphError::Timeout {
+            uri: config.uri.clone(),
+            seconds: 5,
+        })?
+        .map_err(|e| connect_err(e.to_string()))?;
         let neo = ConfigBuilder::default()
             .uri(config.uri.as_str())
             .user(config.user.as_str())
@@ -149,6 +161,38 @@ impl GraphClient {
             counts.relationships.insert(rel.to_string(), n);
         }
         Ok(counts)
+    }
+}
+
+/// `host:port` of a Bolt URI (`bolt://h:p`, `neo4j://h:p`, `neo4j+s://h`, or `h:p`); port 7687
+/// when none is given.
+fn host_port(uri: &str) -> String {
+    let rest = uri.split_once("://").map(|(_, r)| r).unwrap_or(uri);
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    let authority = authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority);
+    let has_port = authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if has_port {
+        authority.to_owned()
+    } else {
+        format!("{authority}:7687")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_port;
+
+    #[test]
+    fn host_port_of_bolt_uris() {
+        assert_eq!(host_port("bolt://127.0.0.1:7687"), "127.0.0.1:7687");
+        assert_eq!(host_port("neo4j+s://db.example.com"), "db.example.com:7687");
+        assert_eq!(host_port("neo4j://user@db:7999/path"), "db:7999");
+        assert_eq!(host_port("localhost:1234"), "localhost:1234");
     }
 }
 

@@ -340,9 +340,7 @@ async fn malformed_rows_are_reported_with_file_and_line_and_the_rest_loads() {
     append(&reviews, "{not json\n", false);
     append(
         &reviews,
-        &format!(
-            "{{\"id\":\"RX1\",\"store_id\":\"S0000000000000000\",\"source\":\"naver\",\"text\":\"좋아요\",\"keywords\":[]}}\n"
-        ),
+        "{\"id\":\"RX1\",\"store_id\":\"S0000000000000000\",\"source\":\"naver\",\"text\":\"좋아요\",\"keywords\":[]}\n",
         false,
     );
     append(
