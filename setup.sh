@@ -75,6 +75,14 @@ PY
   fi
 fi
 
+# Further parts (LLM server and model, embedding engine, …) live in setup.d/*.sh, sourced in
+# name order with the helpers above (step, need, apt_install, CHECK_ONLY) available.
+for part in setup.d/*.sh; do
+  [ -f "$part" ] || continue
+  # shellcheck source=/dev/null
+  . "$part"
+done
+
 if [ "$missing" = 1 ]; then
   echo; echo "setup incomplete: run ./setup.sh"; exit 1
 fi

@@ -183,19 +183,6 @@ fn host_port(uri: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::host_port;
-
-    #[test]
-    fn host_port_of_bolt_uris() {
-        assert_eq!(host_port("bolt://127.0.0.1:7687"), "127.0.0.1:7687");
-        assert_eq!(host_port("neo4j+s://db.example.com"), "db.example.com:7687");
-        assert_eq!(host_port("neo4j://user@db:7999/path"), "db:7999");
-        assert_eq!(host_port("localhost:1234"), "localhost:1234");
-    }
-}
-
 /// Converts a row to JSON-like values, for printing query results.
 pub fn row_to_json(row: &Row) -> BTreeMap<String, Value> {
     row.to::<BTreeMap<String, Value>>().unwrap_or_default()
@@ -208,5 +195,18 @@ impl GraphClient {
             self.graph.run(neo4rs::query(text)).await
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_port;
+
+    #[test]
+    fn host_port_of_bolt_uris() {
+        assert_eq!(host_port("bolt://127.0.0.1:7687"), "127.0.0.1:7687");
+        assert_eq!(host_port("neo4j+s://db.example.com"), "db.example.com:7687");
+        assert_eq!(host_port("neo4j://user@db:7999/path"), "db:7999");
+        assert_eq!(host_port("localhost:1234"), "localhost:1234");
     }
 }

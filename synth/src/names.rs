@@ -354,44 +354,25 @@ pub(crate) fn store_name(rng: &mut SynthRng, style: NameStyle, ctx: &NameContext
 }
 
 fn render(rng: &mut SynthRng, tpl: &str, style: NameStyle, ctx: &NameContext) -> String {
-    let mut out = String::new();
-    let mut rest = tpl;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let Some(len) = rest[start..].find('}') else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let key = &rest[start + 1..start + len];
-        match key {
-            "place" => out.push_str(&place_word(rng, ctx)),
-            "branch" => {
-                let w = rng::pick(rng, &ctx.places)
-                    .cloned()
-                    .unwrap_or_else(|| "제주".to_owned());
-                out.push_str(&w);
-            }
-            "nature" => out.push_str(rng::pick_str(rng, NATURE)),
-            "family" => out.push_str(rng::pick_str(rng, FAMILY)),
-            "person" => out.push_str(rng::pick_str(rng, PERSON)),
-            "dish" => out.push_str(rng::pick_str(rng, ctx.dish_words)),
-            "suffix" => out.push_str(rng::pick_str(rng, suffixes(style))),
-            "en" => out.push_str(rng::pick_str(rng, EN)),
-            "jeju_en" => out.push_str(rng::pick_str(rng, JEJU_EN)),
-            "en_place" => out.push_str(if ctx.place_en.is_empty() {
-                "Jeju"
-            } else {
-                &ctx.place_en
-            }),
-            "brand" => out.push_str(rng::pick_str(rng, ctx.brands)),
-            "jp" => out.push_str(rng::pick_str(rng, JAPANESE)),
-            "cn" => out.push_str(rng::pick_str(rng, CHINESE)),
-            _ => {}
-        }
-        rest = &rest[start + len + 1..];
-    }
-    out.push_str(rest);
-    out
+    crate::text::render(tpl, &mut |key| match key {
+        "place" => place_word(rng, ctx),
+        "branch" => rng::pick(rng, &ctx.places)
+            .cloned()
+            .unwrap_or_else(|| "제주".to_owned()),
+        "nature" => rng::pick_str(rng, NATURE).to_owned(),
+        "family" => rng::pick_str(rng, FAMILY).to_owned(),
+        "person" => rng::pick_str(rng, PERSON).to_owned(),
+        "dish" => rng::pick_str(rng, ctx.dish_words).to_owned(),
+        "suffix" => rng::pick_str(rng, suffixes(style)).to_owned(),
+        "en" => rng::pick_str(rng, EN).to_owned(),
+        "jeju_en" => rng::pick_str(rng, JEJU_EN).to_owned(),
+        "en_place" if ctx.place_en.is_empty() => "Jeju".to_owned(),
+        "en_place" => ctx.place_en.clone(),
+        "brand" => rng::pick_str(rng, ctx.brands).to_owned(),
+        "jp" => rng::pick_str(rng, JAPANESE).to_owned(),
+        "cn" => rng::pick_str(rng, CHINESE).to_owned(),
+        _ => String::new(),
+    })
 }
 
 fn place_word(rng: &mut SynthRng, ctx: &NameContext) -> String {
