@@ -29,6 +29,8 @@ pub enum Command {
     Stats,
     /// Run the sample data questions against the graph.
     Samples,
+    /// Ask a question (Korean or English): three recommendations, or an exact data answer.
+    Ask(AskArgs),
     /// Start the graph server, generate the synthetic data (unless present), ingest it and run
     /// the sample questions.
     Quickstart(QuickstartArgs),
@@ -100,4 +102,19 @@ pub struct QuickstartArgs {
     /// Where the generated data goes (default: .jeju/data/<scale>-<seed>).
     #[arg(long)]
     pub data: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The question, e.g. "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘".
+    pub question: String,
+    /// Use the deterministic fallbacks only (no LLM calls).
+    #[arg(long)]
+    pub no_llm: bool,
+    /// Print the per-stage trace (timings, Cypher, candidates, fallbacks).
+    #[arg(long)]
+    pub trace: bool,
+    /// Print the structured answer as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

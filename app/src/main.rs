@@ -1,5 +1,6 @@
 //! `jeju`: the command line of jeju-rec.
 
+mod ask_cmd;
 mod cli;
 mod graph_cmd;
 mod ingest_cmd;
@@ -50,6 +51,7 @@ async fn run(cli: cli::Cli) -> Result<()> {
         },
         Command::Stats => graph_cmd::stats().await,
         Command::Samples => graph_cmd::samples().await,
+        Command::Ask(args) => ask_cmd::ask(&args).await,
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
     }
 }

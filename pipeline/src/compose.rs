@@ -1,0 +1,220 @@
+//! Cypher composed by code from parsed constraints: the text2cypher fallback and the
+//! candidate query of recommendations. Values always travel as parameters; the only
+//! identifiers spliced into the text are allow-listed property names.
+
+use jeju_data::contest::RATIO_PROPERTIES;
+use jeju_data::vocab::companion_keyword;
+use neo4rs::{query, Query};
+use serde::Serialize;
+
+use crate::intent::{Constraints, Intent, Measure, SearchGoal};
+use crate::lexicon;
+
+/// Store properties a search may order by.
+pub fn is_orderable(property: &str) -> bool {
+    RATIO_PROPERTIES.contains(&property)
+        || matches!(
+            property,
+            "review_count"
+                | "rating"
+                | "price_per_person"
+                | "price_min"
+                | "price_max"
+                | "cnt_rank"
+                | "amt_rank"
+        )
+}
+
+/// A parameter value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Param {
+    Text(String),
+    Int(i64),
+    List(Vec<String>),
+}
+
+/// A query with its parameters, printable for the trace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComposedQuery {
+    pub cypher: String,
+    pub params: Vec<(String, Param)>,
+}
+
+impl ComposedQuery {
+    pub fn to_query(&self) -> Query {
+        let mut q = query(&self.cypher);
+        for (k, v) in &self.params {
+            q = match v {
+                Param::Text(s) => q.param(k, s.as_str()),
+                Param::Int(i) => q.param(k, *i),
+                Param::List(l) => q.param(k, l.clone()),
+            };
+        }
+        q
+    }
+}
+
+/// The shared `MATCH … WHERE` of both queries.
+fn filters(
+    c: &Constraints,
+    goal: Option<&SearchGoal>,
+    params: &mut Vec<(String, Param)>,
+) -> String {
+    let mut text = String::from("MATCH (s:Store)");
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(a) = &c.near_attraction {
+        text.push_str(" MATCH (s)-[near:NEAR]->(:Attraction {name: $attraction})");
+        params.push(("attraction".into(), Param::Text(a.clone())));
+    }
+    if let Some(ym) = goal.and_then(|g| g.month) {
+        text.push_str(" MATCH (s)-[u:USE]->(:Month {ym: $ym})");
+        params.push(("ym".into(), Param::Int(i64::from(ym))));
+        if goal.is_some_and(|g| g.busiest_only) {
+            conds.push("u.cnt_rank = 1".into());
+        }
+    }
+    if c.near_attraction.is_some() {
+        // Distance decides; a region boundary next to the attraction would only cut.
+    } else if let Some(r) = &c.region {
+        conds.push("s.region = $region".into());
+        params.push(("region".into(), Param::Text(r.clone())));
+    } else if let Some(city) = &c.city {
+        conds.push("s.city = $city".into());
+        params.push(("city".into(), Param::Text(city.clone())));
+    }
+    if !c.store_types.is_empty() {
+        conds.push("s.type IN $types".into());
+        params.push(("types".into(), Param::List(c.store_types.clone())));
+    }
+    if let Some(d) = &c.dish {
+        let terms: Vec<String> = lexicon::dish(d)
+            .map(|x| x.menu_terms.iter().map(|t| t.to_string()).collect())
+            .unwrap_or_else(|| vec![d.clone()]);
+        conds.push(
+            "any(m IN coalesce(s.menu_names, []) WHERE any(t IN $dish_terms WHERE m CONTAINS t))"
+                .into(),
+        );
+        params.push(("dish_terms".into(), Param::List(terms)));
+    }
+    if let Some(p) = c.price_max_per_person {
+        conds.push("s.price_per_person <= $price_max".into());
+        params.push(("price_max".into(), Param::Int(i64::from(p))));
+    }
+    if let Some(Measure::Property { property, .. }) = goal.map(|g| &g.measure) {
+        let owner = if goal.and_then(|g| g.month).is_some()
+            && RATIO_PROPERTIES.contains(&property.as_str())
+        {
+            "u"
+        } else {
+            "s"
+        };
+        conds.push(format!("{owner}.{property} IS NOT NULL"));
+    }
+    if !conds.is_empty() {
+        text.push_str(" WHERE ");
+        text.push_str(&conds.join(" AND "));
+    }
+    text
+}
+
+/// The composed answer query of a search question. Returns `None` when the intent has no
+/// search goal or orders by a property outside the allow-list.
+pub fn search_query(intent: &Intent) -> Option<ComposedQuery> {
+    let goal = intent.goal.as_ref()?;
+    let mut params = Vec::new();
+    let mut cypher = filters(&intent.constraints, Some(goal), &mut params);
+    match &goal.measure {
+        Measure::Count => cypher.push_str(" RETURN count(DISTINCT s) AS value"),
+        Measure::Property {
+            property,
+            descending,
+        } => {
+            if !is_orderable(property) {
+                return None;
+            }
+            let owner = if goal.month.is_some() && RATIO_PROPERTIES.contains(&property.as_str()) {
+                "u"
+            } else {
+                "s"
+            };
+            let dir = if *descending { "DESC" } else { "ASC" };
+            cypher.push_str(&format!(
+                " RETURN s.id AS id, s.name AS name, {owner}.{property} AS value ORDER BY value {dir}, id ASC LIMIT $top"
+            ));
+            params.push(("top".into(), Param::Int(i64::from(goal.top.max(1)))));
+        }
+    }
+    Some(ComposedQuery { cypher, params })
+}
+
+/// The candidate query of a recommendation: every store passing the hard constraints, with
+/// the signals the ranker needs.
+pub fn candidate_query(c: &Constraints, limit: u32) -> ComposedQuery {
+    let mut params = Vec::new();
+    let mut cypher = filters(c, None, &mut params);
+    let keyword = c.companion.map(companion_keyword).unwrap_or("");
+    params.push(("companion_keyword".into(), Param::Text(keyword.to_owned())));
+    let age = c
+        .age_band
+        .map(|a| a.property())
+        .unwrap_or("age_60_over_ratio");
+    let time = c.time.map(|t| t.property()).unwrap_or("hr_12_13_ratio");
+    let distance = if c.near_attraction.is_some() {
+        "near.distance_m"
+    } else {
+        "null"
+    };
+    cypher.push_str(&format!(
+        " OPTIONAL MATCH (s)-[k:HAS_VISIT_KEYWORD]->(:VisitKeyword {{name: $companion_keyword}}) \
+         RETURN s.id AS id, coalesce(k.count, 0) AS companion_reviews, coalesce(s.review_count, 0) AS reviews, \
+         s.rating AS rating, s.{age} AS age_share, s.{time} AS time_share, {distance} AS distance_m \
+         LIMIT $limit"
+    ));
+    params.push(("limit".into(), Param::Int(i64::from(limit))));
+    ComposedQuery { cypher, params }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn search_query_uses_parameters_not_literals() {
+        let i = parse("제주시 한림읍에 있는 카페 중 30대 이용 비중이 가장 높은 곳은?");
+        let q = search_query(&i).unwrap();
+        assert!(
+            !q.cypher.contains("한림읍") && !q.cypher.contains("커피"),
+            "{}",
+            q.cypher
+        );
+        assert!(
+            q.cypher
+                .contains("s.age_30_ratio AS value ORDER BY value DESC"),
+            "{}",
+            q.cypher
+        );
+        assert!(q
+            .params
+            .contains(&("region".into(), Param::Text("한림읍".into()))));
+    }
+
+    #[test]
+    fn injection_in_values_stays_a_value() {
+        let mut i = parse("애월읍 흑돼지 가게 몇 곳?");
+        i.constraints.region = Some("x' OR 1=1 DETACH DELETE s //".into());
+        let q = search_query(&i).unwrap();
+        assert!(!q.cypher.contains("DETACH"));
+        i.goal = Some(SearchGoal {
+            measure: Measure::Property {
+                property: "name DETACH DELETE s".into(),
+                descending: true,
+            },
+            top: 1,
+            month: None,
+            busiest_only: false,
+        });
+        assert!(search_query(&i).is_none());
+    }
+}

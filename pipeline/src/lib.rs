@@ -1,0 +1,17 @@
+//! The per-turn pipeline of jeju-rec: a typed state machine
+//! (route → text2cypher → review search → backfill → select → answer) with a per-turn trace.
+//!
+//! Status: the deterministic path (gazetteer route, composed Cypher, graph-signal ranking)
+//! runs end to end. The LLM stages, HyDE review search and FastRP backfill are being added;
+//! until then the trace names each stage's fallback.
+
+pub mod compose;
+pub mod error;
+pub mod intent;
+pub mod lexicon;
+pub mod machine;
+pub mod parse;
+pub mod recommend;
+
+pub use error::PipelineError;
+pub use machine::{Answer, AnswerBody, Pipeline};

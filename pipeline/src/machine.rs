@@ -1,0 +1,340 @@
+//! The typed state machine of one turn: each stage consumes its state and returns the next,
+//! and records what it did in the [`Trace`].
+
+use std::time::Instant;
+
+use jeju_graph::GraphClient;
+use serde::Serialize;
+
+use crate::compose::{self, ComposedQuery};
+use crate::error::PipelineError;
+use crate::intent::{Intent, Lang, Measure, Route};
+use crate::parse;
+use crate::recommend::{self, Candidate, Card, Pick};
+
+/// Longest question accepted, in characters.
+pub const MAX_QUESTION_CHARS: usize = 2_000;
+/// Candidates handed to the select stage.
+pub const MAX_CANDIDATES: usize = 6;
+/// Rows the candidate query may return.
+const CANDIDATE_LIMIT: u32 = 500;
+
+/// One stage's record.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageTrace {
+    pub stage: &'static str,
+    pub ms: f64,
+    pub detail: String,
+    /// Set when the stage used its deterministic fallback (or was skipped), and why.
+    pub fallback: Option<String>,
+}
+
+/// What happened in a turn.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Trace {
+    pub stages: Vec<StageTrace>,
+    pub cypher: Vec<ComposedQuery>,
+    pub candidates: Vec<String>,
+}
+
+impl Trace {
+    fn record(
+        &mut self,
+        stage: &'static str,
+        started: Instant,
+        detail: String,
+        fallback: Option<String>,
+    ) {
+        self.stages.push(StageTrace {
+            stage,
+            ms: started.elapsed().as_secs_f64() * 1000.0,
+            detail,
+            fallback,
+        });
+    }
+
+    /// Stages that fell back, as `stage: why`.
+    pub fn fallbacks(&self) -> Vec<String> {
+        self.stages
+            .iter()
+            .filter_map(|s| s.fallback.as_ref().map(|f| format!("{}: {f}", s.stage)))
+            .collect()
+    }
+}
+
+/// A row of a search answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchRow {
+    pub id: String,
+    pub name: String,
+    pub value: f64,
+}
+
+/// The structured result of a turn.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum AnswerBody {
+    Search {
+        rows: Vec<SearchRow>,
+        count: Option<i64>,
+    },
+    Recommend {
+        picks: Vec<Pick>,
+    },
+}
+
+/// A turn's answer: intent, structured body, rendered text and trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub intent: Intent,
+    pub body: AnswerBody,
+    pub text: String,
+    pub trace: Trace,
+}
+
+impl Answer {
+    /// The store ids the answer names (picks or search rows), in order.
+    pub fn ids(&self) -> Vec<String> {
+        match &self.body {
+            AnswerBody::Search { rows, .. } => rows.iter().map(|r| r.id.clone()).collect(),
+            AnswerBody::Recommend { picks } => picks.iter().map(|p| p.card.id.clone()).collect(),
+        }
+    }
+}
+
+/// The states of a turn.
+enum State {
+    Route(String),
+    Text2Cypher(Intent),
+    ReviewSearch(Intent, Vec<Candidate>),
+    Backfill(Intent, Vec<Candidate>),
+    Select(Intent, Vec<Card>),
+    Answer(Intent, AnswerBody),
+    Done(Answer),
+}
+
+/// The pipeline with its connections.
+pub struct Pipeline {
+    graph: GraphClient,
+    templates: tera::Tera,
+}
+
+impl Pipeline {
+    pub fn new(graph: GraphClient) -> Result<Pipeline, PipelineError> {
+        let mut templates = tera::Tera::default();
+        templates
+            .add_raw_template("answer", include_str!("../../prompts/answer.tera"))
+            .map_err(|e| PipelineError::Template(e.to_string()))?;
+        Ok(Pipeline { graph, templates })
+    }
+
+    /// Answers one question.
+    pub async fn ask(&self, question: &str) -> Result<Answer, PipelineError> {
+        let question = question.trim();
+        if question.is_empty() {
+            return Err(PipelineError::EmptyQuestion);
+        }
+        let chars = question.chars().count();
+        if chars > MAX_QUESTION_CHARS {
+            return Err(PipelineError::QuestionTooLong(chars, MAX_QUESTION_CHARS));
+        }
+        let mut trace = Trace::default();
+        let mut state = State::Route(question.to_owned());
+        loop {
+            state = match state {
+                State::Route(q) => self.route(&q, &mut trace),
+                State::Text2Cypher(intent) => self.text2cypher(intent, &mut trace).await?,
+                State::ReviewSearch(intent, cands) => self.review_search(intent, cands, &mut trace),
+                State::Backfill(intent, cands) => self.backfill(intent, cands, &mut trace).await?,
+                State::Select(intent, cards) => self.select(intent, cards, &mut trace),
+                State::Answer(intent, body) => self.answer(intent, body, &mut trace)?,
+                State::Done(answer) => return Ok(answer),
+            };
+        }
+    }
+
+    fn route(&self, question: &str, trace: &mut Trace) -> State {
+        let started = Instant::now();
+        let _span = tracing::info_span!("route").entered();
+        let intent = parse::parse(question);
+        trace.record(
+            "route",
+            started,
+            serde_json::to_string(&intent).unwrap_or_default(),
+            Some("no LLM configured: gazetteer parser".into()),
+        );
+        State::Text2Cypher(intent)
+    }
+
+    async fn text2cypher(&self, intent: Intent, trace: &mut Trace) -> Result<State, PipelineError> {
+        let started = Instant::now();
+        let _span = tracing::info_span!("text2cypher").entered();
+        let fallback = Some("no LLM configured: composed query".to_owned());
+        if intent.route == Route::Search {
+            if let Some(q) = compose::search_query(&intent) {
+                let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
+                trace.cypher.push(q);
+                let body = if matches!(
+                    intent.goal.as_ref().map(|g| &g.measure),
+                    Some(Measure::Count)
+                ) {
+                    let count = rows.first().and_then(|r| r.get::<i64>("value").ok());
+                    AnswerBody::Search {
+                        rows: Vec::new(),
+                        count,
+                    }
+                } else {
+                    let rows = rows
+                        .iter()
+                        .filter_map(|r| {
+                            Some(SearchRow {
+                                id: r.get("id").ok()?,
+                                name: r.get("name").ok()?,
+                                value: r
+                                    .get::<f64>("value")
+                                    .or_else(|_| r.get::<i64>("value").map(|v| v as f64))
+                                    .ok()?,
+                            })
+                        })
+                        .collect();
+                    AnswerBody::Search { rows, count: None }
+                };
+                trace.record("text2cypher", started, "search query".into(), fallback);
+                return Ok(State::Answer(intent, body));
+            }
+        }
+        let q = compose::candidate_query(&intent.constraints, CANDIDATE_LIMIT);
+        let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
+        trace.cypher.push(q);
+        let candidates = recommend::candidates_from_rows(&rows, &intent.constraints);
+        trace.record(
+            "text2cypher",
+            started,
+            format!("{} stores pass the hard constraints", candidates.len()),
+            fallback,
+        );
+        Ok(State::ReviewSearch(intent, candidates))
+    }
+
+    fn review_search(
+        &self,
+        intent: Intent,
+        candidates: Vec<Candidate>,
+        trace: &mut Trace,
+    ) -> State {
+        let started = Instant::now();
+        trace.record(
+            "review_search",
+            started,
+            format!("hyde: {}", intent.hyde),
+            Some("review vector index not available: ranking by graph signals only".into()),
+        );
+        State::Backfill(intent, candidates)
+    }
+
+    async fn backfill(
+        &self,
+        intent: Intent,
+        mut candidates: Vec<Candidate>,
+        trace: &mut Trace,
+    ) -> Result<State, PipelineError> {
+        let started = Instant::now();
+        candidates.truncate(MAX_CANDIDATES);
+        let fallback = (candidates.len() < MAX_CANDIDATES)
+            .then(|| "fewer than 6 candidates and no graph embeddings yet: not filled".to_owned());
+        trace.candidates = candidates.iter().map(|c| c.id.clone()).collect();
+        let cards = recommend::load_cards(&self.graph, &candidates, &intent.constraints).await?;
+        trace.record(
+            "backfill",
+            started,
+            format!("{} candidates", cards.len()),
+            fallback,
+        );
+        Ok(State::Select(intent, cards))
+    }
+
+    fn select(&self, intent: Intent, cards: Vec<Card>, trace: &mut Trace) -> State {
+        let started = Instant::now();
+        let picks = recommend::deterministic_select(&cards, &intent.constraints, intent.lang);
+        trace.record(
+            "select",
+            started,
+            format!("{} picks", picks.len()),
+            Some("no LLM configured: deterministic ranker".into()),
+        );
+        State::Answer(intent, AnswerBody::Recommend { picks })
+    }
+
+    fn answer(
+        &self,
+        intent: Intent,
+        body: AnswerBody,
+        trace: &mut Trace,
+    ) -> Result<State, PipelineError> {
+        let started = Instant::now();
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", if intent.lang == Lang::Ko { "ko" } else { "en" });
+        ctx.insert("notice", "");
+        match &body {
+            AnswerBody::Search { rows, count } => {
+                ctx.insert("route", "search");
+                ctx.insert("count", count);
+                let measure = intent.goal.as_ref().map(|g| &g.measure);
+                let ratio = matches!(measure, Some(Measure::Property { property, .. }) if property.ends_with("_ratio"));
+                let shown: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|r| {
+                        let value = if ratio {
+                            format!("{:.1}%", r.value * 100.0)
+                        } else {
+                            format!("{}", r.value)
+                        };
+                        serde_json::json!({"name": r.name, "value": value})
+                    })
+                    .collect();
+                ctx.insert("rows", &shown);
+                let label = match measure {
+                    Some(Measure::Property { property, .. }) => {
+                        crate::lexicon::measure_label(property, intent.lang == Lang::Ko)
+                    }
+                    _ => String::new(),
+                };
+                ctx.insert("measure_label", &label);
+                ctx.insert("picks", &Vec::<String>::new());
+            }
+            AnswerBody::Recommend { picks } => {
+                ctx.insert("route", "recommend");
+                ctx.insert("count", &Option::<i64>::None);
+                ctx.insert("rows", &Vec::<String>::new());
+                ctx.insert("measure_label", "");
+                let shown: Vec<serde_json::Value> = picks
+                    .iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "name": p.card.name, "store_type": p.card.store_type,
+                            "region": p.card.region.clone().unwrap_or_default(),
+                            "address": p.card.address, "reason": p.reason, "quotes": p.card.quotes,
+                        })
+                    })
+                    .collect();
+                ctx.insert("picks", &shown);
+            }
+        }
+        let text = self
+            .templates
+            .render("answer", &ctx)
+            .map_err(|e| PipelineError::Template(format!("{e:?}")))?;
+        trace.record(
+            "answer",
+            started,
+            format!("{} chars", text.chars().count()),
+            None,
+        );
+        Ok(State::Done(Answer {
+            intent,
+            body,
+            text: text.trim().to_owned(),
+            trace: std::mem::take(trace),
+        }))
+    }
+}

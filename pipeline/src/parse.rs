@@ -1,0 +1,635 @@
+//! The deterministic route: a gazetteer-based parser that fills the same [`Intent`] the LLM
+//! route would, in Korean and English. It is the fallback when no LLM answers, and the check
+//! on the LLM's literals when one does.
+
+use jeju_data::gazetteer;
+use jeju_data::vocab::{AgeBand, TimeOfDay};
+
+use crate::intent::{Constraints, Intent, Lang, Measure, Route, SearchGoal};
+use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_WORDS};
+
+/// Words that make a question a data question (with a measure) rather than a request.
+const SEARCH_CUES: &[&str] = &[
+    "비중",
+    "비율",
+    "몇 곳",
+    "몇곳",
+    "몇 개",
+    "몇개",
+    "몇 군데",
+    "가게 수",
+    "곳 수",
+    "개수",
+    "순위",
+    "상위 10%",
+    "가장 높은",
+    "가장 낮은",
+    "가장 많은",
+    "가장 적은",
+    "제일 높은",
+    "제일 많은",
+    "share",
+    "ratio",
+    "percentage",
+    "proportion",
+    "how many",
+    "number of",
+    "highest",
+    "lowest",
+    "most reviews",
+    "fewest",
+    "busiest",
+];
+
+const RECOMMEND_CUES: &[&str] = &[
+    "추천",
+    "맛집",
+    "가기 좋은",
+    "갈만한",
+    "갈 만한",
+    "어디",
+    "recommend",
+    "suggest",
+    "where can",
+    "where should",
+    "good place",
+    "places to",
+    "somewhere",
+];
+
+/// Parses a question into an intent with the gazetteer and lexicons only.
+pub fn parse(question: &str) -> Intent {
+    let lang = Lang::detect(question);
+    let text = normalize(question);
+    let constraints = constraints(&text);
+    let goal = search_goal(&text);
+    let has_search_cue = SEARCH_CUES.iter().any(|c| text.contains(c));
+    let has_recommend_cue = RECOMMEND_CUES.iter().any(|c| text.contains(c));
+    let route = match (&goal, has_search_cue, has_recommend_cue) {
+        (Some(_), true, _) => Route::Search,
+        (Some(_), false, false) => Route::Search,
+        _ => Route::Recommend,
+    };
+    let goal = if route == Route::Search { goal } else { None };
+    let hyde = hyde_review(&constraints, lang);
+    Intent {
+        route,
+        lang,
+        constraints,
+        goal,
+        hyde,
+    }
+}
+
+/// Lower-cases and collapses whitespace; Korean is unaffected by case.
+pub fn normalize(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut out = String::with_capacity(lower.len() + 2);
+    out.push(' ');
+    for word in lower.split_whitespace() {
+        out.push_str(word);
+        out.push(' ');
+    }
+    out
+}
+
+/// The longest entry of `words` found in `text`, if any.
+fn longest<'a, T: Copy>(text: &str, words: &'a [(&'a str, T)]) -> Option<(&'a str, T)> {
+    words
+        .iter()
+        .filter(|(w, _)| contains_word(text, w))
+        .max_by_key(|(w, _)| w.chars().count())
+        .copied()
+}
+
+/// Substring match for Korean (particles attach to words); whole-word match for ASCII words
+/// (so "bar" does not match "barbecue" and "date" not "update").
+fn contains_word(text: &str, word: &str) -> bool {
+    if !word.is_ascii() {
+        return text.contains(word);
+    }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(word) {
+        let start = from + pos;
+        let end = start + word.len();
+        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let after_ok = end >= bytes.len()
+            || !bytes[end].is_ascii_alphanumeric()
+            || (bytes[end] == b's'
+                && (end + 1 >= bytes.len() || !bytes[end + 1].is_ascii_alphanumeric()));
+        if before_ok && after_ok {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
+}
+
+/// Fills the constraints from a normalized question.
+pub fn constraints(text: &str) -> Constraints {
+    let mut c = Constraints::default();
+
+    // Region: the longest alias of any region (애월읍 > 애월; aewol).
+    let mut best: Option<(usize, &gazetteer::Region)> = None;
+    for r in gazetteer::regions() {
+        for alias in r.aliases() {
+            if alias.chars().count() >= 2 && contains_word(text, &alias) {
+                let len = alias.chars().count();
+                if best.is_none_or(|(l, _)| len > l) {
+                    best = Some((len, r));
+                }
+            }
+        }
+    }
+    if let Some((_, r)) = best {
+        c.region = Some(r.name.clone());
+        c.city = Some(r.city.clone());
+    } else if text.contains("서귀포") || contains_word(text, "seogwipo") {
+        c.city = Some("서귀포시".into());
+    } else if text.contains("제주시") || contains_word(text, "jeju city") {
+        c.city = Some("제주시".into());
+    }
+
+    // Attraction ("near 협재해수욕장", "성산일출봉 근처").
+    for a in gazetteer::attractions() {
+        let roman = a.romanized.to_lowercase();
+        if text.contains(&a.name) || contains_word(text, &roman) {
+            c.near_attraction = Some(a.name.clone());
+            if c.region.is_none() {
+                c.region = Some(a.region.clone());
+                c.city = gazetteer::region(&a.region).map(|r| r.city.clone());
+            }
+            break;
+        }
+    }
+
+    // Dish before type: "흑돼지" is a dish; "카페" a type.
+    let mut best_dish: Option<(usize, &lexicon::Dish)> = None;
+    for d in DISHES {
+        for w in d.words {
+            if contains_word(text, w) {
+                let len = w.chars().count();
+                if best_dish.is_none_or(|(l, _)| len > l) {
+                    best_dish = Some((len, d));
+                }
+            }
+        }
+    }
+    c.dish = best_dish.map(|(_, d)| d.name.to_owned());
+
+    if let Some((_, types)) = longest(text, TYPE_WORDS) {
+        c.store_types = types.iter().map(|t| t.to_string()).collect();
+    } else if let Some((t, _)) = gazetteer::STORE_TYPES
+        .iter()
+        .filter(|(t, _)| text.contains(t))
+        .max_by_key(|(t, _)| t.chars().count())
+    {
+        c.store_types = vec![t.to_string()];
+    }
+
+    c.companion = longest(text, COMPANION_WORDS).map(|(_, v)| v);
+    c.age_band = longest(text, AGE_WORDS).map(|(_, v)| v);
+    c.time = longest(text, TIME_WORDS).map(|(_, v)| v);
+    c.price_max_per_person = price_max(text);
+    c
+}
+
+/// "2만원 이하", "1인 15,000원", "under 20,000 won", "20k won", "₩20000".
+fn price_max(text: &str) -> Option<u32> {
+    let compact: String = text.chars().filter(|c| *c != ',').collect();
+    // Korean: <n>만 [<m>천] 원 / <n>원.
+    if let Some(pos) = compact.find('만') {
+        let before: String = compact[..pos]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if let Ok(man) = before.parse::<f64>() {
+            let rest = &compact[pos + '만'.len_utf8()..];
+            let cheon: f64 = rest
+                .trim_start()
+                .split('천')
+                .next()
+                .filter(|s| {
+                    s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() && rest.contains('천')
+                })
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0.0);
+            if rest.trim_start().starts_with('원') || rest.contains("원") || rest.contains('천')
+            {
+                return Some((man * 10_000.0 + cheon * 1_000.0) as u32);
+            }
+        }
+    }
+    let number_before = |suffix: &str| -> Option<u32> {
+        let pos = compact.find(suffix)?;
+        let digits: String = compact[..pos]
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        digits.parse().ok()
+    };
+    if let Some(v) = number_before("원").filter(|v| *v >= 1_000) {
+        return Some(v);
+    }
+    if let Some(k) = number_before("k won").or_else(|| number_before("k krw")) {
+        return Some(k * 1_000);
+    }
+    if let Some(v) = number_before(" won")
+        .or_else(|| number_before(" krw"))
+        .filter(|v| *v >= 1_000)
+    {
+        return Some(v);
+    }
+    if let Some(pos) = compact.find('₩') {
+        let digits: String = compact[pos + '₩'.len_utf8()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        return digits.parse().ok();
+    }
+    None
+}
+
+/// The measure of a data question, if the text names one.
+pub fn search_goal(text: &str) -> Option<SearchGoal> {
+    let ascending = [
+        "낮은", "적은", "저렴", "싼 ", "lowest", "least", "fewest", "cheapest",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    let month = month(text);
+    let top = top_n(text);
+    let prop = |p: &str, descending: bool| Measure::Property {
+        property: p.to_owned(),
+        descending,
+    };
+    let share_cue = [
+        "비중",
+        "비율",
+        "share",
+        "ratio",
+        "percentage",
+        "proportion",
+        "손님",
+        "이용",
+        "customers",
+        "visitors",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+
+    let measure = if [
+        "몇 곳",
+        "몇곳",
+        "몇 개",
+        "몇개",
+        "몇 군데",
+        "가게 수",
+        "곳 수",
+        "개수",
+        "how many",
+        "number of",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+    {
+        Some(Measure::Count)
+    } else if share_cue {
+        if let Some((_, band)) = longest(text, AGE_WORDS) {
+            Some(prop(band.property(), !ascending))
+        } else if ["남성", "남자", " male", " men "]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            Some(prop("male_ratio", !ascending))
+        } else if ["여성", "여자", "female", "women"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            Some(prop("female_ratio", !ascending))
+        } else if ["현지인", "도민", "주민", "local"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            Some(prop("local_ratio", !ascending))
+        } else if ["관광객", "tourist", "visitor from"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            Some(prop("local_ratio", ascending))
+        } else if let Some((_, t)) = longest(text, TIME_WORDS) {
+            Some(prop(t.property(), !ascending))
+        } else {
+            weekday(text).map(|p| prop(p, !ascending))
+        }
+    } else {
+        None
+    };
+    let measure = measure.or_else(|| {
+        if ["리뷰", "review"].iter().any(|w| text.contains(w))
+            && ["많은", "most", "가장", "제일"]
+                .iter()
+                .any(|w| text.contains(w))
+        {
+            Some(prop("review_count", !ascending))
+        } else if ["평점", "별점", "rating", "rated"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            Some(prop("rating", !ascending))
+        } else if ["저렴", "싼 ", "cheapest"].iter().any(|w| text.contains(w)) {
+            Some(prop("price_per_person", false))
+        } else if ["비싼", "most expensive"].iter().any(|w| text.contains(w)) {
+            Some(prop("price_per_person", true))
+        } else {
+            None
+        }
+    });
+    let busiest_only = ["상위 10%", "busiest 10%", "top 10%"]
+        .iter()
+        .any(|w| text.contains(w));
+    let measure = match (measure, busiest_only) {
+        (Some(m), _) => m,
+        (None, true) => Measure::Count,
+        (None, false) => return None,
+    };
+    Some(SearchGoal {
+        top: if measure == Measure::Count { 0 } else { top },
+        measure,
+        month,
+        busiest_only,
+    })
+}
+
+fn weekday(text: &str) -> Option<&'static str> {
+    const DAYS: &[(&str, &str)] = &[
+        ("월요일", "mon_ratio"),
+        ("화요일", "tue_ratio"),
+        ("수요일", "wed_ratio"),
+        ("목요일", "thu_ratio"),
+        ("금요일", "fri_ratio"),
+        ("토요일", "sat_ratio"),
+        ("일요일", "sun_ratio"),
+        ("monday", "mon_ratio"),
+        ("tuesday", "tue_ratio"),
+        ("wednesday", "wed_ratio"),
+        ("thursday", "thu_ratio"),
+        ("friday", "fri_ratio"),
+        ("saturday", "sat_ratio"),
+        ("sunday", "sun_ratio"),
+    ];
+    DAYS.iter().find(|(w, _)| text.contains(w)).map(|(_, p)| *p)
+}
+
+/// "2023년 8월", "8월", "august 2023", "aug" → 2023MM (the data cover 2023).
+fn month(text: &str) -> Option<u32> {
+    const EN: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may ",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if let Some(pos) = text.find('월') {
+        let digits: String = text[..pos]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if let Ok(m) = digits.parse::<u32>() {
+            if (1..=12).contains(&m) {
+                return Some(202300 + m);
+            }
+        }
+    }
+    EN.iter()
+        .position(|m| text.contains(m))
+        .map(|i| 202301 + i as u32)
+}
+
+/// "3곳", "5개", "top 3", "세 곳"; 1 when not said.
+fn top_n(text: &str) -> u32 {
+    for suffix in ["곳", "개", "군데"] {
+        let mut from = 0;
+        while let Some(pos) = text[from..].find(suffix) {
+            let at = from + pos;
+            let digits: String = text[..at]
+                .trim_end()
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if let Ok(n) = digits.parse::<u32>() {
+                if (1..=20).contains(&n) {
+                    return n;
+                }
+            }
+            from = at + suffix.len();
+        }
+    }
+    if let Some(pos) = text.find("top ") {
+        let digits: String = text[pos + 4..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if let Ok(n) = digits.parse::<u32>() {
+            return n.clamp(1, 20);
+        }
+    }
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    for (i, tok) in tokens.iter().enumerate() {
+        let Ok(n) = tok.parse::<u32>() else { continue };
+        let prev = i.checked_sub(1).map(|j| tokens[j]).unwrap_or("");
+        let next = tokens.get(i + 1).copied().unwrap_or("");
+        let plural_next = next.len() > 2 && next.ends_with('s') && next.is_ascii();
+        if (1..=20).contains(&n) && (matches!(prev, "which" | "the" | "top") || plural_next) {
+            return n;
+        }
+    }
+    for (word, n) in [
+        ("두 곳", 2),
+        ("세 곳", 3),
+        ("다섯 곳", 5),
+        ("three", 3),
+        ("five", 5),
+    ] {
+        if text.contains(word) {
+            return n;
+        }
+    }
+    1
+}
+
+/// A short "ideal review" for the HyDE search, built from the constraints.
+pub fn hyde_review(c: &Constraints, lang: Lang) -> String {
+    let ko = lang == Lang::Ko;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(comp) = c.companion {
+        parts.push(if ko {
+            format!("{} 가기 좋았어요.", lexicon::companion_label(comp, true))
+        } else {
+            format!(
+                "Great place to go {}.",
+                lexicon::companion_label(comp, false)
+            )
+        });
+    }
+    if let Some(d) = c.dish.as_deref() {
+        parts.push(if ko {
+            format!("{d} 정말 맛있어요.")
+        } else {
+            let en = lexicon::dish(d).map(|x| x.english).unwrap_or(d);
+            format!("The {en} was delicious.")
+        });
+    }
+    if c.age_band == Some(AgeBand::SixtyPlus) {
+        parts.push(if ko {
+            "어르신들도 편하게 드셨어요.".into()
+        } else {
+            "Comfortable for older guests.".into()
+        });
+    }
+    if let Some(t) = c.time {
+        if t == TimeOfDay::Late {
+            parts.push(if ko {
+                "늦게까지 해서 좋아요.".into()
+            } else {
+                "Open late.".into()
+            });
+        }
+    }
+    if c.price_max_per_person.is_some() {
+        parts.push(if ko {
+            "가격도 착해요.".into()
+        } else {
+            "Reasonable prices.".into()
+        });
+    }
+    if parts.is_empty() {
+        parts.push(if ko {
+            "맛있고 친절해요. 또 가고 싶어요.".into()
+        } else {
+            "Tasty food and kind staff.".into()
+        });
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jeju_data::vocab::Companion;
+
+    #[test]
+    fn korean_recommendation() {
+        let i = parse("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘");
+        assert_eq!(i.route, Route::Recommend);
+        assert_eq!(i.lang, Lang::Ko);
+        let c = &i.constraints;
+        assert_eq!(c.region.as_deref(), Some("애월읍"));
+        assert_eq!(c.city.as_deref(), Some("제주시"));
+        assert_eq!(c.dish.as_deref(), Some("흑돼지"));
+        assert_eq!(c.companion, Some(Companion::Parents));
+        assert_eq!(c.age_band, Some(AgeBand::SixtyPlus));
+        assert!(!i.hyde.is_empty());
+    }
+
+    #[test]
+    fn english_recommendation() {
+        let i = parse("Where can I take my parents for black pork in Aewol?");
+        assert_eq!(i.route, Route::Recommend);
+        assert_eq!(i.lang, Lang::En);
+        assert_eq!(i.constraints.region.as_deref(), Some("애월읍"));
+        assert_eq!(i.constraints.dish.as_deref(), Some("흑돼지"));
+        assert_eq!(i.constraints.companion, Some(Companion::Parents));
+        let i = parse("A quiet cafe for a date near Hyeopjae Beach under 15,000 won");
+        assert_eq!(i.constraints.store_types, vec!["커피"]);
+        assert_eq!(i.constraints.companion, Some(Companion::Couple));
+        assert_eq!(
+            i.constraints.near_attraction.as_deref(),
+            Some("협재해수욕장")
+        );
+        assert_eq!(i.constraints.region.as_deref(), Some("한림읍"));
+        assert_eq!(i.constraints.price_max_per_person, Some(15_000));
+    }
+
+    #[test]
+    fn korean_search_question() {
+        let i = parse("제주시 한림읍에 있는 카페 중 30대 이용 비중이 가장 높은 곳은?");
+        assert_eq!(i.route, Route::Search);
+        assert_eq!(i.constraints.region.as_deref(), Some("한림읍"));
+        assert_eq!(i.constraints.store_types, vec!["커피"]);
+        let g = i.goal.unwrap();
+        assert_eq!(
+            g.measure,
+            Measure::Property {
+                property: "age_30_ratio".into(),
+                descending: true
+            }
+        );
+        assert_eq!(g.top, 1);
+    }
+
+    #[test]
+    fn counts_months_and_tops() {
+        let g = parse("애월읍에 흑돼지 메뉴가 있는 가게는 몇 곳?")
+            .goal
+            .unwrap();
+        assert_eq!(g.measure, Measure::Count);
+        let i = parse("2023년 8월 애월읍에서 이용건수 상위 10%에 든 가게는 몇 곳?");
+        let g = i.goal.unwrap();
+        assert_eq!((g.month, g.busiest_only), (Some(202308), true));
+        let i = parse("Which 3 cafes in Jungmun have the lowest share of locals?");
+        let g = i.goal.unwrap();
+        assert_eq!(g.top, 3);
+        assert_eq!(
+            g.measure,
+            Measure::Property {
+                property: "local_ratio".into(),
+                descending: false
+            }
+        );
+        assert_eq!(i.constraints.region.as_deref(), Some("중문동"));
+    }
+
+    #[test]
+    fn prices_in_both_languages() {
+        assert_eq!(price_max(" 1인 2만원 이하 "), Some(20_000));
+        assert_eq!(price_max(" 1만5천원 이하 "), Some(15_000));
+        assert_eq!(price_max(" 15,000원 "), Some(15_000));
+        assert_eq!(price_max(" under 20k won "), Some(20_000));
+        assert_eq!(price_max(" ₩30000 "), Some(30_000));
+        assert_eq!(price_max(" 3명 "), None);
+    }
+
+    #[test]
+    fn ascii_words_match_whole_words_only() {
+        assert!(contains_word(" a bar nearby ", "bar"));
+        assert!(!contains_word(" barbecue ", "bar"));
+        assert!(contains_word(" cafes in jeju ", "cafe"));
+        assert!(!contains_word(" update ", "date"));
+    }
+}

@@ -1,0 +1,394 @@
+//! Candidates of a recommendation: retrieval by the composed query, the data cards the
+//! select stage sees, and the deterministic ranker that selects when no LLM does.
+
+use std::collections::BTreeMap;
+
+use jeju_data::vocab::{AgeBand, TimeOfDay};
+use jeju_graph::GraphClient;
+use neo4rs::query;
+use serde::Serialize;
+
+use crate::error::PipelineError;
+use crate::intent::{Constraints, Lang};
+use crate::lexicon;
+
+/// A store that passed the hard constraints, with its ranking signals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub id: String,
+    pub companion_reviews: i64,
+    pub reviews: i64,
+    pub rating: Option<f64>,
+    pub age_share: Option<f64>,
+    pub time_share: Option<f64>,
+    pub distance_m: Option<i64>,
+    pub score: f64,
+}
+
+/// Reads candidate rows of [`crate::compose::candidate_query`] and scores them.
+pub fn candidates_from_rows(rows: &[neo4rs::Row], c: &Constraints) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = rows
+        .iter()
+        .filter_map(|r| {
+            let mut cand = Candidate {
+                id: r.get::<String>("id").ok()?,
+                companion_reviews: r.get::<i64>("companion_reviews").unwrap_or(0),
+                reviews: r.get::<i64>("reviews").unwrap_or(0),
+                rating: r.get::<f64>("rating").ok(),
+                age_share: r.get::<f64>("age_share").ok(),
+                time_share: r.get::<f64>("time_share").ok(),
+                distance_m: r.get::<i64>("distance_m").ok(),
+                score: 0.0,
+            };
+            cand.score = score(c, &cand);
+            Some(cand)
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    out
+}
+
+/// Pseudo-reviews of the companion-share prior.
+const COMPANION_PRIOR_WEIGHT: f64 = 6.0;
+/// Share of reviews that name a given companion, across stores, roughly.
+const COMPANION_PRIOR_SHARE: f64 = 0.1;
+
+/// The deterministic fit score: quality and popularity always; the companion share of
+/// reviews, the asked age band's share and the asked time band's share when asked for.
+pub fn score(c: &Constraints, x: &Candidate) -> f64 {
+    let rating = x.rating.unwrap_or(3.5) / 5.0;
+    let popularity = ((1 + x.reviews.max(0)) as f64).ln() / 100f64.ln();
+    let mut s = 0.35 * rating + 0.15 * popularity.min(1.0);
+    if c.companion.is_some() {
+        // Shrunk towards a prior so that 2 of 2 reviews does not beat 8 of 20.
+        let share = (x.companion_reviews as f64 + COMPANION_PRIOR_WEIGHT * COMPANION_PRIOR_SHARE)
+            / (x.reviews.max(0) as f64 + COMPANION_PRIOR_WEIGHT);
+        s += 1.2 * share.min(1.0);
+    }
+    if c.age_band.is_some() {
+        s += 1.0 * x.age_share.unwrap_or(0.0);
+    }
+    if c.time.is_some() {
+        s += 0.6 * x.time_share.unwrap_or(0.0);
+    }
+    if let Some(d) = x.distance_m {
+        s += 0.2 * (1.0 - (d as f64 / 3_000.0).min(1.0));
+    }
+    s
+}
+
+/// Everything the select stage may say about a store.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub name: String,
+    pub store_type: String,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    /// (item, price in won).
+    pub menu: Vec<(String, u32)>,
+    pub price_per_person: Option<i64>,
+    pub rating: Option<f64>,
+    pub review_count: i64,
+    pub companion_reviews: i64,
+    pub ages: Vec<(AgeBand, f64)>,
+    pub local_ratio: Option<f64>,
+    pub busiest_time: Option<(TimeOfDay, f64)>,
+    pub distance_m: Option<i64>,
+    /// Up to two review quotes, most relevant first.
+    pub quotes: Vec<String>,
+}
+
+/// Loads cards for the given candidates, in their order.
+pub async fn load_cards(
+    graph: &GraphClient,
+    candidates: &[Candidate],
+    c: &Constraints,
+) -> Result<Vec<Card>, PipelineError> {
+    let ids: Vec<String> = candidates.iter().map(|x| x.id.clone()).collect();
+    let mut props = vec![
+        "s.id AS id",
+        "s.name AS name",
+        "s.type AS type",
+        "s.city AS city",
+        "s.region AS region",
+        "s.address AS address",
+        "s.lat AS lat",
+        "s.lng AS lng",
+        "s.menu AS menu",
+        "s.price_per_person AS price",
+        "s.rating AS rating",
+        "s.local_ratio AS local_ratio",
+    ];
+    let age_cols: Vec<String> = AgeBand::ALL
+        .iter()
+        .map(|a| format!("s.{} AS {}", a.property(), a.property()))
+        .collect();
+    let time_cols: Vec<String> = TimeOfDay::ALL
+        .iter()
+        .map(|t| format!("s.{} AS {}", t.property(), t.property()))
+        .collect();
+    props.extend(age_cols.iter().map(String::as_str));
+    props.extend(time_cols.iter().map(String::as_str));
+    let text = format!(
+        "MATCH (s:Store) WHERE s.id IN $ids RETURN {}",
+        props.join(", ")
+    );
+    let rows = graph
+        .rows(&text, query(&text).param("ids", ids.clone()))
+        .await?;
+    let review_text = "MATCH (s:Store)-[:HAS_REVIEW]->(r:Review) WHERE s.id IN $ids \
+                       RETURN s.id AS id, r.text AS text, r.rating AS rating, r.keywords AS keywords";
+    let review_rows = graph
+        .rows(review_text, query(review_text).param("ids", ids))
+        .await?;
+    let mut reviews: BTreeMap<String, Vec<(f64, String)>> = BTreeMap::new();
+    let dish_terms: Vec<&str> = c
+        .dish
+        .as_deref()
+        .and_then(lexicon::dish)
+        .map(|d| d.menu_terms.to_vec())
+        .unwrap_or_default();
+    let companion_kw = c.companion.map(jeju_data::vocab::companion_keyword);
+    for r in &review_rows {
+        let (Ok(id), Ok(text)) = (r.get::<String>("id"), r.get::<String>("text")) else {
+            continue;
+        };
+        let keywords: Vec<String> = r.get("keywords").unwrap_or_default();
+        let mut relevance = f64::from(r.get::<i64>("rating").map(|x| x as i32).unwrap_or(4)) / 5.0;
+        if dish_terms.iter().any(|t| text.contains(t)) {
+            relevance += 1.0;
+        }
+        if companion_kw.is_some_and(|k| keywords.iter().any(|x| x == k)) {
+            relevance += 1.0;
+        }
+        let len = text.chars().count();
+        if !(20..=220).contains(&len) {
+            relevance -= 0.5;
+        }
+        reviews.entry(id).or_default().push((relevance, text));
+    }
+    let mut by_id: BTreeMap<String, Card> = BTreeMap::new();
+    for r in &rows {
+        let Ok(id) = r.get::<String>("id") else {
+            continue;
+        };
+        let menu: Vec<(String, u32)> = r
+            .get::<Vec<String>>("menu")
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| {
+                let (name, price) = m.rsplit_once(':')?;
+                Some((name.to_owned(), price.parse().ok()?))
+            })
+            .collect();
+        let ages = AgeBand::ALL
+            .iter()
+            .filter_map(|a| r.get::<f64>(a.property()).ok().map(|v| (*a, v)))
+            .collect();
+        let busiest_time = TimeOfDay::ALL
+            .iter()
+            .filter_map(|t| r.get::<f64>(t.property()).ok().map(|v| (*t, v)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let cand = candidates.iter().find(|x| x.id == id);
+        let mut quotes = reviews.remove(&id).unwrap_or_default();
+        quotes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        by_id.insert(
+            id.clone(),
+            Card {
+                name: r.get("name").unwrap_or_default(),
+                store_type: r.get("type").unwrap_or_default(),
+                city: r.get("city").ok(),
+                region: r.get("region").ok(),
+                address: r.get("address").unwrap_or_default(),
+                lat: r.get("lat").ok(),
+                lng: r.get("lng").ok(),
+                menu,
+                price_per_person: r.get("price").ok(),
+                rating: r.get("rating").ok(),
+                review_count: cand.map(|c| c.reviews).unwrap_or(0),
+                companion_reviews: cand.map(|c| c.companion_reviews).unwrap_or(0),
+                ages,
+                local_ratio: r.get("local_ratio").ok(),
+                busiest_time,
+                distance_m: cand.and_then(|c| c.distance_m),
+                quotes: quotes.into_iter().take(2).map(|(_, t)| t).collect(),
+                id,
+            },
+        );
+    }
+    Ok(candidates
+        .iter()
+        .filter_map(|x| by_id.remove(&x.id))
+        .collect())
+}
+
+/// One recommended store with why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pick {
+    pub card: Card,
+    /// Facts from the card that support the pick, rendered in the answer's language.
+    pub facts: Vec<String>,
+    pub reason: String,
+}
+
+/// 21000 → "21,000".
+pub fn won(v: u32) -> String {
+    let digits = v.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// Facts of a card that matter for these constraints, in the answer's language.
+pub fn facts(card: &Card, c: &Constraints, lang: Lang) -> Vec<String> {
+    let ko = lang == Lang::Ko;
+    let mut out = Vec::new();
+    if let Some(d) = c.dish.as_deref() {
+        let terms = lexicon::dish(d)
+            .map(|x| x.menu_terms.to_vec())
+            .unwrap_or_else(|| vec![d]);
+        if let Some((name, price)) = card
+            .menu
+            .iter()
+            .find(|(n, _)| terms.iter().any(|t| n.contains(t)))
+        {
+            out.push(if ko {
+                format!("{name} {}원", won(*price))
+            } else {
+                format!("{name} ₩{}", won(*price))
+            });
+        }
+    } else if let Some((name, price)) = card.menu.first() {
+        out.push(if ko {
+            format!("대표 메뉴 {name} {}원", won(*price))
+        } else {
+            format!("menu: {name} ₩{}", won(*price))
+        });
+    }
+    if let Some(comp) = c.companion {
+        if card.companion_reviews > 0 {
+            let label = lexicon::companion_label(comp, ko);
+            out.push(if ko {
+                format!(
+                    "'{label}' 방문 리뷰 {}건 (리뷰 {}건 중)",
+                    card.companion_reviews, card.review_count
+                )
+            } else {
+                format!(
+                    "{} of {} reviews were visits {label}",
+                    card.companion_reviews, card.review_count
+                )
+            });
+        }
+    }
+    if let Some(band) = c.age_band {
+        if let Some((_, v)) = card.ages.iter().find(|(a, _)| *a == band) {
+            let label = lexicon::age_label(band, ko);
+            out.push(if ko {
+                format!("{label} 손님 비중 {}", pct(*v))
+            } else {
+                format!("{label} customers {}", pct(*v))
+            });
+        }
+    }
+    if let Some(l) = card.local_ratio {
+        out.push(if ko {
+            format!("현지인 비중 {}", pct(l))
+        } else {
+            format!("locals {}", pct(l))
+        });
+    }
+    if let Some((t, v)) = card.busiest_time {
+        let label = lexicon::time_label(t, ko);
+        out.push(if ko {
+            format!("가장 붐비는 시간 {label} ({})", pct(v))
+        } else {
+            format!("busiest at {label} ({})", pct(v))
+        });
+    }
+    if let Some(r) = card.rating {
+        out.push(if ko {
+            format!("평점 {r:.1}")
+        } else {
+            format!("rated {r:.1}")
+        });
+    }
+    if let Some(d) = card.distance_m {
+        out.push(if ko {
+            format!("{}에서 {d}m", c.near_attraction.as_deref().unwrap_or(""))
+        } else {
+            format!("{d} m from {}", c.near_attraction.as_deref().unwrap_or(""))
+        });
+    }
+    out
+}
+
+/// The deterministic select: the three best-scored candidates, with templated reasons.
+pub fn deterministic_select(cards: &[Card], c: &Constraints, lang: Lang) -> Vec<Pick> {
+    cards
+        .iter()
+        .take(3)
+        .map(|card| {
+            let facts = facts(card, c, lang);
+            let reason = facts
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(if lang == Lang::Ko { ", " } else { "; " });
+            Pick {
+                card: card.clone(),
+                facts,
+                reason,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(id: &str, companion_reviews: i64, reviews: i64) -> Candidate {
+        Candidate {
+            id: id.into(),
+            companion_reviews,
+            reviews,
+            rating: Some(4.2),
+            age_share: None,
+            time_share: None,
+            distance_m: None,
+            score: 0.0,
+        }
+    }
+
+    #[test]
+    fn companion_share_is_shrunk_towards_the_prior() {
+        let c = Constraints {
+            companion: Some(jeju_data::vocab::Companion::Parents),
+            ..Constraints::default()
+        };
+        assert!(score(&c, &cand("a", 8, 20)) > score(&c, &cand("b", 2, 2)));
+        assert!(score(&c, &cand("a", 5, 10)) > score(&c, &cand("b", 1, 10)));
+    }
+
+    #[test]
+    fn won_has_thousands_separators() {
+        assert_eq!(won(21_000), "21,000");
+        assert_eq!(won(950), "950");
+        assert_eq!(won(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,126 @@
+//! The pipeline's deterministic path against a real graph server with the small data set.
+
+use std::collections::HashMap;
+
+use jeju_data::address::parse_address;
+use jeju_data::dataset::DataSet;
+use jeju_graph::ingest::{ingest, IngestOptions, NoProgress};
+use jeju_graph::samples;
+use jeju_pipeline::intent::{Lang, Route};
+use jeju_pipeline::{AnswerBody, Pipeline, PipelineError};
+use jeju_tests::{small_data, TestGraph};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_recommends_and_answers_search_questions_from_the_graph() {
+    let graph = TestGraph::start().await;
+    let dir = small_data(21);
+    let data = DataSet::load(dir.path()).unwrap();
+    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
+        .await
+        .unwrap();
+    let pipeline = Pipeline::new(graph.client.clone()).unwrap();
+    let profiles: HashMap<&str, &jeju_data::catalog::StoreProfile> =
+        data.stores.iter().map(|s| (s.id.as_str(), s)).collect();
+
+    // Korean recommendation: three real stores in 애월읍 with black pork on the menu.
+    let answer = pipeline
+        .ask("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘")
+        .await
+        .unwrap();
+    assert_eq!(answer.intent.route, Route::Recommend);
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("not a recommendation")
+    };
+    assert_eq!(picks.len(), 3, "{}", answer.text);
+    for p in picks {
+        let profile = profiles[p.card.id.as_str()];
+        let region = parse_address(&profile.address).map(|a| a.region);
+        assert_eq!(
+            region.as_deref(),
+            Some("애월읍"),
+            "{} is not in 애월읍",
+            profile.name
+        );
+        assert!(
+            profile.menu.iter().any(|m| m.name.contains("흑돼지")),
+            "{} has no black pork",
+            profile.name
+        );
+        assert!(
+            answer.trace.candidates.contains(&p.card.id),
+            "pick was not a candidate"
+        );
+        assert!(!p.reason.is_empty());
+        assert!(answer.text.contains(&p.card.name));
+    }
+    assert!(answer.text.contains("이런 곳은"), "{}", answer.text);
+    assert!(!answer.trace.cypher.is_empty());
+
+    // English question, English answer, same constraints.
+    let answer = pipeline
+        .ask("Where can I take my parents for black pork in Aewol?")
+        .await
+        .unwrap();
+    assert_eq!(answer.intent.lang, Lang::En);
+    assert!(
+        answer.text.starts_with("Here are my picks"),
+        "{}",
+        answer.text
+    );
+    assert_eq!(answer.ids().len(), 3);
+
+    // A data question: exactly the gold query's answer.
+    let answer = pipeline
+        .ask("제주시 한림읍에 있는 카페 중 30대 이용 비중이 가장 높은 곳은?")
+        .await
+        .unwrap();
+    assert_eq!(answer.intent.route, Route::Search);
+    let gold = graph
+        .client
+        .rows(
+            samples::TOP_30S_CAFE_HALLIM.cypher,
+            samples::TOP_30S_CAFE_HALLIM.query(),
+        )
+        .await
+        .unwrap();
+    let gold_ids: Vec<String> = gold
+        .iter()
+        .map(|r| r.get::<String>("id").unwrap())
+        .collect();
+    assert_eq!(answer.ids(), gold_ids);
+
+    let answer = pipeline
+        .ask("애월읍에 흑돼지 메뉴가 있는 가게는 몇 곳?")
+        .await
+        .unwrap();
+    let gold = graph
+        .client
+        .rows(
+            samples::BLACK_PORK_COUNT_AEWOL.cypher,
+            samples::BLACK_PORK_COUNT_AEWOL.query(),
+        )
+        .await
+        .unwrap();
+    let AnswerBody::Search { count, .. } = answer.body else {
+        panic!("not a search")
+    };
+    assert_eq!(count, Some(gold[0].get::<i64>("value").unwrap()));
+
+    // Bad input: a clear error, no panic.
+    assert!(matches!(
+        pipeline.ask("   ").await,
+        Err(PipelineError::EmptyQuestion)
+    ));
+    let long = "가".repeat(20_000);
+    assert!(matches!(
+        pipeline.ask(&long).await,
+        Err(PipelineError::QuestionTooLong(20_000, _))
+    ));
+    // Nothing matches: an empty, friendly answer.
+    let answer = pipeline.ask("우도면 스테이크 부페 추천해줘").await.unwrap();
+    assert!(
+        answer.text.contains("찾지 못했어요") || answer.ids().len() <= 3,
+        "{}",
+        answer.text
+    );
+}
