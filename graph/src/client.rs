@@ -127,6 +127,32 @@ impl GraphClient {
         .await
     }
 
+    /// Runs a query inside an explicit transaction that is always rolled back, never
+    /// committed: the last line of defence for generated Cypher (neo4rs 0.8 cannot open a
+    /// Bolt read-mode transaction, so a write that got past the guard is undone instead).
+    pub async fn rows_rolled_back(
+        &self,
+        text: &str,
+        q: Query,
+        limit: Duration,
+    ) -> Result<Vec<Row>, GraphError> {
+        self.with_timeout(text, limit, async {
+            let mut txn = self.graph.start_txn().await?;
+            let result = async {
+                let mut stream = txn.execute(q).await?;
+                let mut rows = Vec::new();
+                while let Some(row) = stream.next(txn.handle()).await? {
+                    rows.push(row);
+                }
+                Ok::<_, neo4rs::Error>(rows)
+            }
+            .await;
+            txn.rollback().await?;
+            result
+        })
+        .await
+    }
+
     /// Runs a query whose text is also its description.
     pub async fn rows_of(&self, text: &str) -> Result<Vec<Row>, GraphError> {
         self.rows(text, neo4rs::query(text)).await

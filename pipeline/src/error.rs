@@ -3,6 +3,8 @@
 pub enum PipelineError {
     #[error(transparent)]
     Graph(#[from] jeju_graph::GraphError),
+    #[error("generated Cypher refused: {0}")]
+    Guard(#[from] crate::guard::GuardError),
     #[error("answer template: {0}")]
     Template(String),
     #[error("the question is empty")]

@@ -7,6 +7,7 @@
 
 pub mod compose;
 pub mod error;
+pub mod guard;
 pub mod intent;
 pub mod lexicon;
 pub mod machine;

@@ -1,0 +1,112 @@
+//! Generated Cypher can never change the graph: hostile queries are refused by the guard, and
+//! writes that bypass the guard are rolled back by the server.
+
+use std::time::Duration;
+
+use jeju_data::dataset::DataSet;
+use jeju_graph::ingest::{ingest, IngestOptions, NoProgress};
+use jeju_graph::GraphClient;
+use jeju_pipeline::guard::run_guarded;
+use jeju_tests::{small_data, TestGraph};
+
+/// Counts of every label and type, plus a fingerprint of store and review properties.
+async fn checksum(client: &GraphClient) -> (jeju_graph::GraphCounts, Vec<String>) {
+    let rows = client
+        .rows_of(
+            "MATCH (s:Store) RETURN s.id AS id, s.name AS name, coalesce(s.rating, -1.0) AS rating, \
+             size(keys(s)) AS props ORDER BY id",
+        )
+        .await
+        .unwrap();
+    let stores: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}|{}|{}|{}",
+                r.get::<String>("id").unwrap(),
+                r.get::<String>("name").unwrap(),
+                r.get::<f64>("rating").unwrap(),
+                r.get::<i64>("props").unwrap()
+            )
+        })
+        .collect();
+    (client.counts().await.unwrap(), stores)
+}
+
+const HOSTILE: &[&str] = &[
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (n) DETACH DELETE n RETURN count(n)",
+    "CREATE (x:Store {id:'evil'}) RETURN x",
+    "MERGE (x:Store {id:'evil'}) RETURN x",
+    "MATCH (s:Store) SET s.name = 'pwned' RETURN s",
+    "MATCH (s:Store) REMOVE s.name RETURN s",
+    "MATCH (s:Store) WITH s LIMIT 1 DELETE s RETURN 1",
+    "DROP CONSTRAINT store_id",
+    "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
+    "MATCH (s) FOREACH (x IN [1] | CREATE (:Evil)) RETURN s",
+    "CALL { MATCH (n) DETACH DELETE n } RETURN 1",
+    "CALL apoc.cypher.doIt('MATCH (n) DETACH DELETE n', {}) YIELD value RETURN value",
+    "RETURN apoc.cypher.runFirstColumnSingle('CREATE (n) RETURN n', {})",
+    "CALL dbms.security.createUser('x','y',false)",
+    "MATCH (s:Store) RETURN s; MATCH (n) DETACH DELETE n",
+    "MATCH (n) DЕLETE n RETURN n",
+    "ＭＡＴＣＨ (n) ＤＥＬＥＴＥ n",
+    "SHOW DATABASES",
+    "CREATE DATABASE evil",
+    "INSERT (:Store {id: 'evil'})",
+    "match (n) detach delete n return 1",
+    "MATCH (s:Store) RETURN s LIMIT 5 DETACH DELETE s",
+    "MATCH (s:Store) CALL { WITH s SET s.x = 1 } IN TRANSACTIONS RETURN s",
+    "MATCH (n) WHERE n.name = 'x' OR 1=1 /* */ SET n.name = 'y' RETURN n",
+    "MATCH (r:Review) WITH r LIMIT 10 DETACH DELETE r RETURN 1",
+    "GRANT ALL ON DATABASE * TO PUBLIC",
+    "USE system CREATE USER evil SET PASSWORD 'x'",
+    "MATCH (a:Store),(b:Store) WITH a,b LIMIT 1 CREATE (a)-[:EVIL]->(b) RETURN 1",
+    "MATCH (n) RETURN n /* unterminated",
+    "CALL db.clearQueryCaches()",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_cypher_never_changes_the_graph() {
+    let graph = TestGraph::start().await;
+    let dir = small_data(9);
+    let data = DataSet::load(dir.path()).unwrap();
+    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
+        .await
+        .unwrap();
+    let before = checksum(&graph.client).await;
+    let limit = Duration::from_secs(20);
+
+    assert!(HOSTILE.len() >= 30);
+    for q in HOSTILE {
+        let result = run_guarded(&graph.client, q, limit).await;
+        assert!(result.is_err(), "guard let through: {q}");
+    }
+    assert_eq!(checksum(&graph.client).await, before);
+
+    // Defence in depth: writes sent straight to the rolled-back path do not persist either.
+    let bypass = [
+        "CREATE (x:Store {id: 'evil'}) RETURN x.id AS id",
+        "MATCH (s:Store) SET s.name = 'pwned' RETURN count(s) AS n",
+        "MATCH (r:Review) WITH r LIMIT 50 DETACH DELETE r RETURN count(*) AS n",
+    ];
+    for q in bypass {
+        let _ = graph
+            .client
+            .rows_rolled_back(q, neo4rs::query(q), limit)
+            .await;
+        assert_eq!(checksum(&graph.client).await, before, "persisted: {q}");
+    }
+
+    // A legitimate generated query runs, capped.
+    let (checked, rows) = run_guarded(
+        &graph.client,
+        "MATCH (s:Store) WHERE s.region = '애월읍' RETURN s.id AS id ORDER BY id",
+        limit,
+    )
+    .await
+    .unwrap();
+    assert_eq!(checked.limit, 500);
+    assert!(!rows.is_empty());
+    assert_eq!(checksum(&graph.client).await, before);
+}
