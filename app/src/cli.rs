@@ -108,7 +108,8 @@ pub struct QuickstartArgs {
 pub struct AskArgs {
     /// The question, e.g. "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘".
     pub question: String,
-    /// Use the deterministic fallbacks only (no LLM calls).
+    /// Use the deterministic fallbacks only (no LLM calls). Until the LLM stages land, every
+    /// run works this way; the trace says so.
     #[arg(long)]
     pub no_llm: bool,
     /// Print the per-stage trace (timings, Cypher, candidates, fallbacks).
