@@ -1,9 +1,12 @@
 //! `jeju ask`.
 
-use anyhow::Result;
-use jeju_pipeline::Pipeline;
+use std::io::BufRead;
 
-use crate::cli::AskArgs;
+use anyhow::Result;
+use jeju_pipeline::session::Session;
+use jeju_pipeline::{Answer, Pipeline};
+
+use crate::cli::{AskArgs, ChatArgs};
 use crate::graph_cmd::connect;
 
 pub async fn ask(args: &AskArgs) -> Result<()> {
@@ -16,6 +19,38 @@ pub async fn ask(args: &AskArgs) -> Result<()> {
     }
     println!("{}", answer.text);
     if args.trace {
+        print_trace(&answer)?;
+    }
+    Ok(())
+}
+
+pub async fn chat(args: &ChatArgs) -> Result<()> {
+    let graph = connect(false).await?;
+    let pipeline = Pipeline::new(graph)?;
+    let mut session = Session::default();
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            break;
+        }
+        println!("> {}", line.trim());
+        match pipeline.ask_in(&mut session, &line).await {
+            Ok(answer) => {
+                println!("{}\n", answer.text);
+                if args.trace {
+                    print_trace(&answer)?;
+                }
+            }
+            // A bad question is answered with its reason; the conversation goes on.
+            Err(e) => println!("({e})\n"),
+        }
+    }
+    Ok(())
+}
+
+fn print_trace(answer: &Answer) -> Result<()> {
+    {
         println!("\n── trace ──");
         for s in &answer.trace.stages {
             let fallback = s

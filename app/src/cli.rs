@@ -31,6 +31,9 @@ pub enum Command {
     Samples,
     /// Ask a question (Korean or English): three recommendations, or an exact data answer.
     Ask(AskArgs),
+    /// A conversation on the terminal: one question per line; follow-ups ("더 저렴한 곳은?",
+    /// "2번 근처 카페도") revise the previous answer. Ends at EOF or an empty line.
+    Chat(ChatArgs),
     /// Start the graph server, generate the synthetic data (unless present), ingest it and run
     /// the sample questions.
     Quickstart(QuickstartArgs),
@@ -118,4 +121,11 @@ pub struct AskArgs {
     /// Print the structured answer as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// Print the per-stage trace after each answer.
+    #[arg(long)]
+    pub trace: bool,
 }

@@ -52,6 +52,7 @@ async fn run(cli: cli::Cli) -> Result<()> {
         Command::Stats => graph_cmd::stats().await,
         Command::Samples => graph_cmd::samples().await,
         Command::Ask(args) => ask_cmd::ask(&args).await,
+        Command::Chat(args) => ask_cmd::chat(&args).await,
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
     }
 }

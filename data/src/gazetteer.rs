@@ -29,8 +29,10 @@ impl Region {
         if self.kind != "동" {
             out.push(self.name.trim_end_matches(&self.kind).to_owned());
         } else if let Some(base) = self.name.strip_suffix("동") {
-            // 중문동 -> 중문, but never a one-syllable alias such as 연 for 연동.
-            if base.chars().count() >= 2 {
+            // 중문동 -> 중문, but never a one-syllable alias such as 연 for 연동, nor one that
+            // begins a city name (서귀 for 서귀동 would match every 서귀포).
+            let city_prefix = ["서귀포시", "제주시"].iter().any(|c| c.starts_with(base));
+            if base.chars().count() >= 2 && !city_prefix {
                 out.push(base.to_owned());
             }
         }
@@ -187,6 +189,8 @@ mod tests {
         assert_eq!(resolve_region("중문").unwrap().name, "중문동");
         assert_eq!(resolve_region("연동").unwrap().name, "연동");
         assert_eq!(resolve_region("연"), None);
+        assert_eq!(resolve_region("서귀"), None);
+        assert_eq!(resolve_region("서귀동").unwrap().city, "서귀포시");
         assert_eq!(resolve_region(""), None);
     }
 

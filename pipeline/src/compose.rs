@@ -31,6 +31,7 @@ pub fn is_orderable(property: &str) -> bool {
 pub enum Param {
     Text(String),
     Int(i64),
+    Float(f64),
     List(Vec<String>),
 }
 
@@ -48,6 +49,7 @@ impl ComposedQuery {
             q = match v {
                 Param::Text(s) => q.param(k, s.as_str()),
                 Param::Int(i) => q.param(k, *i),
+                Param::Float(f) => q.param(k, *f),
                 Param::List(l) => q.param(k, l.clone()),
             };
         }
@@ -74,8 +76,29 @@ fn filters(
             conds.push("u.cnt_rank = 1".into());
         }
     }
-    if c.near_attraction.is_some() {
-        // Distance decides; a region boundary next to the attraction would only cut.
+    if let Some(p) = &c.near_point {
+        // A bounding box here; the exact distance is computed with the candidates.
+        let dlat = p.radius_m / 111_000.0;
+        let dlng = p.radius_m / (111_000.0 * p.lat.to_radians().cos().max(0.1));
+        conds.push(
+            "s.lat >= $lat_min AND s.lat <= $lat_max AND s.lng >= $lng_min AND s.lng <= $lng_max"
+                .into(),
+        );
+        for (k, v) in [
+            ("lat_min", p.lat - dlat),
+            ("lat_max", p.lat + dlat),
+            ("lng_min", p.lng - dlng),
+            ("lng_max", p.lng + dlng),
+        ] {
+            params.push((k.into(), Param::Float(v)));
+        }
+    }
+    if !c.exclude_ids.is_empty() {
+        conds.push("NOT s.id IN $exclude".into());
+        params.push(("exclude".into(), Param::List(c.exclude_ids.clone())));
+    }
+    if c.near_attraction.is_some() || c.near_point.is_some() {
+        // Distance decides; a region boundary next to the place would only cut.
     } else if let Some(r) = &c.region {
         conds.push("s.region = $region".into());
         params.push(("region".into(), Param::Text(r.clone())));
@@ -168,7 +191,8 @@ pub fn candidate_query(c: &Constraints, limit: u32) -> ComposedQuery {
     cypher.push_str(&format!(
         " OPTIONAL MATCH (s)-[k:HAS_VISIT_KEYWORD]->(:VisitKeyword {{name: $companion_keyword}}) \
          RETURN s.id AS id, coalesce(k.count, 0) AS companion_reviews, coalesce(s.review_count, 0) AS reviews, \
-         s.rating AS rating, s.{age} AS age_share, s.{time} AS time_share, {distance} AS distance_m \
+         s.rating AS rating, s.{age} AS age_share, s.{time} AS time_share, {distance} AS distance_m, \
+         s.lat AS lat, s.lng AS lng, s.menu_names AS menu_names \
          LIMIT $limit"
     ));
     params.push(("limit".into(), Param::Int(i64::from(limit))));

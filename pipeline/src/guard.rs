@@ -260,9 +260,11 @@ pub fn check(cypher: &str) -> Result<CheckedCypher, GuardError> {
     for (i, t) in tokens.iter().enumerate() {
         let Some(word) = upper(t) else { continue };
         let after_dot = i > 0 && tokens[i - 1].tok == Tok::Sym('.');
+        // After ':' a word is a label or relationship type (our `USE` edges), never a clause.
+        let after_colon = i > 0 && tokens[i - 1].tok == Tok::Sym(':');
         let before_dot = matches!(tokens.get(i + 1).map(|t| &t.tok), Some(Tok::Sym('.')));
         let is_param = word.starts_with('$');
-        if after_dot || is_param {
+        if after_dot || after_colon || is_param {
             continue; // a property name such as s.set, or a parameter
         }
         if word == "CALL" {
@@ -377,6 +379,7 @@ mod tests {
         check("MATCH (s:Store) // delete everything?\nRETURN s.set, s.offset LIMIT 1").unwrap();
         check("CALL db.labels() YIELD label RETURN label").unwrap();
         check("MATCH (s {type: \"커피\"}) RETURN count(s) AS n").unwrap();
+        check("MATCH (s:Store)-[u:USE]->(m:Month) RETURN count(u) AS n").unwrap();
     }
 
     #[test]

@@ -58,6 +58,22 @@ pub struct Constraints {
     /// An attraction name as in the graph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub near_attraction: Option<String>,
+    /// Near a point, e.g. an earlier pick ("2번 근처").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near_point: Option<NearPoint>,
+    /// Stores not to recommend again (earlier picks of the session).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_ids: Vec<String>,
+}
+
+/// A point with a radius.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearPoint {
+    pub lat: f64,
+    pub lng: f64,
+    /// What the point is (a store's name).
+    pub label: String,
+    pub radius_m: f64,
 }
 
 /// What a search question measures.

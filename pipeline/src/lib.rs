@@ -12,7 +12,9 @@ pub mod intent;
 pub mod lexicon;
 pub mod machine;
 pub mod parse;
+pub mod prompts;
 pub mod recommend;
+pub mod session;
 
 pub use error::PipelineError;
 pub use machine::{Answer, AnswerBody, Pipeline};

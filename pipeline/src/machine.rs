@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::compose::{self, ComposedQuery};
 use crate::error::PipelineError;
 use crate::intent::{Intent, Lang, Measure, Route};
-use crate::parse;
 use crate::recommend::{self, Candidate, Card, Pick};
+use crate::session::{self, PickRef, Revision, Session};
 
 /// Longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 2_000;
@@ -128,8 +128,37 @@ impl Pipeline {
         Ok(Pipeline { graph, templates })
     }
 
-    /// Answers one question.
+    /// Answers one question with no conversation before it.
     pub async fn ask(&self, question: &str) -> Result<Answer, PipelineError> {
+        self.ask_in(&mut Session::default(), question).await
+    }
+
+    /// Answers one question of a conversation: a follow-up revises the session's last
+    /// recommendation, and this turn's picks are remembered.
+    pub async fn ask_in(
+        &self,
+        session: &mut Session,
+        question: &str,
+    ) -> Result<Answer, PipelineError> {
+        let answer = self.turn(session, question).await?;
+        let picks = match &answer.body {
+            AnswerBody::Recommend { picks } => picks
+                .iter()
+                .map(|p| PickRef {
+                    id: p.card.id.clone(),
+                    name: p.card.name.clone(),
+                    lat: p.card.lat,
+                    lng: p.card.lng,
+                    price_per_person: p.card.price_per_person,
+                })
+                .collect(),
+            AnswerBody::Search { .. } => Vec::new(),
+        };
+        session.remember(&answer.intent, picks);
+        Ok(answer)
+    }
+
+    async fn turn(&self, session: &Session, question: &str) -> Result<Answer, PipelineError> {
         let question = question.trim();
         if question.is_empty() {
             return Err(PipelineError::EmptyQuestion);
@@ -142,7 +171,7 @@ impl Pipeline {
         let mut state = State::Route(question.to_owned());
         loop {
             state = match state {
-                State::Route(q) => self.route(&q, &mut trace),
+                State::Route(q) => self.route(session, &q, &mut trace),
                 State::Text2Cypher(intent) => self.text2cypher(intent, &mut trace).await?,
                 State::ReviewSearch(intent, cands) => self.review_search(intent, cands, &mut trace),
                 State::Backfill(intent, cands) => self.backfill(intent, cands, &mut trace).await?,
@@ -153,14 +182,22 @@ impl Pipeline {
         }
     }
 
-    fn route(&self, question: &str, trace: &mut Trace) -> State {
+    fn route(&self, session: &Session, question: &str, trace: &mut Trace) -> State {
         let started = Instant::now();
         let _span = tracing::info_span!("route").entered();
-        let intent = parse::parse(question);
+        let (intent, revision) = session::resolve(session, question);
+        let detail = match &revision {
+            Revision::Fresh => serde_json::to_string(&intent).unwrap_or_default(),
+            Revision::FollowUp(changes) => format!(
+                "follow-up ({}): {}",
+                changes.join(", "),
+                serde_json::to_string(&intent).unwrap_or_default()
+            ),
+        };
         trace.record(
             "route",
             started,
-            serde_json::to_string(&intent).unwrap_or_default(),
+            detail,
             Some("no LLM configured: gazetteer parser".into()),
         );
         State::Text2Cypher(intent)

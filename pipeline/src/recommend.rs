@@ -22,11 +22,19 @@ pub struct Candidate {
     pub age_share: Option<f64>,
     pub time_share: Option<f64>,
     pub distance_m: Option<i64>,
+    /// Share of menu items that serve the asked dish (0 when no dish was asked).
+    pub dish_share: f64,
     pub score: f64,
 }
 
 /// Reads candidate rows of [`crate::compose::candidate_query`] and scores them.
 pub fn candidates_from_rows(rows: &[neo4rs::Row], c: &Constraints) -> Vec<Candidate> {
+    let dish_terms: Vec<&str> = c
+        .dish
+        .as_deref()
+        .and_then(lexicon::dish)
+        .map(|d| d.menu_terms.to_vec())
+        .unwrap_or_default();
     let mut out: Vec<Candidate> = rows
         .iter()
         .filter_map(|r| {
@@ -38,8 +46,25 @@ pub fn candidates_from_rows(rows: &[neo4rs::Row], c: &Constraints) -> Vec<Candid
                 age_share: r.get::<f64>("age_share").ok(),
                 time_share: r.get::<f64>("time_share").ok(),
                 distance_m: r.get::<i64>("distance_m").ok(),
+                dish_share: 0.0,
                 score: 0.0,
             };
+            if !dish_terms.is_empty() {
+                let menu: Vec<String> = r.get("menu_names").unwrap_or_default();
+                let matching = menu
+                    .iter()
+                    .filter(|m| dish_terms.iter().any(|t| m.contains(t)))
+                    .count();
+                cand.dish_share = matching as f64 / menu.len().max(1) as f64;
+            }
+            if let Some(p) = &c.near_point {
+                let (lat, lng) = (r.get::<f64>("lat").ok()?, r.get::<f64>("lng").ok()?);
+                let d = jeju_data::gazetteer::distance_m(p.lat, p.lng, lat, lng);
+                if d > p.radius_m {
+                    return None;
+                }
+                cand.distance_m = Some(d.round() as i64);
+            }
             cand.score = score(c, &cand);
             Some(cand)
         })
@@ -68,11 +93,14 @@ pub fn score(c: &Constraints, x: &Candidate) -> f64 {
     if c.age_band.is_some() {
         s += 1.0 * x.age_share.unwrap_or(0.0);
     }
+    // A place that specialises in the dish (most of its menu) beats one with a side item.
+    s += 0.6 * x.dish_share;
     if c.time.is_some() {
         s += 0.6 * x.time_share.unwrap_or(0.0);
     }
     if let Some(d) = x.distance_m {
-        s += 0.2 * (1.0 - (d as f64 / 3_000.0).min(1.0));
+        let radius = c.near_point.as_ref().map(|p| p.radius_m).unwrap_or(3_000.0);
+        s += 0.2 * (1.0 - (d as f64 / radius).min(1.0));
     }
     s
 }
@@ -101,6 +129,22 @@ pub struct Card {
     /// Up to two review quotes, most relevant first.
     pub quotes: Vec<String>,
 }
+
+/// Words of a complaint: such a review is a poor quote for a recommendation.
+const NEGATIVE_MARKERS: &[&str] = &[
+    "아쉬",
+    "별로",
+    "실망",
+    "비추",
+    "최악",
+    "불친절",
+    "👎",
+    "😤",
+    "disappoint",
+    "not worth",
+    "overpriced",
+    "rude",
+];
 
 /// Loads cards for the given candidates, in their order.
 pub async fn load_cards(
@@ -164,6 +208,9 @@ pub async fn load_cards(
         }
         if companion_kw.is_some_and(|k| keywords.iter().any(|x| x == k)) {
             relevance += 1.0;
+        }
+        if NEGATIVE_MARKERS.iter().any(|m| text.contains(m)) {
+            relevance -= 1.5;
         }
         let len = text.chars().count();
         if !(20..=220).contains(&len) {
@@ -278,6 +325,18 @@ pub fn facts(card: &Card, c: &Constraints, lang: Lang) -> Vec<String> {
             format!("menu: {name} ₩{}", won(*price))
         });
     }
+    if let Some(d) = card.distance_m {
+        let place = c
+            .near_attraction
+            .clone()
+            .or_else(|| c.near_point.as_ref().map(|p| p.label.clone()))
+            .unwrap_or_default();
+        out.push(if ko {
+            format!("{place}에서 {d}m")
+        } else {
+            format!("{d} m from {place}")
+        });
+    }
     if let Some(comp) = c.companion {
         if card.companion_reviews > 0 {
             let label = lexicon::companion_label(comp, ko);
@@ -291,6 +350,16 @@ pub fn facts(card: &Card, c: &Constraints, lang: Lang) -> Vec<String> {
                     "{} of {} reviews were visits {label}",
                     card.companion_reviews, card.review_count
                 )
+            });
+        }
+    }
+    if c.price_max_per_person.is_some() {
+        if let Some(p) = card.price_per_person {
+            let p = u32::try_from(p).unwrap_or(0);
+            out.push(if ko {
+                format!("1인 약 {}원", won(p))
+            } else {
+                format!("about ₩{} per person", won(p))
             });
         }
     }
@@ -324,13 +393,6 @@ pub fn facts(card: &Card, c: &Constraints, lang: Lang) -> Vec<String> {
             format!("평점 {r:.1}")
         } else {
             format!("rated {r:.1}")
-        });
-    }
-    if let Some(d) = card.distance_m {
-        out.push(if ko {
-            format!("{}에서 {d}m", c.near_attraction.as_deref().unwrap_or(""))
-        } else {
-            format!("{d} m from {}", c.near_attraction.as_deref().unwrap_or(""))
         });
     }
     out
@@ -371,6 +433,7 @@ mod tests {
             age_share: None,
             time_share: None,
             distance_m: None,
+            dish_share: 0.0,
             score: 0.0,
         }
     }

@@ -124,3 +124,118 @@ async fn ask_recommends_and_answers_search_questions_from_the_graph() {
         answer.text
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_ups_revise_the_previous_turn() {
+    let graph = TestGraph::start().await;
+    let dir = small_data(21);
+    let data = DataSet::load(dir.path()).unwrap();
+    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
+        .await
+        .unwrap();
+    let pipeline = Pipeline::new(graph.client.clone()).unwrap();
+    let profiles: HashMap<&str, &jeju_data::catalog::StoreProfile> =
+        data.stores.iter().map(|s| (s.id.as_str(), s)).collect();
+    let region = |id: &str| parse_address(&profiles[id].address).map(|a| a.region);
+    let mut session = jeju_pipeline::session::Session::default();
+
+    let first = pipeline
+        .ask_in(&mut session, "애월읍 흑돼지 맛집 추천해줘")
+        .await
+        .unwrap();
+    let AnswerBody::Recommend { picks: first_picks } = &first.body else {
+        panic!()
+    };
+    assert_eq!(first_picks.len(), 3);
+    let cheapest = first_picks
+        .iter()
+        .filter_map(|p| p.card.price_per_person)
+        .min()
+        .unwrap();
+
+    // "Cheaper": same region and dish, every pick below the cheapest earlier pick, none repeated.
+    let cheaper = pipeline
+        .ask_in(&mut session, "더 저렴한 곳은?")
+        .await
+        .unwrap();
+    let AnswerBody::Recommend { picks } = &cheaper.body else {
+        panic!("{}", cheaper.text)
+    };
+    assert!(!picks.is_empty(), "{}", cheaper.text);
+    for p in picks {
+        assert!(
+            p.card.price_per_person.unwrap() < cheapest,
+            "{} is not cheaper",
+            p.card.name
+        );
+        assert_eq!(region(&p.card.id).as_deref(), Some("애월읍"));
+        assert!(profiles[p.card.id.as_str()]
+            .menu
+            .iter()
+            .any(|m| m.name.contains("흑돼지")));
+        assert!(first_picks.iter().all(|f| f.card.id != p.card.id));
+    }
+
+    // "Cafes near no. 2": cafes within 1.5 km of the second pick of the last turn.
+    let AnswerBody::Recommend { picks: last_picks } = &cheaper.body else {
+        panic!()
+    };
+    let anchor = last_picks
+        .get(1)
+        .or(last_picks.first())
+        .unwrap()
+        .card
+        .clone();
+    let which = if last_picks.len() >= 2 {
+        "2번"
+    } else {
+        "1번"
+    };
+    let near = pipeline
+        .ask_in(&mut session, &format!("{which} 근처 카페도"))
+        .await
+        .unwrap();
+    let AnswerBody::Recommend { picks } = &near.body else {
+        panic!()
+    };
+    for p in picks {
+        assert_eq!(p.card.store_type, "커피", "{}", near.text);
+        let d = jeju_data::gazetteer::distance_m(
+            anchor.lat.unwrap(),
+            anchor.lng.unwrap(),
+            p.card.lat.unwrap(),
+            p.card.lng.unwrap(),
+        );
+        assert!(d <= 1_500.0, "{} is {d:.0} m away", p.card.name);
+    }
+
+    // English follow-up in a new conversation: seafood instead of pork.
+    let mut session = jeju_pipeline::session::Session::default();
+    pipeline
+        .ask_in(
+            &mut session,
+            "Where can I take my parents for black pork in Aewol?",
+        )
+        .await
+        .unwrap();
+    let seafood = pipeline
+        .ask_in(&mut session, "not pork, seafood instead")
+        .await
+        .unwrap();
+    assert_eq!(seafood.intent.constraints.dish.as_deref(), Some("해산물"));
+    assert!(
+        seafood.text.starts_with("Here are") || seafood.text.starts_with("I could not"),
+        "{}",
+        seafood.text
+    );
+    let AnswerBody::Recommend { picks } = &seafood.body else {
+        panic!()
+    };
+    for p in picks {
+        assert_eq!(region(&p.card.id).as_deref(), Some("애월읍"));
+        assert!(!profiles[p.card.id.as_str()]
+            .menu
+            .iter()
+            .all(|m| m.name.contains("흑돼지")));
+    }
+}

@@ -110,3 +110,25 @@ async fn hostile_cypher_never_changes_the_graph() {
     assert!(!rows.is_empty());
     assert_eq!(checksum(&graph.client).await, before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_few_shot_example_runs_on_the_real_schema() {
+    let graph = TestGraph::start().await;
+    let dir = small_data(4);
+    let data = DataSet::load(dir.path()).unwrap();
+    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
+        .await
+        .unwrap();
+    let mut returned_rows = 0;
+    for e in jeju_pipeline::prompts::examples() {
+        let (_, rows) = run_guarded(&graph.client, &e.cypher, Duration::from_secs(20))
+            .await
+            .unwrap_or_else(|err| panic!("{}\n{err}", e.cypher));
+        returned_rows += usize::from(!rows.is_empty());
+    }
+    // Most examples must find something on the small data, or they teach a wrong schema.
+    assert!(
+        returned_rows * 10 >= jeju_pipeline::prompts::examples().len() * 8,
+        "{returned_rows}"
+    );
+}
