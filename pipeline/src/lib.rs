@@ -14,6 +14,7 @@ pub mod machine;
 pub mod parse;
 pub mod prompts;
 pub mod recommend;
+pub mod schema;
 pub mod session;
 
 pub use error::PipelineError;

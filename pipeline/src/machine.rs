@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::compose::{self, ComposedQuery};
 use crate::error::PipelineError;
 use crate::intent::{Intent, Lang, Measure, Route};
+use crate::prompts::Prompts;
 use crate::recommend::{self, Candidate, Card, Pick};
 use crate::session::{self, PickRef, Revision, Session};
 
@@ -116,16 +117,15 @@ enum State {
 /// The pipeline with its connections.
 pub struct Pipeline {
     graph: GraphClient,
-    templates: tera::Tera,
+    prompts: Prompts,
 }
 
 impl Pipeline {
     pub fn new(graph: GraphClient) -> Result<Pipeline, PipelineError> {
-        let mut templates = tera::Tera::default();
-        templates
-            .add_raw_template("answer", include_str!("../../prompts/answer.tera"))
-            .map_err(|e| PipelineError::Template(e.to_string()))?;
-        Ok(Pipeline { graph, templates })
+        Ok(Pipeline {
+            graph,
+            prompts: Prompts::load()?,
+        })
     }
 
     /// Answers one question with no conversation before it.
@@ -357,10 +357,7 @@ impl Pipeline {
                 ctx.insert("picks", &shown);
             }
         }
-        let text = self
-            .templates
-            .render("answer", &ctx)
-            .map_err(|e| PipelineError::Template(format!("{e:?}")))?;
+        let text = self.prompts.render("answer", &ctx)?;
         trace.record(
             "answer",
             started,

@@ -91,3 +91,176 @@ mod tests {
         assert!(top.iter().any(|e| e.cypher.contains("count(")), "{top:?}");
     }
 }
+
+/// The tera templates of `prompts/`, compiled in.
+pub struct Prompts {
+    tera: tera::Tera,
+}
+
+/// A prompt with its system and user parts (the system part is the static prefix that the
+/// LLM server's prompt cache can reuse across turns).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub system: String,
+    pub user: String,
+}
+
+impl Prompts {
+    pub fn load() -> Result<Prompts, crate::PipelineError> {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates([
+            ("answer", include_str!("../../prompts/answer.tera")),
+            ("route", include_str!("../../prompts/route.tera")),
+            (
+                "text2cypher",
+                include_str!("../../prompts/text2cypher.tera"),
+            ),
+            ("select", include_str!("../../prompts/select.tera")),
+        ])
+        .map_err(|e| crate::PipelineError::Template(format!("{e:?}")))?;
+        Ok(Prompts { tera })
+    }
+
+    /// Renders a template.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, crate::PipelineError> {
+        self.tera
+            .render(name, ctx)
+            .map(|s| s.trim().to_owned())
+            .map_err(|e| crate::PipelineError::Template(format!("{name}: {e:?}")))
+    }
+
+    /// The route prompt (everything above the question is static).
+    pub fn route(&self, question: &str) -> Result<Prompt, crate::PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("question", question);
+        split_last_line(self.render("route", &ctx)?)
+    }
+
+    /// The text2cypher prompt: schema, resolved literals, the nearest examples, the question.
+    pub fn text2cypher(
+        &self,
+        schema: &str,
+        values: &[(String, String)],
+        examples: &[&Example],
+        question: &str,
+    ) -> Result<Prompt, crate::PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("schema", schema);
+        let values: Vec<serde_json::Value> = values
+            .iter()
+            .map(|(n, v)| serde_json::json!({"name": n, "value": v}))
+            .collect();
+        ctx.insert("values", &values);
+        let examples: Vec<serde_json::Value> = examples
+            .iter()
+            .map(|e| serde_json::json!({"question": e.question, "cypher": e.cypher}))
+            .collect();
+        ctx.insert("examples", &examples);
+        ctx.insert("question", question);
+        let text = self.render("text2cypher", &ctx)?;
+        // The rules and schema are the system part; examples and the question the user part.
+        match text.find("\nQuestion: ") {
+            Some(at) => Ok(Prompt {
+                system: text[..at].trim().to_owned(),
+                user: text[at..].trim().to_owned(),
+            }),
+            None => Ok(Prompt {
+                system: String::new(),
+                user: text,
+            }),
+        }
+    }
+
+    /// The PALR selection prompt over compact candidate cards.
+    pub fn select(
+        &self,
+        question: &str,
+        intent: &str,
+        cards: &[(String, String)],
+        lang: crate::intent::Lang,
+    ) -> Result<Prompt, crate::PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("question", question);
+        ctx.insert("intent", intent);
+        let cards: Vec<serde_json::Value> = cards
+            .iter()
+            .map(|(id, text)| serde_json::json!({"id": id, "text": text}))
+            .collect();
+        ctx.insert("cards", &cards);
+        ctx.insert(
+            "lang",
+            if lang == crate::intent::Lang::Ko {
+                "ko"
+            } else {
+                "en"
+            },
+        );
+        Ok(Prompt {
+            system: String::new(),
+            user: self.render("select", &ctx)?,
+        })
+    }
+}
+
+/// Everything but the last line is the static system part; the last line is the user part.
+fn split_last_line(text: String) -> Result<Prompt, crate::PipelineError> {
+    match text.rfind('\n') {
+        Some(at) => Ok(Prompt {
+            system: text[..at].to_owned(),
+            user: text[at + 1..].to_owned(),
+        }),
+        None => Ok(Prompt {
+            system: String::new(),
+            user: text,
+        }),
+    }
+}
+
+/// The literals a question resolved to, handed to text2cypher as fixed values.
+pub fn fixed_values(intent: &crate::intent::Intent) -> Vec<(String, String)> {
+    let c = &intent.constraints;
+    let mut out = Vec::new();
+    if let Some(r) = &c.region {
+        out.push(("s.region".to_owned(), format!("'{r}'")));
+    } else if let Some(city) = &c.city {
+        out.push(("s.city".to_owned(), format!("'{city}'")));
+    }
+    match c.store_types.as_slice() {
+        [] => {}
+        [t] => out.push(("s.type".to_owned(), format!("'{t}'"))),
+        many => out.push((
+            "s.type IN".to_owned(),
+            format!(
+                "[{}]",
+                many.iter()
+                    .map(|t| format!("'{t}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+    if let Some(d) = c.dish.as_deref().and_then(crate::lexicon::dish) {
+        out.push((
+            "menu item contains".to_owned(),
+            format!("'{}'", d.menu_terms[0]),
+        ));
+    }
+    if let Some(comp) = c.companion {
+        out.push((
+            "VisitKeyword.name".to_owned(),
+            format!("'{}'", jeju_data::vocab::companion_keyword(comp)),
+        ));
+    }
+    if let Some(a) = &c.near_attraction {
+        out.push(("Attraction.name".to_owned(), format!("'{a}'")));
+    }
+    if let Some(g) = &intent.goal {
+        if let Some(ym) = g.month {
+            out.push(("Month.ym".to_owned(), ym.to_string()));
+        }
+        if let crate::intent::Measure::Property { property, .. } = &g.measure {
+            out.push(("value property".to_owned(), property.clone()));
+        }
+    }
+    out
+}

@@ -1,0 +1,123 @@
+//! Snapshots of the rendered prompts: a change to a template or to what feeds it shows up as
+//! a reviewed diff (`cargo insta review`, or INSTA_UPDATE=always and read the .snap diff).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jeju_data::vocab::{AgeBand, TimeOfDay};
+use jeju_pipeline::intent::Lang;
+use jeju_pipeline::parse::parse;
+use jeju_pipeline::prompts::{fixed_values, nearest_examples, Prompts};
+use jeju_pipeline::recommend::{card_text, Card};
+use jeju_pipeline::schema::GraphSchema;
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// A fixed schema, as introspection returns it, so the snapshot does not depend on a server.
+fn schema() -> GraphSchema {
+    let mut nodes = BTreeMap::new();
+    nodes.insert(
+        "Store".to_owned(),
+        set(&[
+            "id",
+            "name",
+            "type",
+            "region",
+            "city",
+            "address",
+            "menu",
+            "menu_names",
+            "price_per_person",
+            "rating",
+            "review_count",
+            "local_ratio",
+            "age_30_ratio",
+            "age_60_over_ratio",
+            "hr_12_13_ratio",
+            "mon_ratio",
+            "lat",
+            "lng",
+        ]),
+    );
+    nodes.insert("Month".to_owned(), set(&["ym", "year", "month"]));
+    nodes.insert(
+        "VisitKeyword".to_owned(),
+        set(&["name", "kind", "companion"]),
+    );
+    let mut rels = BTreeMap::new();
+    rels.insert(
+        ("Store".into(), "USE".into(), "Month".into()),
+        set(&["ym", "cnt_rank", "age_30_ratio", "hr_12_13_ratio"]),
+    );
+    rels.insert(
+        (
+            "Store".into(),
+            "HAS_VISIT_KEYWORD".into(),
+            "VisitKeyword".into(),
+        ),
+        set(&["count"]),
+    );
+    GraphSchema { nodes, rels }
+}
+
+#[test]
+fn route_prompt() {
+    let p = Prompts::load()
+        .unwrap()
+        .route("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘")
+        .unwrap();
+    insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
+}
+
+#[test]
+fn text2cypher_prompt() {
+    let q = "2023년 8월 한림읍 카페 중 30대 비중이 가장 높은 곳은?";
+    let intent = parse(q);
+    let schema = schema().render_for(&intent, q);
+    let examples = nearest_examples(q, 3);
+    let p = Prompts::load()
+        .unwrap()
+        .text2cypher(&schema, &fixed_values(&intent), &examples, q)
+        .unwrap();
+    insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
+}
+
+#[test]
+fn select_prompt() {
+    let q = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
+    let intent = parse(q);
+    let card = Card {
+        id: "S0000000000000001".into(),
+        name: "돌담흑돼지".into(),
+        store_type: "가정식".into(),
+        city: Some("제주시".into()),
+        region: Some("애월읍".into()),
+        address: "제주 제주시 애월읍 애월리 123-4번지".into(),
+        lat: Some(33.46),
+        lng: Some(126.33),
+        menu: vec![
+            ("흑돼지 오겹살 (200g)".into(), 19_000),
+            ("고기국수".into(), 9_000),
+        ],
+        price_per_person: Some(19_000),
+        rating: Some(4.4),
+        review_count: 12,
+        companion_reviews: 5,
+        ages: vec![(AgeBand::SixtyPlus, 0.21)],
+        local_ratio: Some(0.35),
+        busiest_time: Some((TimeOfDay::Dinner, 0.52)),
+        distance_m: None,
+        quotes: vec!["부모님 모시고 갔는데 너무 좋아하셨어요. 흑돼지 오겹살 최고!".into()],
+    };
+    let cards = vec![(
+        card.id.clone(),
+        card_text(&card, &intent.constraints, Lang::Ko),
+    )];
+    let intent_text = serde_json::to_string(&intent.constraints).unwrap();
+    let p = Prompts::load()
+        .unwrap()
+        .select(q, &intent_text, &cards, Lang::Ko)
+        .unwrap();
+    insta::assert_snapshot!(p.user);
+}
