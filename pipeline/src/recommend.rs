@@ -420,6 +420,32 @@ pub fn deterministic_select(cards: &[Card], c: &Constraints, lang: Lang) -> Vec<
         .collect()
 }
 
+/// A compact one-line card for the select prompt (≈ 60–90 tokens).
+pub fn card_text(card: &Card, c: &Constraints, lang: Lang) -> String {
+    let ko = lang == Lang::Ko;
+    let menu: Vec<String> = card
+        .menu
+        .iter()
+        .take(4)
+        .map(|(n, p)| format!("{n} {}{}", won(*p), if ko { "원" } else { " won" }))
+        .collect();
+    let mut parts = vec![
+        format!(
+            "{} ({}, {})",
+            card.name,
+            card.store_type,
+            card.region.as_deref().unwrap_or("-")
+        ),
+        format!("{}: {}", if ko { "메뉴" } else { "menu" }, menu.join(", ")),
+    ];
+    parts.extend(facts(card, c, lang).into_iter().skip(1));
+    for q in card.quotes.iter().take(2) {
+        let short: String = q.chars().take(80).collect();
+        parts.push(format!("\"{short}\""));
+    }
+    parts.join(" | ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,30 +480,4 @@ mod tests {
         assert_eq!(won(950), "950");
         assert_eq!(won(1_234_567), "1,234,567");
     }
-}
-
-/// A compact one-line card for the select prompt (≈ 60–90 tokens).
-pub fn card_text(card: &Card, c: &Constraints, lang: Lang) -> String {
-    let ko = lang == Lang::Ko;
-    let menu: Vec<String> = card
-        .menu
-        .iter()
-        .take(4)
-        .map(|(n, p)| format!("{n} {}{}", won(*p), if ko { "원" } else { " won" }))
-        .collect();
-    let mut parts = vec![
-        format!(
-            "{} ({}, {})",
-            card.name,
-            card.store_type,
-            card.region.as_deref().unwrap_or("-")
-        ),
-        format!("{}: {}", if ko { "메뉴" } else { "menu" }, menu.join(", ")),
-    ];
-    parts.extend(facts(card, c, lang).into_iter().skip(1));
-    for q in card.quotes.iter().take(2) {
-        let short: String = q.chars().take(80).collect();
-        parts.push(format!("\"{short}\""));
-    }
-    parts.join(" | ")
 }
