@@ -195,20 +195,26 @@ pub fn constraints(text: &str) -> Constraints {
     c
 }
 
+/// The number that ends `s` (trailing spaces ignored): ASCII digits, and dots when
+/// `decimals` (1.5만원).
+fn trailing_number(s: &str, decimals: bool) -> &str {
+    let t = s.trim_end();
+    let start = t
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || (decimals && *c == '.'))
+        .last()
+        .map(|(i, _)| i)
+        .unwrap_or(t.len());
+    &t[start..]
+}
+
 /// "2만원 이하", "1인 15,000원", "under 20,000 won", "20k won", "₩20000".
 fn price_max(text: &str) -> Option<u32> {
     let compact: String = text.chars().filter(|c| *c != ',').collect();
     // Korean: <n>만 [<m>천] 원 / <n>원.
     if let Some(pos) = compact.find('만') {
-        let before: String = compact[..pos]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        if let Ok(man) = before.parse::<f64>() {
+        if let Ok(man) = trailing_number(&compact[..pos], true).parse::<f64>() {
             let rest = &compact[pos + '만'.len_utf8()..];
             let cheon: f64 = rest
                 .trim_start()
@@ -227,16 +233,7 @@ fn price_max(text: &str) -> Option<u32> {
     }
     let number_before = |suffix: &str| -> Option<u32> {
         let pos = compact.find(suffix)?;
-        let digits: String = compact[..pos]
-            .trim_end()
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        digits.parse().ok()
+        trailing_number(&compact[..pos], false).parse().ok()
     };
     if let Some(v) = number_before("원").filter(|v| *v >= 1_000) {
         return Some(v);
@@ -408,15 +405,7 @@ fn month(text: &str) -> Option<u32> {
         "december",
     ];
     if let Some(pos) = text.find('월') {
-        let digits: String = text[..pos]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        if let Ok(m) = digits.parse::<u32>() {
+        if let Ok(m) = trailing_number(&text[..pos], false).parse::<u32>() {
             if (1..=12).contains(&m) {
                 return Some(202300 + m);
             }
@@ -433,16 +422,7 @@ fn top_n(text: &str) -> u32 {
         let mut from = 0;
         while let Some(pos) = text[from..].find(suffix) {
             let at = from + pos;
-            let digits: String = text[..at]
-                .trim_end()
-                .chars()
-                .rev()
-                .take_while(|c| c.is_ascii_digit())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            if let Ok(n) = digits.parse::<u32>() {
+            if let Ok(n) = trailing_number(&text[..at], false).parse::<u32>() {
                 if (1..=20).contains(&n) {
                     return n;
                 }
