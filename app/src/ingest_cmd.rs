@@ -70,7 +70,16 @@ pub async fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
         ..IngestOptions::default()
     };
     println!("loading into {} …", client.config().uri);
-    let summary = jeju_graph::ingest::ingest(&client, &data, &options, &Bars::new()).await?;
+    let bars = Bars::new();
+    let summary = jeju_graph::ingest::ingest(&client, &data, &options, &bars).await?;
+    let started = Instant::now();
+    let vectors = jeju_fastrp::store_embeddings(&data, &jeju_fastrp::FastRpConfig::default());
+    println!(
+        "FastRP: {} store embeddings in {:.2} s",
+        vectors.len(),
+        started.elapsed().as_secs_f64()
+    );
+    jeju_graph::ingest::write_store_vectors(&client, "fastrp", &vectors, &options, &bars).await?;
     print_counts(&summary.counts);
     println!(
         "ingest finished in {:.1} s ({} rows rejected)",

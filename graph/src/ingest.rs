@@ -239,6 +239,45 @@ pub async fn ingest(
     })
 }
 
+/// Store properties that may hold a vector written by [`write_store_vectors`].
+pub const VECTOR_PROPERTIES: [&str; 1] = ["fastrp"];
+
+const CYPHER_STORE_VECTOR: &str = "UNWIND $rows AS r MATCH (s:Store {id: r.id}) SET s += r.props";
+
+/// Writes one vector per store (e.g. FastRP embeddings) as a list property. Idempotent.
+pub async fn write_store_vectors(
+    client: &GraphClient,
+    property: &str,
+    vectors: &BTreeMap<String, Vec<f32>>,
+    options: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<(), GraphError> {
+    if !VECTOR_PROPERTIES.contains(&property) {
+        return Err(GraphError::Query {
+            query: CYPHER_STORE_VECTOR.into(),
+            message: format!("{property} is not a vector property"),
+        });
+    }
+    let rows: Vec<BoltType> = vectors
+        .iter()
+        .map(|(id, v)| {
+            let values: Vec<f64> = v.iter().map(|x| f64::from(*x)).collect();
+            Props::default()
+                .set("id", id.as_str())
+                .set("props", Props::default().set(property, values).into_bolt())
+                .into_bolt()
+        })
+        .collect();
+    progress.begin(&format!("store vectors ({property})"), rows.len() as u64);
+    for chunk in rows.chunks(options.batch_size.max(1)) {
+        let q = query(CYPHER_STORE_VECTOR).param("rows", chunk.to_vec());
+        client.write(CYPHER_STORE_VECTOR, q).await?;
+        progress.advance(chunk.len() as u64);
+    }
+    progress.end();
+    Ok(())
+}
+
 fn file_name(path: &std::path::Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())

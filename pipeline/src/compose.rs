@@ -175,7 +175,27 @@ pub fn search_query(intent: &Intent) -> Option<ComposedQuery> {
 /// the signals the ranker needs.
 pub fn candidate_query(c: &Constraints, limit: u32) -> ComposedQuery {
     let mut params = Vec::new();
-    let mut cypher = filters(c, None, &mut params);
+    let filter = filters(c, None, &mut params);
+    with_candidate_columns(filter, c, params, limit)
+}
+
+/// The same columns for given stores (graph backfill), whatever the filters.
+pub fn candidate_query_for_ids(c: &Constraints, ids: &[String]) -> ComposedQuery {
+    let params = vec![("ids".to_owned(), Param::List(ids.to_vec()))];
+    let filter = "MATCH (s:Store) WHERE s.id IN $ids".to_owned();
+    let unconstrained = Constraints {
+        near_attraction: None,
+        ..c.clone()
+    };
+    with_candidate_columns(filter, &unconstrained, params, ids.len() as u32)
+}
+
+fn with_candidate_columns(
+    mut cypher: String,
+    c: &Constraints,
+    mut params: Vec<(String, Param)>,
+    limit: u32,
+) -> ComposedQuery {
     let keyword = c.companion.map(companion_keyword).unwrap_or("");
     params.push(("companion_keyword".into(), Param::Text(keyword.to_owned())));
     let age = c
@@ -195,7 +215,7 @@ pub fn candidate_query(c: &Constraints, limit: u32) -> ComposedQuery {
          s.lat AS lat, s.lng AS lng, s.menu_names AS menu_names \
          LIMIT $limit"
     ));
-    params.push(("limit".into(), Param::Int(i64::from(limit))));
+    params.push(("limit".into(), Param::Int(i64::from(limit.max(1)))));
     ComposedQuery { cypher, params }
 }
 

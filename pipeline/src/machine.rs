@@ -1,7 +1,10 @@
 //! The typed state machine of one turn: each stage consumes its state and returns the next,
 //! and records what it did in the [`Trace`].
 
+use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
+
+use tracing::Instrument;
 
 use jeju_graph::GraphClient;
 use serde::Serialize;
@@ -118,13 +121,20 @@ enum State {
 pub struct Pipeline {
     graph: GraphClient,
     prompts: Prompts,
+    /// FastRP vectors of every store, loaded from the graph on first use.
+    store_vectors: tokio::sync::OnceCell<BTreeMap<String, Vec<f32>>>,
 }
+
+/// A graph-backfill neighbour must be at least this similar (cosine) to the candidates:
+/// below it, FastRP vectors are noise (stores without visit keywords).
+const MIN_BACKFILL_SIMILARITY: f32 = 0.6;
 
 impl Pipeline {
     pub fn new(graph: GraphClient) -> Result<Pipeline, PipelineError> {
         Ok(Pipeline {
             graph,
             prompts: Prompts::load()?,
+            store_vectors: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -172,9 +182,17 @@ impl Pipeline {
         loop {
             state = match state {
                 State::Route(q) => self.route(session, &q, &mut trace),
-                State::Text2Cypher(intent) => self.text2cypher(intent, &mut trace).await?,
+                State::Text2Cypher(intent) => {
+                    self.text2cypher(intent, &mut trace)
+                        .instrument(tracing::info_span!("text2cypher"))
+                        .await?
+                }
                 State::ReviewSearch(intent, cands) => self.review_search(intent, cands, &mut trace),
-                State::Backfill(intent, cands) => self.backfill(intent, cands, &mut trace).await?,
+                State::Backfill(intent, cands) => {
+                    self.backfill(intent, cands, &mut trace)
+                        .instrument(tracing::info_span!("backfill"))
+                        .await?
+                }
                 State::Select(intent, cards) => self.select(intent, cards, &mut trace),
                 State::Answer(intent, body) => self.answer(intent, body, &mut trace)?,
                 State::Done(answer) => return Ok(answer),
@@ -205,7 +223,6 @@ impl Pipeline {
 
     async fn text2cypher(&self, intent: Intent, trace: &mut Trace) -> Result<State, PipelineError> {
         let started = Instant::now();
-        let _span = tracing::info_span!("text2cypher").entered();
         let fallback = Some("no LLM configured: composed query".to_owned());
         if intent.route == Route::Search {
             if let Some(q) = compose::search_query(&intent) {
@@ -277,17 +294,75 @@ impl Pipeline {
     ) -> Result<State, PipelineError> {
         let started = Instant::now();
         candidates.truncate(MAX_CANDIDATES);
-        let fallback = (candidates.len() < MAX_CANDIDATES)
-            .then(|| "fewer than 6 candidates and no graph embeddings yet: not filled".to_owned());
+        let mut fallback = None;
+        let mut detail = format!("{} candidates from the filters", candidates.len());
+        if !candidates.is_empty() && candidates.len() < MAX_CANDIDATES {
+            match self.vectors().await {
+                Ok(all) if !all.is_empty() => {
+                    let anchors: Vec<&[f32]> = candidates
+                        .iter()
+                        .filter_map(|c| all.get(&c.id).map(Vec::as_slice))
+                        .collect();
+                    let exclude: HashSet<String> = candidates
+                        .iter()
+                        .map(|c| c.id.clone())
+                        .chain(intent.constraints.exclude_ids.iter().cloned())
+                        .collect();
+                    let want = MAX_CANDIDATES - candidates.len();
+                    let near: Vec<String> = jeju_fastrp::nearest(&anchors, all, &exclude, want)
+                        .into_iter()
+                        .filter(|(_, sim)| *sim >= MIN_BACKFILL_SIMILARITY)
+                        .map(|(id, _)| id)
+                        .collect();
+                    if !near.is_empty() {
+                        let q = compose::candidate_query_for_ids(&intent.constraints, &near);
+                        let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
+                        trace.cypher.push(q);
+                        let mut extra = recommend::candidates_from_rows(&rows, &intent.constraints);
+                        for e in &mut extra {
+                            e.backfilled = true;
+                        }
+                        detail.push_str(&format!(", {} added by FastRP neighbours", extra.len()));
+                        candidates.extend(extra);
+                    } else {
+                        detail.push_str(", no FastRP neighbour similar enough");
+                    }
+                }
+                Ok(_) => {
+                    fallback = Some(
+                        "no FastRP vectors in the graph (re-run `jeju ingest`): not filled"
+                            .to_owned(),
+                    )
+                }
+                Err(e) => fallback = Some(format!("FastRP vectors unavailable ({e}): not filled")),
+            }
+        }
         trace.candidates = candidates.iter().map(|c| c.id.clone()).collect();
         let cards = recommend::load_cards(&self.graph, &candidates, &intent.constraints).await?;
-        trace.record(
-            "backfill",
-            started,
-            format!("{} candidates", cards.len()),
-            fallback,
-        );
+        trace.record("backfill", started, detail, fallback);
         Ok(State::Select(intent, cards))
+    }
+
+    /// Every store's FastRP vector (empty when the graph has none).
+    async fn vectors(&self) -> Result<&BTreeMap<String, Vec<f32>>, PipelineError> {
+        self.store_vectors
+            .get_or_try_init(|| async {
+                let text =
+                    "MATCH (s:Store) WHERE s.fastrp IS NOT NULL RETURN s.id AS id, s.fastrp AS v";
+                let rows = self.graph.rows_of(text).await?;
+                Ok::<_, PipelineError>(
+                    rows.iter()
+                        .filter_map(|r| {
+                            let v: Vec<f64> = r.get("v").ok()?;
+                            Some((
+                                r.get::<String>("id").ok()?,
+                                v.into_iter().map(|x| x as f32).collect(),
+                            ))
+                        })
+                        .collect(),
+                )
+            })
+            .await
     }
 
     fn select(&self, intent: Intent, cards: Vec<Card>, trace: &mut Trace) -> State {
@@ -371,4 +446,11 @@ impl Pipeline {
             trace: std::mem::take(trace),
         }))
     }
+}
+
+/// The UI serves turns from a multi-threaded runtime: a turn's future must be `Send`.
+#[allow(dead_code)]
+fn turn_future_is_send(pipeline: &Pipeline, session: &mut Session) {
+    fn send<T: Send>(_: &T) {}
+    send(&pipeline.ask_in(session, "x"));
 }

@@ -154,6 +154,14 @@ pub fn constraints(text: &str) -> Constraints {
     // Attraction ("near 협재해수욕장", "성산일출봉 근처").
     for a in gazetteer::attractions() {
         let roman = a.romanized.to_lowercase();
+        // 우도 (the island) inside 우도면 (the region) names the region, not the attraction.
+        let part_of_region = c
+            .region
+            .as_deref()
+            .is_some_and(|r| r != a.name && r.starts_with(&a.name) && text.contains(r));
+        if part_of_region {
+            continue;
+        }
         if text.contains(&a.name) || contains_word(text, &roman) {
             c.near_attraction = Some(a.name.clone());
             if c.region.is_none() {
@@ -603,6 +611,15 @@ mod tests {
         assert_eq!(price_max(" under 20k won "), Some(20_000));
         assert_eq!(price_max(" ₩30000 "), Some(30_000));
         assert_eq!(price_max(" 3명 "), None);
+    }
+
+    #[test]
+    fn a_region_named_after_an_attraction_is_not_the_attraction() {
+        let c = parse("우도면 흑돼지 맛집 추천해줘").constraints;
+        assert_eq!(c.region.as_deref(), Some("우도면"));
+        assert_eq!(c.near_attraction, None);
+        let c = parse("우도 근처 카페 추천").constraints;
+        assert_eq!(c.near_attraction.as_deref(), Some("우도"));
     }
 
     #[test]

@@ -24,6 +24,10 @@ pub struct Candidate {
     pub distance_m: Option<i64>,
     /// Share of menu items that serve the asked dish (0 when no dish was asked).
     pub dish_share: f64,
+    /// Added by the graph backfill (FastRP neighbour), not by the filters: it may miss a
+    /// hard constraint, and ranks after every filtered candidate.
+    #[serde(default)]
+    pub backfilled: bool,
     pub score: f64,
 }
 
@@ -47,6 +51,7 @@ pub fn candidates_from_rows(rows: &[neo4rs::Row], c: &Constraints) -> Vec<Candid
                 time_share: r.get::<f64>("time_share").ok(),
                 distance_m: r.get::<i64>("distance_m").ok(),
                 dish_share: 0.0,
+                backfilled: false,
                 score: 0.0,
             };
             if !dish_terms.is_empty() {
@@ -128,6 +133,8 @@ pub struct Card {
     pub distance_m: Option<i64>,
     /// Up to two review quotes, most relevant first.
     pub quotes: Vec<String>,
+    /// Came from the graph backfill rather than the filters.
+    pub backfilled: bool,
 }
 
 /// Words of a complaint: such a review is a poor quote for a recommendation.
@@ -263,6 +270,7 @@ pub async fn load_cards(
                 busiest_time,
                 distance_m: cand.and_then(|c| c.distance_m),
                 quotes: quotes.into_iter().take(2).map(|(_, t)| t).collect(),
+                backfilled: cand.is_some_and(|c| c.backfilled),
                 id,
             },
         );
@@ -303,6 +311,13 @@ fn pct(v: f64) -> String {
 pub fn facts(card: &Card, c: &Constraints, lang: Lang) -> Vec<String> {
     let ko = lang == Lang::Ko;
     let mut out = Vec::new();
+    if card.backfilled {
+        out.push(if ko {
+            "조건에 딱 맞는 곳이 적어, 방문객 패턴이 비슷한 곳".to_owned()
+        } else {
+            "few exact matches: a place with a similar visitor pattern".to_owned()
+        });
+    }
     if let Some(d) = c.dish.as_deref() {
         let terms = lexicon::dish(d)
             .map(|x| x.menu_terms.to_vec())
@@ -438,7 +453,13 @@ pub fn card_text(card: &Card, c: &Constraints, lang: Lang) -> String {
         ),
         format!("{}: {}", if ko { "메뉴" } else { "menu" }, menu.join(", ")),
     ];
-    parts.extend(facts(card, c, lang).into_iter().skip(1));
+    let mut rest = facts(card, c, lang);
+    // The menu is listed above; drop its fact (it follows the backfill note, if any).
+    let menu_fact = usize::from(card.backfilled);
+    if menu_fact < rest.len() && (c.dish.is_some() || !card.menu.is_empty()) {
+        rest.remove(menu_fact);
+    }
+    parts.extend(rest);
     for q in card.quotes.iter().take(2) {
         let short: String = q.chars().take(80).collect();
         parts.push(format!("\"{short}\""));
@@ -460,6 +481,7 @@ mod tests {
             time_share: None,
             distance_m: None,
             dish_share: 0.0,
+            backfilled: false,
             score: 0.0,
         }
     }

@@ -109,6 +109,7 @@ fn select_prompt() {
         busiest_time: Some((TimeOfDay::Dinner, 0.52)),
         distance_m: None,
         quotes: vec!["부모님 모시고 갔는데 너무 좋아하셨어요. 흑돼지 오겹살 최고!".into()],
+        backfilled: false,
     };
     let cards = vec![(
         card.id.clone(),

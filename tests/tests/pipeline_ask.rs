@@ -239,3 +239,108 @@ async fn follow_ups_revise_the_previous_turn() {
             .all(|m| m.name.contains("흑돼지")));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graph_backfill_fills_up_to_six_candidates_with_fastrp_neighbours() {
+    let graph = TestGraph::start().await;
+    let dir = small_data(21);
+    let data = DataSet::load(dir.path()).unwrap();
+    let options = IngestOptions::default();
+    ingest(&graph.client, &data, &options, &NoProgress)
+        .await
+        .unwrap();
+    let vectors = jeju_fastrp::store_embeddings(&data, &jeju_fastrp::FastRpConfig::default());
+    let pipeline = Pipeline::new(graph.client.clone()).unwrap();
+    // Find a region and type with one or two stores, so that the backfill must act.
+    let mut per_pair: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for p in &data.stores {
+        if let Some(a) = parse_address(&p.address) {
+            if vectors.contains_key(&p.id) && p.store_type != "커피" {
+                *per_pair
+                    .entry((a.region, p.store_type.clone()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let ((region, store_type), n) = per_pair
+        .into_iter()
+        .find(|((r, t), n)| {
+            *n <= 2
+                && jeju_data::gazetteer::region(r).is_some()
+                && !t.contains('/')
+                && t.chars().count() >= 2
+        })
+        .expect("a narrow region/type pair in the small data");
+    let narrow = format!("{region} {store_type} 추천해줘");
+    // Without vectors in the graph the backfill says why it did not fill.
+    let before = pipeline.ask(&narrow).await.unwrap();
+    let stage = before
+        .trace
+        .stages
+        .iter()
+        .find(|s| s.stage == "backfill")
+        .unwrap();
+    assert!(
+        stage
+            .fallback
+            .as_deref()
+            .unwrap_or("")
+            .contains("no FastRP vectors"),
+        "{stage:?}"
+    );
+    jeju_graph::ingest::write_store_vectors(
+        &graph.client,
+        "fastrp",
+        &vectors,
+        &options,
+        &NoProgress,
+    )
+    .await
+    .unwrap();
+    let pipeline = Pipeline::new(graph.client.clone()).unwrap();
+    let answer = pipeline.ask(&narrow).await.unwrap();
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!()
+    };
+    let backfill = answer
+        .trace
+        .stages
+        .iter()
+        .find(|s| s.stage == "backfill")
+        .unwrap();
+    assert!(backfill.fallback.is_none(), "{backfill:?}");
+    assert!(
+        backfill
+            .detail
+            .contains(&format!("{n} candidates from the filters")),
+        "{narrow}: {backfill:?}"
+    );
+    assert!(
+        backfill.detail.contains("added by FastRP"),
+        "{narrow}: {backfill:?}"
+    );
+    assert!(answer.trace.candidates.len() > n && answer.trace.candidates.len() <= 6);
+    assert_eq!(picks.len(), 3, "{}", answer.text);
+    // The filtered stores come first; the backfilled ones say what they are.
+    assert!(
+        picks[..n].iter().all(|p| !p.card.backfilled),
+        "{}",
+        answer.text
+    );
+    for p in &picks[n..] {
+        assert!(p.card.backfilled, "{}", answer.text);
+        assert!(p.reason.contains("비슷한"), "{}", p.reason);
+    }
+    // Writing the vectors again changes no counts.
+    let counts = graph.client.counts().await.unwrap();
+    jeju_graph::ingest::write_store_vectors(
+        &graph.client,
+        "fastrp",
+        &vectors,
+        &options,
+        &NoProgress,
+    )
+    .await
+    .unwrap();
+    assert_eq!(graph.client.counts().await.unwrap(), counts);
+}
