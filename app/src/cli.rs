@@ -34,6 +34,8 @@ pub enum Command {
     /// A conversation on the terminal: one question per line; follow-ups ("더 저렴한 곳은?",
     /// "2번 근처 카페도") revise the previous answer. Ends at EOF or an empty line.
     Chat(ChatArgs),
+    /// Per-stage latency of `ask` over a fixed set of 20 questions (median and p95).
+    Bench(BenchArgs),
     /// Start the graph server, generate the synthetic data (unless present), ingest it and run
     /// the sample questions.
     Quickstart(QuickstartArgs),
@@ -128,4 +130,11 @@ pub struct ChatArgs {
     /// Print the per-stage trace after each answer.
     #[arg(long)]
     pub trace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Rounds over the question set (after one warm-up round).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
 }

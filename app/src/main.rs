@@ -1,6 +1,7 @@
 //! `jeju`: the command line of jeju-rec.
 
 mod ask_cmd;
+mod bench_cmd;
 mod cli;
 mod graph_cmd;
 mod ingest_cmd;
@@ -53,6 +54,7 @@ async fn run(cli: cli::Cli) -> Result<()> {
         Command::Samples => graph_cmd::samples().await,
         Command::Ask(args) => ask_cmd::ask(&args).await,
         Command::Chat(args) => ask_cmd::chat(&args).await,
+        Command::Bench(args) => bench_cmd::bench(&args).await,
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
     }
 }
