@@ -286,6 +286,7 @@ pub const COMPANION_WORDS: &[(&str, Companion)] = &[
     ("애들", Companion::Kids),
     ("자녀", Companion::Kids),
     ("어린이", Companion::Kids),
+    ("kid", Companion::Kids),
     ("kids", Companion::Kids),
     ("children", Companion::Kids),
     ("child", Companion::Kids),
