@@ -25,6 +25,12 @@ pub enum Command {
         #[command(subcommand)]
         command: GraphCommand,
     },
+    /// The local LLM server (llama.cpp's llama-server on 127.0.0.1:8012 with the GGUF model
+    /// that ./setup.sh installs).
+    Llm {
+        #[command(subcommand)]
+        command: LlmCommand,
+    },
     /// Node and relationship counts of the graph.
     Stats,
     /// Run the sample data questions against the graph.
@@ -54,6 +60,16 @@ pub enum GraphCommand {
     /// Stop the local server.
     Stop,
     /// Is the configured graph reachable?
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LlmCommand {
+    /// Start the local LLM server in the background (no-op if it already answers).
+    Start,
+    /// Stop the local LLM server.
+    Stop,
+    /// Is the configured LLM reachable, and which model does it serve?
     Status,
 }
 

@@ -5,6 +5,7 @@ mod bench_cmd;
 mod cli;
 mod graph_cmd;
 mod ingest_cmd;
+mod llm_cmd;
 mod progress;
 
 use anyhow::Result;
@@ -39,7 +40,7 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: cli::Cli) -> Result<()> {
-    use cli::{Command, DataCommand, GraphCommand};
+    use cli::{Command, DataCommand, GraphCommand, LlmCommand};
     match cli.command {
         Command::Data {
             command: DataCommand::Generate(args),
@@ -49,6 +50,11 @@ async fn run(cli: cli::Cli) -> Result<()> {
             GraphCommand::Start => graph_cmd::start().await,
             GraphCommand::Stop => graph_cmd::stop().await,
             GraphCommand::Status => graph_cmd::status().await,
+        },
+        Command::Llm { command } => match command {
+            LlmCommand::Start => llm_cmd::start().await,
+            LlmCommand::Stop => llm_cmd::stop().await,
+            LlmCommand::Status => llm_cmd::status().await,
         },
         Command::Stats => graph_cmd::stats().await,
         Command::Samples => graph_cmd::samples().await,

@@ -1,0 +1,47 @@
+//! `jeju llm start | stop | status`.
+
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use jeju_llm::server::{LlamaServer, ServerConfig};
+use jeju_llm::{LlmClient, LlmConfig};
+
+use crate::graph_cmd::project_home;
+
+fn local_config() -> ServerConfig {
+    ServerConfig::local(&project_home())
+}
+
+pub async fn start() -> Result<()> {
+    let client = LlmConfig::from_env();
+    if !client.is_local_default() {
+        bail!(
+            "JEJU_LLM_URL is {}: `jeju llm start` manages only the local server",
+            client.base_url
+        );
+    }
+    let server = LlamaServer::spawn_detached(local_config()).await?;
+    println!(
+        "LLM server ready at {} (model loaded in {:.1} s, log {})",
+        server.config().base_url(),
+        server.load_time().as_secs_f64(),
+        server.config().log_file().display()
+    );
+    Ok(())
+}
+
+pub async fn stop() -> Result<()> {
+    if jeju_llm::server::stop_detached(&local_config(), Duration::from_secs(15)).await? {
+        println!("LLM server stopped");
+    } else {
+        println!("LLM server was not running");
+    }
+    Ok(())
+}
+
+pub async fn status() -> Result<()> {
+    let client = LlmClient::from_env()?;
+    let info = client.health().await?;
+    println!("LLM at {} is up: {info:?}", client.config().base_url);
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Failure modes of the client against a dead port and a tiny hand-written HTTP server that
+//! misbehaves on purpose. Each failure must come back as its own `LlmError` variant, fast,
+//! without a panic.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use jeju_llm::{ChatRequest, LlmClient, LlmConfig, LlmError};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the fake server does with each request.
+#[derive(Clone)]
+enum Reply {
+    /// Writes these bytes (a whole HTTP response) and closes.
+    Raw(String),
+    /// Reads the request and never answers.
+    Hang,
+    /// Writes these bytes, then keeps the connection open without another byte.
+    RawThenHang(String),
+}
+
+fn http(status: &str, content_type: &str, body: &str) -> Reply {
+    Reply::Raw(format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    ))
+}
+
+fn sse_head() -> String {
+    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n".to_owned()
+}
+
+fn chunk(content: &str, finish: Option<&str>) -> String {
+    let finish = finish.map_or("null".to_owned(), |f| format!("\"{f}\""));
+    format!(
+        "data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\
+         \"choices\":[{{\"index\":0,\"delta\":{{\"content\":{}}},\"finish_reason\":{finish}}}]}}\n\n",
+        serde_json::to_string(content).unwrap()
+    )
+}
+
+/// A loopback HTTP server answering every request with `reply`; returns its base URL and
+/// a counter of requests seen.
+async fn fake(reply: Reply) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
+            let reply = reply.clone();
+            let counter = counter.clone();
+            tokio::spawn(async move { serve(sock, reply, counter).await });
+        }
+    });
+    (format!("http://127.0.0.1:{port}/v1"), seen)
+}
+
+async fn serve(mut sock: TcpStream, reply: Reply, seen: Arc<AtomicUsize>) {
+    // Read the head, then the body by content-length.
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 4096];
+    let head_end = loop {
+        match sock.read(&mut tmp).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&tmp[..n]),
+        }
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        match sock.read(&mut tmp).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&tmp[..n]),
+        }
+    }
+    seen.fetch_add(1, Ordering::SeqCst);
+    match reply {
+        Reply::Raw(bytes) => {
+            let _ = sock.write_all(bytes.as_bytes()).await;
+            let _ = sock.shutdown().await;
+        }
+        Reply::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
+        Reply::RawThenHang(bytes) => {
+            let _ = sock.write_all(bytes.as_bytes()).await;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+    }
+}
+
+fn client(url: &str, timeout: Duration) -> LlmClient {
+    let mut config = LlmConfig::for_url(url);
+    config.request_timeout = timeout;
+    LlmClient::new(config).unwrap()
+}
+
+fn req() -> ChatRequest {
+    ChatRequest::new("system", "안녕?").with_max_tokens(8)
+}
+
+const COMPLETION: &str = r#"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"안녕하세요"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}"#;
+
+#[tokio::test]
+async fn dead_port_is_unreachable_at_once() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let c = client(
+        &format!("http://127.0.0.1:{port}/v1"),
+        Duration::from_secs(60),
+    );
+    let started = Instant::now();
+    let err = c.chat(&req()).await.unwrap_err();
+    assert!(matches!(err, LlmError::Unreachable { .. }), "{err:?}");
+    assert!(err.is_unavailable());
+    let err = c.chat_stream(&req()).await.err().unwrap();
+    assert!(matches!(err, LlmError::Unreachable { .. }), "{err:?}");
+    let err = c.health().await.unwrap_err();
+    assert!(matches!(err, LlmError::Unreachable { .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.to_string().contains("unreachable"), "{err}");
+}
+
+#[tokio::test]
+async fn a_good_answer_from_the_fake_parses() {
+    let (url, _) = fake(http("200 OK", "application/json", COMPLETION)).await;
+    let r = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap();
+    assert_eq!(r.text, "안녕하세요");
+    assert_eq!((r.prompt_tokens, r.completion_tokens), (12, 3));
+    assert_eq!(r.finish_reason, jeju_llm::FinishReason::Stop);
+}
+
+#[tokio::test]
+async fn garbage_body_is_an_invalid_response() {
+    let (url, _) = fake(http("200 OK", "application/json", "<html>hello</html>")).await;
+    let err = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LlmError::InvalidResponse { .. }), "{err:?}");
+    assert!(err.to_string().contains("hello"), "{err}");
+}
+
+#[tokio::test]
+async fn truncated_json_is_an_invalid_response() {
+    let cut = &COMPLETION[..COMPLETION.len() / 2];
+    let (url, _) = fake(http("200 OK", "application/json", cut)).await;
+    let err = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LlmError::InvalidResponse { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn body_cut_by_the_connection_is_a_transport_error() {
+    // Announces more bytes than it sends, then closes.
+    let bytes = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+        COMPLETION.len(),
+        &COMPLETION[..20]
+    );
+    let (url, _) = fake(Reply::Raw(bytes)).await;
+    let err = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LlmError::Transport { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn http_500_is_a_status_error_after_one_retry() {
+    let (url, seen) = fake(http(
+        "500 Internal Server Error",
+        "application/json",
+        r#"{"error":{"code":500,"message":"boom","type":"server_error"}}"#,
+    ))
+    .await;
+    let err = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap_err();
+    match &err {
+        LlmError::Status { status, message } => {
+            assert_eq!(*status, 500);
+            assert!(message.contains("boom"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The default is one retry: two requests in all.
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn http_400_is_a_status_error_without_retry() {
+    let (url, seen) = fake(http(
+        "400 Bad Request",
+        "application/json",
+        r#"{"error":{"code":400,"message":"the request exceeds the available context size","type":"invalid_request_error"}}"#,
+    ))
+    .await;
+    let err = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, LlmError::Status { status: 400, .. }),
+        "{err:?}"
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let (url, _) = fake(Reply::Hang).await;
+    let c = client(&url, Duration::from_millis(800));
+    let started = Instant::now();
+    let err = c.chat(&req()).await.unwrap_err();
+    assert!(matches!(err, LlmError::Timeout { .. }), "{err:?}");
+    assert!(err.is_unavailable());
+    let err = c.chat_stream(&req()).await.err().unwrap();
+    assert!(matches!(err, LlmError::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test]
+async fn an_empty_answer_is_an_empty_completion() {
+    let body = COMPLETION.replace("안녕하세요", "  ");
+    let (url, _) = fake(http("200 OK", "application/json", &body)).await;
+    let err = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LlmError::EmptyCompletion { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn streams_from_the_fake() {
+    // Well-formed: deltas in order, then the end.
+    let body = format!(
+        "{}{}{}{}data: [DONE]\n\n",
+        sse_head(),
+        chunk("", None),
+        chunk("제주", None),
+        chunk("도", Some("stop"))
+    );
+    let (url, _) = fake(Reply::Raw(body)).await;
+    let c = client(&url, Duration::from_secs(5));
+    let parts: Vec<_> = c.chat_stream(&req()).await.unwrap().collect().await;
+    let parts: Vec<String> = parts.into_iter().map(Result::unwrap).collect();
+    assert_eq!(parts, ["제주", "도"]);
+
+    // Garbage in a data line.
+    let body = format!("{}{}data: {{not json\n\n", sse_head(), chunk("a", None));
+    let (url, _) = fake(Reply::Raw(body)).await;
+    let mut s = client(&url, Duration::from_secs(5))
+        .chat_stream(&req())
+        .await
+        .unwrap();
+    assert_eq!(s.next().await.unwrap().unwrap(), "a");
+    let err = s.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, LlmError::InvalidResponse { .. }), "{err:?}");
+    assert!(s.next().await.is_none());
+
+    // An error object inside the stream.
+    let body = format!(
+        "{}data: {{\"error\":{{\"code\":500,\"message\":\"slot died\"}}}}\n\n",
+        sse_head()
+    );
+    let (url, _) = fake(Reply::Raw(body)).await;
+    let mut s = client(&url, Duration::from_secs(5))
+        .chat_stream(&req())
+        .await
+        .unwrap();
+    let err = s.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(err, LlmError::Status { status: 500, .. }),
+        "{err:?}"
+    );
+
+    // Cut off before the model finished.
+    let body = format!("{}{}", sse_head(), chunk("제", None));
+    let (url, _) = fake(Reply::Raw(body)).await;
+    let mut s = client(&url, Duration::from_secs(5))
+        .chat_stream(&req())
+        .await
+        .unwrap();
+    assert_eq!(s.next().await.unwrap().unwrap(), "제");
+    let err = s.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, LlmError::Transport { .. }), "{err:?}");
+
+    // Not a stream at all.
+    let (url, _) = fake(http("200 OK", "text/event-stream", "hello")).await;
+    let mut s = client(&url, Duration::from_secs(5))
+        .chat_stream(&req())
+        .await
+        .unwrap();
+    let err = s.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, LlmError::InvalidResponse { .. }), "{err:?}");
+
+    // Stalls after the first delta: the request timeout ends it.
+    let body = format!("{}{}", sse_head(), chunk("제", None));
+    let (url, _) = fake(Reply::RawThenHang(body)).await;
+    let mut s = client(&url, Duration::from_millis(800))
+        .chat_stream(&req())
+        .await
+        .unwrap();
+    assert_eq!(s.next().await.unwrap().unwrap(), "제");
+    let err = s.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, LlmError::Timeout { .. }), "{err:?}");
+    assert!(s.next().await.is_none());
+}
