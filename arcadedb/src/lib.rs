@@ -221,7 +221,7 @@ impl ArcadeDb {
                 if let Ok(Some(status)) = child.try_wait() {
                     return Err(ServerError::Exited {
                         status: status.to_string(),
-                        log_tail: log_tail(&self.config.log_file(), 20),
+                        log_tail: jeju_process::log_tail(&self.config.log_file(), 20),
                     });
                 }
             }
@@ -367,7 +367,7 @@ pub async fn stop_detached(config: &ServerConfig, grace: Duration) -> Result<boo
         .ok()
         .and_then(|s| s.trim().parse::<u32>().ok());
     let answering = health(config).await.is_ok();
-    if !answering && pid.is_none_or(|p| !pid_alive(p)) {
+    if !answering && pid.is_none_or(|p| !jeju_process::pid_alive(p)) {
         let _ = std::fs::remove_file(config.pid_file());
         return Ok(false);
     }
@@ -377,39 +377,22 @@ pub async fn stop_detached(config: &ServerConfig, grace: Duration) -> Result<boo
     }
     let deadline = Instant::now() + grace;
     while Instant::now() < deadline {
-        let alive = pid.is_some_and(pid_alive);
+        let alive = pid.is_some_and(jeju_process::pid_alive);
         if !alive && health(config).await.is_err() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    if let Some(p) = pid.filter(|p| pid_alive(*p)) {
+    if let Some(p) = pid.filter(|p| jeju_process::pid_alive(*p)) {
         let _ = Command::new("kill").arg("-9").arg(p.to_string()).status();
     }
     let _ = std::fs::remove_file(config.pid_file());
     Ok(true)
 }
 
-fn pid_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-        && std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .map(|s| !s.contains(") Z "))
-            .unwrap_or(false)
-}
-
-fn log_tail(path: &Path, lines: usize) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
 /// A free TCP port on loopback (for tests that start their own server).
 pub fn free_port() -> Result<u16, ServerError> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(ServerError::Spawn)?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(ServerError::Spawn)
+    jeju_process::free_port().map_err(ServerError::Spawn)
 }
 
 #[cfg(test)]

@@ -288,7 +288,7 @@ impl LlamaServer {
                     self.child = None;
                     return Err(ServerError::Exited {
                         status: status.to_string(),
-                        log_tail: log_tail(&self.config.log_file(), 20),
+                        log_tail: jeju_process::log_tail(&self.config.log_file(), 20),
                     });
                 }
             }
@@ -398,42 +398,26 @@ pub async fn stop_detached(config: &ServerConfig, grace: Duration) -> Result<boo
         .arg(pid.to_string())
         .status();
     let deadline = Instant::now() + grace;
-    while Instant::now() < deadline && pid_alive(pid) {
+    while Instant::now() < deadline && jeju_process::pid_alive(pid) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    if pid_alive(pid) {
+    if jeju_process::pid_alive(pid) {
         let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
     }
     let _ = std::fs::remove_file(config.pid_file());
     Ok(true)
 }
 
-fn pid_alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| !s.contains(") Z "))
-        .unwrap_or(false)
-}
-
 fn is_llama_server(pid: u32) -> bool {
-    pid_alive(pid)
+    jeju_process::pid_alive(pid)
         && std::fs::read(format!("/proc/{pid}/cmdline"))
             .map(|c| String::from_utf8_lossy(&c).contains("llama-server"))
             .unwrap_or(false)
 }
 
-fn log_tail(path: &Path, lines: usize) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
 /// A free TCP port on loopback (for tests that start their own server).
 pub fn free_port() -> Result<u16, ServerError> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(ServerError::Spawn)?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(ServerError::Spawn)
+    jeju_process::free_port().map_err(ServerError::Spawn)
 }
 
 #[cfg(test)]
