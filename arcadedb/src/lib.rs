@@ -164,7 +164,7 @@ impl ServerConfig {
 #[derive(Debug)]
 pub struct ArcadeDb {
     config: ServerConfig,
-    child: Option<Child>,
+    child: jeju_process::OwnedChild,
 }
 
 impl ArcadeDb {
@@ -173,7 +173,7 @@ impl ArcadeDb {
         let child = spawn(&config, false)?;
         let mut server = ArcadeDb {
             config,
-            child: Some(child),
+            child: jeju_process::OwnedChild::new(child),
         };
         server.wait_ready(Duration::from_secs(90)).await?;
         Ok(server)
@@ -186,14 +186,14 @@ impl ArcadeDb {
             ensure_database(&config).await?;
             return Ok(ArcadeDb {
                 config,
-                child: None,
+                child: jeju_process::OwnedChild::default(),
             });
         }
         let child = spawn(&config, true)?;
         let pid = child.id();
         let mut server = ArcadeDb {
             config,
-            child: Some(child),
+            child: jeju_process::OwnedChild::new(child),
         };
         let ready = server.wait_ready(Duration::from_secs(90)).await;
         if let Err(e) = ready {
@@ -206,7 +206,7 @@ impl ArcadeDb {
             source: e,
         })?;
         // Detach: dropping a std Child does not kill it.
-        server.child = None;
+        server.child.detach();
         Ok(server)
     }
 
@@ -217,13 +217,11 @@ impl ArcadeDb {
     async fn wait_ready(&mut self, limit: Duration) -> Result<(), ServerError> {
         let started = Instant::now();
         loop {
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    return Err(ServerError::Exited {
-                        status: status.to_string(),
-                        log_tail: jeju_process::log_tail(&self.config.log_file(), 20),
-                    });
-                }
+            if let Some(status) = self.child.exited() {
+                return Err(ServerError::Exited {
+                    status: status.to_string(),
+                    log_tail: jeju_process::log_tail(&self.config.log_file(), 20),
+                });
             }
             if health(&self.config).await.is_ok() && bolt_open(&self.config) {
                 break;
@@ -247,16 +245,7 @@ impl ArcadeDb {
     }
 
     fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for ArcadeDb {
-    fn drop(&mut self) {
-        self.kill();
+        self.child.kill();
     }
 }
 

@@ -210,7 +210,7 @@ pub enum Health {
 #[derive(Debug)]
 pub struct LlamaServer {
     config: ServerConfig,
-    child: Option<Child>,
+    child: jeju_process::OwnedChild,
     load_time: Duration,
 }
 
@@ -220,7 +220,7 @@ impl LlamaServer {
         let child = spawn(&config, false)?;
         let mut server = LlamaServer {
             config,
-            child: Some(child),
+            child: jeju_process::OwnedChild::new(child),
             load_time: Duration::ZERO,
         };
         server.wait_ready().await?;
@@ -234,7 +234,7 @@ impl LlamaServer {
             // Already running (maybe still loading, after another `jeju llm start`).
             let mut server = LlamaServer {
                 config,
-                child: None,
+                child: jeju_process::OwnedChild::default(),
                 load_time: Duration::ZERO,
             };
             if state == Health::Loading {
@@ -246,7 +246,7 @@ impl LlamaServer {
         let pid = child.id();
         let mut server = LlamaServer {
             config,
-            child: Some(child),
+            child: jeju_process::OwnedChild::new(child),
             load_time: Duration::ZERO,
         };
         server.wait_ready().await?;
@@ -256,7 +256,7 @@ impl LlamaServer {
             source: e,
         })?;
         // Detach: dropping a std Child does not kill it.
-        server.child = None;
+        server.child.detach();
         Ok(server)
     }
 
@@ -276,21 +276,18 @@ impl LlamaServer {
 
     /// The process id of a server this value started, if it still owns it.
     pub fn pid(&self) -> Option<u32> {
-        self.child.as_ref().map(|c| c.id())
+        self.child.id()
     }
 
     async fn wait_ready(&mut self) -> Result<(), ServerError> {
         let started = Instant::now();
         let limit = self.config.ready_timeout;
         loop {
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    self.child = None;
-                    return Err(ServerError::Exited {
-                        status: status.to_string(),
-                        log_tail: jeju_process::log_tail(&self.config.log_file(), 20),
-                    });
-                }
+            if let Some(status) = self.child.exited() {
+                return Err(ServerError::Exited {
+                    status: status.to_string(),
+                    log_tail: jeju_process::log_tail(&self.config.log_file(), 20),
+                });
             }
             if health(&self.config).await.ok() == Some(Health::Ready) {
                 break;
@@ -314,16 +311,7 @@ impl LlamaServer {
     }
 
     fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for LlamaServer {
-    fn drop(&mut self) {
-        self.kill();
+        self.child.kill();
     }
 }
 

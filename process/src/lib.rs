@@ -38,3 +38,88 @@ mod tests {
         assert!(free_port().unwrap() > 0);
     }
 }
+
+/// A child process that is killed and reaped when this value is dropped, unless it was
+/// detached first (a server started to outlive the command).
+#[derive(Debug, Default)]
+pub struct OwnedChild(Option<std::process::Child>);
+
+impl OwnedChild {
+    pub fn new(child: std::process::Child) -> OwnedChild {
+        OwnedChild(Some(child))
+    }
+
+    /// The pid, while owned.
+    pub fn id(&self) -> Option<u32> {
+        self.0.as_ref().map(std::process::Child::id)
+    }
+
+    /// The exit status if the process has ended (it is then no longer owned).
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        let status = self.0.as_mut()?.try_wait().ok()??;
+        self.0 = None;
+        Some(status)
+    }
+
+    /// Lets the process run on after this value is dropped.
+    pub fn detach(&mut self) {
+        self.0 = None;
+    }
+
+    /// Kills and reaps the process now.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnedChild {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[cfg(test)]
+mod child_tests {
+    use super::*;
+
+    #[test]
+    fn owned_children_die_with_their_owner_and_detached_ones_do_not() {
+        let child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let owned = OwnedChild::new(child);
+        assert_eq!(owned.id(), Some(pid));
+        drop(owned);
+        assert!(!pid_alive(pid));
+
+        let mut quick = OwnedChild::new(std::process::Command::new("true").spawn().unwrap());
+        let mut status = None;
+        for _ in 0..100 {
+            status = quick.exited();
+            if status.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(status.is_some_and(|s| s.success()));
+        assert_eq!(quick.id(), None);
+
+        let child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let mut detached = OwnedChild::new(child);
+        detached.detach();
+        drop(detached);
+        assert!(pid_alive(pid));
+        let _ = std::process::Command::new("kill")
+            .arg(pid.to_string())
+            .status();
+    }
+}

@@ -76,3 +76,30 @@ pub fn small_data(seed: u64) -> TempDir {
     .expect("generate small data");
     dir
 }
+
+/// A private server holding the small data set of one seed, ingested.
+pub struct LoadedGraph {
+    pub graph: TestGraph,
+    pub data: jeju_data::dataset::DataSet,
+    _dir: TempDir,
+}
+
+/// Starts a server and ingests the small data set of `seed` into it.
+pub async fn loaded_small_graph(seed: u64) -> LoadedGraph {
+    let graph = TestGraph::start().await;
+    let dir = small_data(seed);
+    let data = jeju_data::dataset::DataSet::load(dir.path()).expect("load the small data");
+    jeju_graph::ingest::ingest(
+        &graph.client,
+        &data,
+        &jeju_graph::ingest::IngestOptions::default(),
+        &jeju_graph::ingest::NoProgress,
+    )
+    .await
+    .expect("ingest the small data");
+    LoadedGraph {
+        graph,
+        data,
+        _dir: dir,
+    }
+}

@@ -13,7 +13,7 @@ use jeju_data::{files, gazetteer, vocab};
 use jeju_graph::ingest::{ingest, IngestOptions, NoProgress};
 use jeju_graph::samples;
 use jeju_graph::GraphCounts;
-use jeju_tests::{small_data, TestGraph};
+use jeju_tests::{loaded_small_graph, small_data, LoadedGraph, TestGraph};
 
 /// The counts the graph must have after loading `data`, computed from the files alone.
 fn expected_counts(data: &DataSet) -> GraphCounts {
@@ -183,12 +183,7 @@ async fn small_ingest_has_exact_counts_and_is_idempotent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sample_questions_match_answers_computed_from_the_files() {
-    let graph = TestGraph::start().await;
-    let dir = small_data(11);
-    let data = DataSet::load(dir.path()).unwrap();
-    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
-        .await
-        .unwrap();
+    let LoadedGraph { graph, data, .. } = loaded_small_graph(11).await;
     let latest = latest_records(&data.contest.records);
     let age30 = RATIO_PROPERTIES
         .iter()

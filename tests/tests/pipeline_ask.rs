@@ -8,16 +8,11 @@ use jeju_graph::ingest::{ingest, IngestOptions, NoProgress};
 use jeju_graph::samples;
 use jeju_pipeline::intent::{Lang, Route};
 use jeju_pipeline::{AnswerBody, Pipeline, PipelineError};
-use jeju_tests::{small_data, TestGraph};
+use jeju_tests::{loaded_small_graph, small_data, LoadedGraph, TestGraph};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_recommends_and_answers_search_questions_from_the_graph() {
-    let graph = TestGraph::start().await;
-    let dir = small_data(21);
-    let data = DataSet::load(dir.path()).unwrap();
-    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
-        .await
-        .unwrap();
+    let LoadedGraph { graph, data, .. } = loaded_small_graph(21).await;
     let pipeline = Pipeline::new(graph.client.clone()).unwrap();
     let profiles: HashMap<&str, &jeju_data::catalog::StoreProfile> =
         data.stores.iter().map(|s| (s.id.as_str(), s)).collect();
@@ -127,12 +122,7 @@ async fn ask_recommends_and_answers_search_questions_from_the_graph() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_ups_revise_the_previous_turn() {
-    let graph = TestGraph::start().await;
-    let dir = small_data(21);
-    let data = DataSet::load(dir.path()).unwrap();
-    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
-        .await
-        .unwrap();
+    let LoadedGraph { graph, data, .. } = loaded_small_graph(21).await;
     let pipeline = Pipeline::new(graph.client.clone()).unwrap();
     let profiles: HashMap<&str, &jeju_data::catalog::StoreProfile> =
         data.stores.iter().map(|s| (s.id.as_str(), s)).collect();

@@ -3,11 +3,9 @@
 
 use std::time::Duration;
 
-use jeju_data::dataset::DataSet;
-use jeju_graph::ingest::{ingest, IngestOptions, NoProgress};
 use jeju_graph::GraphClient;
 use jeju_pipeline::guard::run_guarded;
-use jeju_tests::{small_data, TestGraph};
+use jeju_tests::{loaded_small_graph, LoadedGraph};
 
 /// Counts of every label and type, plus a fingerprint of store and review properties.
 async fn checksum(client: &GraphClient) -> (jeju_graph::GraphCounts, Vec<String>) {
@@ -68,12 +66,7 @@ const HOSTILE: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_cypher_never_changes_the_graph() {
-    let graph = TestGraph::start().await;
-    let dir = small_data(9);
-    let data = DataSet::load(dir.path()).unwrap();
-    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
-        .await
-        .unwrap();
+    let LoadedGraph { graph, .. } = loaded_small_graph(9).await;
     let before = checksum(&graph.client).await;
     let limit = Duration::from_secs(20);
 
@@ -113,12 +106,7 @@ async fn hostile_cypher_never_changes_the_graph() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_few_shot_example_runs_on_the_real_schema() {
-    let graph = TestGraph::start().await;
-    let dir = small_data(4);
-    let data = DataSet::load(dir.path()).unwrap();
-    ingest(&graph.client, &data, &IngestOptions::default(), &NoProgress)
-        .await
-        .unwrap();
+    let LoadedGraph { graph, .. } = loaded_small_graph(4).await;
     let mut returned_rows = 0;
     for e in jeju_pipeline::prompts::examples() {
         let (_, rows) = run_guarded(&graph.client, &e.cypher, Duration::from_secs(20))
