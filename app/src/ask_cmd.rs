@@ -9,9 +9,25 @@ use jeju_pipeline::{Answer, Pipeline};
 use crate::cli::{AskArgs, ChatArgs};
 use crate::graph_cmd::connect;
 
-pub async fn ask(args: &AskArgs) -> Result<()> {
+/// The pipeline, with the configured LLM unless `no_llm` (a dead LLM only costs a failed
+/// TCP connect per turn: each LLM stage falls back).
+async fn pipeline(no_llm: bool) -> Result<Pipeline> {
     let graph = connect(false).await?;
     let pipeline = Pipeline::new(graph)?;
+    if no_llm {
+        return Ok(pipeline);
+    }
+    Ok(match jeju_llm::LlmClient::from_env() {
+        Ok(llm) => pipeline.with_llm(llm),
+        Err(e) => {
+            eprintln!("LLM not used: {e}");
+            pipeline
+        }
+    })
+}
+
+pub async fn ask(args: &AskArgs) -> Result<()> {
+    let pipeline = pipeline(args.no_llm).await?;
     let answer = pipeline.ask(&args.question).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
@@ -25,8 +41,7 @@ pub async fn ask(args: &AskArgs) -> Result<()> {
 }
 
 pub async fn chat(args: &ChatArgs) -> Result<()> {
-    let graph = connect(false).await?;
-    let pipeline = Pipeline::new(graph)?;
+    let pipeline = pipeline(args.no_llm).await?;
     let mut session = Session::default();
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {

@@ -129,8 +129,9 @@ pub struct QuickstartArgs {
 pub struct AskArgs {
     /// The question, e.g. "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘".
     pub question: String,
-    /// Use the deterministic fallbacks only (no LLM calls). Until the LLM stages land, every
-    /// run works this way; the trace says so.
+    /// Use the deterministic fallbacks only (no LLM calls). Without it the configured LLM
+    /// (JEJU_LLM_URL, default the local llama-server) routes the question; the other stages
+    /// are deterministic for now, and the trace says which fallback ran.
     #[arg(long)]
     pub no_llm: bool,
     /// Print the per-stage trace (timings, Cypher, candidates, fallbacks).
@@ -146,6 +147,9 @@ pub struct ChatArgs {
     /// Print the per-stage trace after each answer.
     #[arg(long)]
     pub trace: bool,
+    /// Use the deterministic fallbacks only (no LLM calls).
+    #[arg(long)]
+    pub no_llm: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod guard;
 pub mod intent;
 pub mod lexicon;
+pub mod llm_route;
 pub mod machine;
 pub mod parse;
 pub mod prompts;

@@ -121,6 +121,8 @@ enum State {
 pub struct Pipeline {
     graph: GraphClient,
     prompts: Prompts,
+    /// The LLM for the route stage, when configured (`with_llm`); `None` = fallbacks only.
+    llm: Option<jeju_llm::LlmClient>,
     /// FastRP vectors of every store, loaded from the graph on first use.
     store_vectors: tokio::sync::OnceCell<BTreeMap<String, Vec<f32>>>,
 }
@@ -134,8 +136,16 @@ impl Pipeline {
         Ok(Pipeline {
             graph,
             prompts: Prompts::load()?,
+            llm: None,
             store_vectors: tokio::sync::OnceCell::new(),
         })
+    }
+
+    /// Uses an LLM for the stages that have an LLM version (currently the route); each still
+    /// falls back to its deterministic version when the LLM fails.
+    pub fn with_llm(mut self, llm: jeju_llm::LlmClient) -> Pipeline {
+        self.llm = Some(llm);
+        self
     }
 
     /// Answers one question with no conversation before it.
@@ -181,7 +191,11 @@ impl Pipeline {
         let mut state = State::Route(question.to_owned());
         loop {
             state = match state {
-                State::Route(q) => self.route(session, &q, &mut trace),
+                State::Route(q) => {
+                    self.route(session, &q, &mut trace)
+                        .instrument(tracing::info_span!("route"))
+                        .await
+                }
                 State::Text2Cypher(intent) => {
                     self.text2cypher(intent, &mut trace)
                         .instrument(tracing::info_span!("text2cypher"))
@@ -200,10 +214,40 @@ impl Pipeline {
         }
     }
 
-    fn route(&self, session: &Session, question: &str, trace: &mut Trace) -> State {
+    async fn route(&self, session: &Session, question: &str, trace: &mut Trace) -> State {
         let started = Instant::now();
-        let _span = tracing::info_span!("route").entered();
         let (intent, revision) = session::resolve(session, question);
+        let (intent, fallback, usage) = match (&self.llm, &revision) {
+            (Some(llm), Revision::Fresh) => {
+                match crate::llm_route::route_with_llm(llm, &self.prompts, question, intent.clone())
+                    .await
+                {
+                    Ok((merged, usage)) => (
+                        merged,
+                        None,
+                        format!(
+                            " [LLM: {} prompt + {} completion tokens]",
+                            usage.prompt_tokens, usage.completion_tokens
+                        ),
+                    ),
+                    Err(e) => (
+                        intent,
+                        Some(format!("LLM failed ({e}): gazetteer parser")),
+                        String::new(),
+                    ),
+                }
+            }
+            (Some(_), Revision::FollowUp(_)) => (
+                intent,
+                None,
+                " [follow-up: revised by the session]".to_owned(),
+            ),
+            (None, _) => (
+                intent,
+                Some("no LLM configured: gazetteer parser".to_owned()),
+                String::new(),
+            ),
+        };
         let detail = match &revision {
             Revision::Fresh => serde_json::to_string(&intent).unwrap_or_default(),
             Revision::FollowUp(changes) => format!(
@@ -212,12 +256,7 @@ impl Pipeline {
                 serde_json::to_string(&intent).unwrap_or_default()
             ),
         };
-        trace.record(
-            "route",
-            started,
-            detail,
-            Some("no LLM configured: gazetteer parser".into()),
-        );
+        trace.record("route", started, format!("{detail}{usage}"), fallback);
         State::Text2Cypher(intent)
     }
 

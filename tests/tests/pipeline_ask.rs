@@ -334,3 +334,36 @@ async fn graph_backfill_fills_up_to_six_candidates_with_fastrp_neighbours() {
     .unwrap();
     assert_eq!(graph.client.counts().await.unwrap(), counts);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_llm_falls_back_to_the_gazetteer_route_at_once() {
+    let LoadedGraph { graph, .. } = loaded_small_graph(21).await;
+    let port = jeju_arcadedb::free_port().unwrap();
+    let llm = jeju_llm::LlmClient::new(jeju_llm::LlmConfig::for_url(format!(
+        "http://127.0.0.1:{port}/v1"
+    )))
+    .unwrap();
+    let pipeline = Pipeline::new(graph.client.clone()).unwrap().with_llm(llm);
+    let started = std::time::Instant::now();
+    let answer = pipeline
+        .ask("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘")
+        .await
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let route = answer
+        .trace
+        .stages
+        .iter()
+        .find(|s| s.stage == "route")
+        .unwrap();
+    assert!(
+        route
+            .fallback
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("LLM failed"),
+        "{route:?}"
+    );
+    assert_eq!(answer.intent.constraints.region.as_deref(), Some("애월읍"));
+    assert_eq!(answer.ids().len(), 3);
+}
