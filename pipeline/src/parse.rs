@@ -63,8 +63,8 @@ pub fn parse(question: &str) -> Intent {
     let text = normalize(question);
     let constraints = constraints(&text);
     let goal = search_goal(&text);
-    let has_search_cue = SEARCH_CUES.iter().any(|c| text.contains(c));
-    let has_recommend_cue = RECOMMEND_CUES.iter().any(|c| text.contains(c));
+    let has_search_cue = mentions(&text, SEARCH_CUES);
+    let has_recommend_cue = mentions(&text, RECOMMEND_CUES);
     let route = match (&goal, has_search_cue, has_recommend_cue) {
         (Some(_), true, _) => Route::Search,
         (Some(_), false, false) => Route::Search,
@@ -265,72 +265,67 @@ fn price_max(text: &str) -> Option<u32> {
     None
 }
 
+/// Does the text contain any of these words (substring match)?
+pub(crate) fn mentions(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
 /// The measure of a data question, if the text names one.
 pub fn search_goal(text: &str) -> Option<SearchGoal> {
-    let ascending = [
-        "낮은", "적은", "저렴", "싼 ", "lowest", "least", "fewest", "cheapest",
-    ]
-    .iter()
-    .any(|w| text.contains(w));
+    let ascending = mentions(
+        text,
+        &[
+            "낮은", "적은", "저렴", "싼 ", "lowest", "least", "fewest", "cheapest",
+        ],
+    );
     let month = month(text);
     let top = top_n(text);
     let prop = |p: &str, descending: bool| Measure::Property {
         property: p.to_owned(),
         descending,
     };
-    let share_cue = [
-        "비중",
-        "비율",
-        "share",
-        "ratio",
-        "percentage",
-        "proportion",
-        "손님",
-        "이용",
-        "customers",
-        "visitors",
-    ]
-    .iter()
-    .any(|w| text.contains(w));
+    let share_cue = mentions(
+        text,
+        &[
+            "비중",
+            "비율",
+            "share",
+            "ratio",
+            "percentage",
+            "proportion",
+            "손님",
+            "이용",
+            "customers",
+            "visitors",
+        ],
+    );
 
-    let measure = if [
-        "몇 곳",
-        "몇곳",
-        "몇 개",
-        "몇개",
-        "몇 군데",
-        "가게 수",
-        "곳 수",
-        "개수",
-        "how many",
-        "number of",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
-    {
+    let measure = if mentions(
+        text,
+        &[
+            "몇 곳",
+            "몇곳",
+            "몇 개",
+            "몇개",
+            "몇 군데",
+            "가게 수",
+            "곳 수",
+            "개수",
+            "how many",
+            "number of",
+        ],
+    ) {
         Some(Measure::Count)
     } else if share_cue {
         if let Some((_, band)) = longest(text, AGE_WORDS) {
             Some(prop(band.property(), !ascending))
-        } else if ["남성", "남자", " male", " men "]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        } else if mentions(text, &["남성", "남자", " male", " men "]) {
             Some(prop("male_ratio", !ascending))
-        } else if ["여성", "여자", "female", "women"]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        } else if mentions(text, &["여성", "여자", "female", "women"]) {
             Some(prop("female_ratio", !ascending))
-        } else if ["현지인", "도민", "주민", "local"]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        } else if mentions(text, &["현지인", "도민", "주민", "local"]) {
             Some(prop("local_ratio", !ascending))
-        } else if ["관광객", "tourist", "visitor from"]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        } else if mentions(text, &["관광객", "tourist", "visitor from"]) {
             Some(prop("local_ratio", ascending))
         } else if let Some((_, t)) = longest(text, TIME_WORDS) {
             Some(prop(t.property(), !ascending))
@@ -341,28 +336,20 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
         None
     };
     let measure = measure.or_else(|| {
-        if ["리뷰", "review"].iter().any(|w| text.contains(w))
-            && ["많은", "most", "가장", "제일"]
-                .iter()
-                .any(|w| text.contains(w))
+        if mentions(text, &["리뷰", "review"]) && mentions(text, &["많은", "most", "가장", "제일"])
         {
             Some(prop("review_count", !ascending))
-        } else if ["평점", "별점", "rating", "rated"]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        } else if mentions(text, &["평점", "별점", "rating", "rated"]) {
             Some(prop("rating", !ascending))
-        } else if ["저렴", "싼 ", "cheapest"].iter().any(|w| text.contains(w)) {
+        } else if mentions(text, &["저렴", "싼 ", "cheapest"]) {
             Some(prop("price_per_person", false))
-        } else if ["비싼", "most expensive"].iter().any(|w| text.contains(w)) {
+        } else if mentions(text, &["비싼", "most expensive"]) {
             Some(prop("price_per_person", true))
         } else {
             None
         }
     });
-    let busiest_only = ["상위 10%", "busiest 10%", "top 10%"]
-        .iter()
-        .any(|w| text.contains(w));
+    let busiest_only = mentions(text, &["상위 10%", "busiest 10%", "top 10%"]);
     let measure = match (measure, busiest_only) {
         (Some(m), _) => m,
         (None, true) => Measure::Count,

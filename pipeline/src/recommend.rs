@@ -216,7 +216,7 @@ pub async fn load_cards(
         if companion_kw.is_some_and(|k| keywords.iter().any(|x| x == k)) {
             relevance += 1.0;
         }
-        if NEGATIVE_MARKERS.iter().any(|m| text.contains(m)) {
+        if crate::parse::mentions(&text, NEGATIVE_MARKERS) {
             relevance -= 1.5;
         }
         let len = text.chars().count();

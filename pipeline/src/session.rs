@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::intent::{Constraints, Intent, NearPoint, Route};
-use crate::parse::{self, normalize};
+use crate::parse::{self, mentions, normalize};
 
 /// What a later turn may refer to in an earlier pick.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,10 +99,10 @@ pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
         return (fresh, Revision::Fresh);
     };
     let text = normalize(question);
-    let cheaper = CHEAPER.iter().any(|w| text.contains(w));
+    let cheaper = mentions(&text, CHEAPER);
     let pick_ref = pick_reference(&text);
-    let instead = INSTEAD.iter().any(|w| text.contains(w));
-    let cue = FOLLOW_UP.iter().any(|w| text.contains(w));
+    let instead = mentions(&text, INSTEAD);
+    let cue = mentions(&text, FOLLOW_UP);
     let n = &fresh.constraints;
     let names_place = n.region.is_some() || n.city.is_some() || n.near_attraction.is_some();
     let explicit = cheaper || pick_ref.is_some() || instead;
