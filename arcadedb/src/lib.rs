@@ -11,9 +11,7 @@
 //!   its pid is written to `<root>/server.pid` and [`stop_detached`] ends it.
 //! - [`ArcadeDb::spawn_owned`] for tests: the server dies with the returned handle.
 
-use std::fs::File;
 use std::net::{SocketAddr, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -258,27 +256,25 @@ fn spawn(config: &ServerConfig, detached: bool) -> Result<Child, ServerError> {
             return Err(ServerError::PortInUse(port));
         }
     }
-    std::fs::create_dir_all(&config.root).map_err(|e| ServerError::Io {
-        path: config.root.clone(),
-        source: e,
-    })?;
-    let log_path = config.log_file();
-    let log = File::create(&log_path).map_err(|e| ServerError::Io {
-        path: log_path.clone(),
-        source: e,
-    })?;
-    let log2 = log.try_clone().map_err(|e| ServerError::Io {
-        path: log_path,
-        source: e,
-    })?;
-    let mut cmd = config.command()?;
-    cmd.stdout(log).stderr(log2).current_dir(&config.root);
-    if detached {
-        // Its own process group: a Ctrl-C in the terminal that ran `jeju graph start` does
-        // not reach the server.
-        cmd.process_group(0);
+    let cmd = config.command()?;
+    Ok(jeju_process::spawn_logged(
+        cmd,
+        &config.root,
+        &config.log_file(),
+        detached,
+    )?)
+}
+
+impl From<jeju_process::SpawnError> for ServerError {
+    fn from(e: jeju_process::SpawnError) -> Self {
+        match e.path {
+            Some(path) => ServerError::Io {
+                path,
+                source: e.source,
+            },
+            None => ServerError::Spawn(e.source),
+        }
     }
-    cmd.spawn().map_err(ServerError::Spawn)
 }
 
 fn bolt_open(config: &ServerConfig) -> bool {

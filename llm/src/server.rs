@@ -8,10 +8,8 @@
 //!   its pid is written to `<root>/server.pid` and [`stop_detached`] ends it.
 //! - [`LlamaServer::spawn_owned`] for tests: the server dies with the returned handle.
 
-use std::fs::File;
 use std::io::Read;
 use std::net::{SocketAddr, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -144,7 +142,7 @@ impl ServerConfig {
             });
         }
         let mut magic = [0u8; 4];
-        let model_ok = File::open(&self.model)
+        let model_ok = std::fs::File::open(&self.model)
             .and_then(|mut f| f.read_exact(&mut magic))
             .is_ok()
             && &magic == b"GGUF";
@@ -316,33 +314,31 @@ impl LlamaServer {
 }
 
 fn spawn(config: &ServerConfig, detached: bool) -> Result<Child, ServerError> {
-    let mut cmd = config.command()?;
+    let cmd = config.command()?;
     let addr: SocketAddr = format!("{}:{}", config.host, config.port)
         .parse()
         .map_err(|e| ServerError::Http(format!("bad host {}: {e}", config.host)))?;
     if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
         return Err(ServerError::PortInUse(config.port, config.host.clone()));
     }
-    std::fs::create_dir_all(&config.root).map_err(|e| ServerError::Io {
-        path: config.root.clone(),
-        source: e,
-    })?;
-    let log_path = config.log_file();
-    let log = File::create(&log_path).map_err(|e| ServerError::Io {
-        path: log_path.clone(),
-        source: e,
-    })?;
-    let log2 = log.try_clone().map_err(|e| ServerError::Io {
-        path: log_path,
-        source: e,
-    })?;
-    cmd.stdout(log).stderr(log2).current_dir(&config.root);
-    if detached {
-        // Its own process group: a Ctrl-C in the terminal that ran `jeju llm start` does
-        // not reach the server.
-        cmd.process_group(0);
+    Ok(jeju_process::spawn_logged(
+        cmd,
+        &config.root,
+        &config.log_file(),
+        detached,
+    )?)
+}
+
+impl From<jeju_process::SpawnError> for ServerError {
+    fn from(e: jeju_process::SpawnError) -> Self {
+        match e.path {
+            Some(path) => ServerError::Io {
+                path,
+                source: e.source,
+            },
+            None => ServerError::Spawn(e.source),
+        }
     }
-    cmd.spawn().map_err(ServerError::Spawn)
 }
 
 fn http() -> reqwest::Client {

@@ -123,3 +123,39 @@ mod child_tests {
             .status();
     }
 }
+
+/// Why [`spawn_logged`] failed: the file or folder it could not create, or the spawn itself.
+#[derive(Debug)]
+pub struct SpawnError {
+    /// The path that could not be created (`None`: the process could not be started).
+    pub path: Option<std::path::PathBuf>,
+    pub source: std::io::Error,
+}
+
+/// Starts `cmd` in `dir` (created if missing) with stdout and stderr going to `log`
+/// (truncated). A `detached` process gets its own process group, so a Ctrl-C in the terminal
+/// that started it does not reach it.
+pub fn spawn_logged(
+    mut cmd: std::process::Command,
+    dir: &Path,
+    log: &Path,
+    detached: bool,
+) -> Result<std::process::Child, SpawnError> {
+    use std::os::unix::process::CommandExt;
+    let at = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SpawnError {
+            path: Some(path),
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(at(dir))?;
+    let out = std::fs::File::create(log).map_err(at(log))?;
+    let err = out.try_clone().map_err(at(log))?;
+    cmd.stdout(out).stderr(err).current_dir(dir);
+    if detached {
+        cmd.process_group(0);
+    }
+    cmd.spawn()
+        .map_err(|source| SpawnError { path: None, source })
+}
