@@ -11,8 +11,8 @@ use async_openai::middleware::ReqwestService;
 use async_openai::types::chat::{
     ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
     ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
-    CreateChatCompletionRequest, FinishReason as OpenAiFinish, ResponseFormat,
-    ResponseFormatJsonSchema, StopConfiguration,
+    ChatCompletionStreamOptions, CreateChatCompletionRequest, FinishReason as OpenAiFinish,
+    ResponseFormat, ResponseFormatJsonSchema, StopConfiguration,
 };
 use futures_util::{Stream, StreamExt};
 use tower::Layer;
@@ -424,15 +424,30 @@ impl LlmClient {
     /// is written). The whole stream shares the request timeout: a delta that would arrive
     /// after it yields [`LlmError::Timeout`] and ends the stream.
     pub async fn chat_stream(&self, req: &ChatRequest) -> Result<TextStream, LlmError> {
+        Ok(self.chat_stream_counted(req).await?.0)
+    }
+
+    /// [`LlmClient::chat_stream`], and a handle that holds the token counts once the server
+    /// has sent them (in its last chunk; servers that do not report usage leave it empty).
+    pub async fn chat_stream_counted(
+        &self,
+        req: &ChatRequest,
+    ) -> Result<(TextStream, StreamUsage), LlmError> {
         let limit = self.config.request_timeout;
         let deadline = tokio::time::Instant::now() + limit;
         self.check_reachable().await?;
-        let inner =
-            tokio::time::timeout_at(deadline, self.inner.chat().create_stream(self.request(req)))
-                .await
-                .map_err(|_| self.timeout_error(limit))?
-                .map_err(|e| from_openai(e, &self.config.base_url))?;
+        let mut request = self.request(req);
+        request.stream_options = Some(ChatCompletionStreamOptions {
+            include_usage: Some(true),
+            include_obfuscation: None,
+        });
+        let inner = tokio::time::timeout_at(deadline, self.inner.chat().create_stream(request))
+            .await
+            .map_err(|_| self.timeout_error(limit))?
+            .map_err(|e| from_openai(e, &self.config.base_url))?;
+        let usage = StreamUsage::default();
         let state = StreamState {
+            usage: usage.clone(),
             inner,
             deadline,
             limit,
@@ -442,7 +457,10 @@ impl LlmClient {
             finish: None,
             done: false,
         };
-        Ok(Box::pin(futures_util::stream::unfold(state, next_delta)))
+        Ok((
+            Box::pin(futures_util::stream::unfold(state, next_delta)),
+            usage,
+        ))
     }
 
     /// Checks the server answers and lists its models (`GET /models`). llama-server
@@ -470,7 +488,26 @@ impl LlmClient {
     }
 }
 
+/// Token counts of a streamed answer: `(prompt, completion)`, set when the server reports
+/// them at the end of the stream.
+#[derive(Debug, Clone, Default)]
+pub struct StreamUsage(std::sync::Arc<std::sync::Mutex<Option<(u32, u32)>>>);
+
+impl StreamUsage {
+    /// `(prompt_tokens, completion_tokens)`, if the server reported them.
+    pub fn tokens(&self) -> Option<(u32, u32)> {
+        self.0.lock().ok().and_then(|g| *g)
+    }
+
+    fn set(&self, prompt: u32, completion: u32) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Some((prompt, completion));
+        }
+    }
+}
+
 struct StreamState {
+    usage: StreamUsage,
     inner: async_openai::types::chat::ChatCompletionResponseStream,
     deadline: tokio::time::Instant,
     limit: Duration,
@@ -531,6 +568,9 @@ async fn next_delta(mut st: StreamState) -> Option<(Result<String, LlmError>, St
             }
             Some(Ok(chunk)) => {
                 st.events += 1;
+                if let Some(u) = &chunk.usage {
+                    st.usage.set(u.prompt_tokens, u.completion_tokens);
+                }
                 let mut text = String::new();
                 for choice in chunk.choices {
                     if choice.finish_reason.is_some() {

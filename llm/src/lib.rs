@@ -19,7 +19,8 @@ pub mod error;
 pub mod server;
 
 pub use client::{
-    ChatRequest, ChatResponse, FinishReason, LlmClient, ModelInfo, Role, TextStream, Turn,
+    ChatRequest, ChatResponse, FinishReason, LlmClient, ModelInfo, Role, StreamUsage, TextStream,
+    Turn,
 };
 pub use config::LlmConfig;
 pub use error::LlmError;

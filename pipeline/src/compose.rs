@@ -61,10 +61,15 @@ impl ComposedQuery {
 fn filters(
     c: &Constraints,
     goal: Option<&SearchGoal>,
+    only_ids: Option<&[String]>,
     params: &mut Vec<(String, Param)>,
 ) -> String {
     let mut text = String::from("MATCH (s:Store)");
     let mut conds: Vec<String> = Vec::new();
+    if let Some(ids) = only_ids {
+        conds.push("s.id IN $only_ids".into());
+        params.push(("only_ids".into(), Param::List(ids.to_vec())));
+    }
     if let Some(a) = &c.near_attraction {
         text.push_str(" MATCH (s)-[near:NEAR]->(:Attraction {name: $attraction})");
         params.push(("attraction".into(), Param::Text(a.clone())));
@@ -146,7 +151,7 @@ fn filters(
 pub fn search_query(intent: &Intent) -> Option<ComposedQuery> {
     let goal = intent.goal.as_ref()?;
     let mut params = Vec::new();
-    let mut cypher = filters(&intent.constraints, Some(goal), &mut params);
+    let mut cypher = filters(&intent.constraints, Some(goal), None, &mut params);
     match &goal.measure {
         Measure::Count => cypher.push_str(" RETURN count(DISTINCT s) AS value"),
         Measure::Property {
@@ -175,7 +180,15 @@ pub fn search_query(intent: &Intent) -> Option<ComposedQuery> {
 /// the signals the ranker needs.
 pub fn candidate_query(c: &Constraints, limit: u32) -> ComposedQuery {
     let mut params = Vec::new();
-    let filter = filters(c, None, &mut params);
+    let filter = filters(c, None, None, &mut params);
+    with_candidate_columns(filter, c, params, limit)
+}
+
+/// The candidate query restricted to given stores (those a generated query found): the
+/// hard constraints still apply, so generated Cypher can narrow the candidates, never widen.
+pub fn candidate_query_within(c: &Constraints, ids: &[String], limit: u32) -> ComposedQuery {
+    let mut params = Vec::new();
+    let filter = filters(c, None, Some(ids), &mut params);
     with_candidate_columns(filter, c, params, limit)
 }
 

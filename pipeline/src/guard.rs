@@ -222,6 +222,31 @@ fn lex(src: &str) -> Result<Vec<Token>, GuardError> {
     Ok(out)
 }
 
+/// The contents of the string literals of a query, in order (escapes resolved), for the
+/// literal check of generated Cypher.
+pub fn string_literals(cypher: &str) -> Result<Vec<String>, GuardError> {
+    Ok(lex(cypher)?
+        .into_iter()
+        .filter(|t| t.tok == Tok::Str)
+        .map(|t| {
+            let quoted = &cypher[t.start..t.end];
+            let inner = &quoted[1..quoted.len().saturating_sub(1).max(1)];
+            let mut out = String::with_capacity(inner.len());
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        })
+        .collect())
+}
+
 fn upper(t: &Token) -> Option<String> {
     match &t.tok {
         Tok::Word(w) if !w.starts_with('`') => Some(w.to_ascii_uppercase()),
@@ -354,6 +379,20 @@ fn dotted_name(tokens: &[Token]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_literals_are_listed_with_escapes_resolved() {
+        let lits = string_literals(
+            r#"MATCH (s:Store) WHERE s.region = '애월읍' AND s.name <> "it\'s" // 'comment'
+               RETURN s.id AS id"#,
+        )
+        .unwrap();
+        assert_eq!(lits, vec!["애월읍".to_owned(), "it's".to_owned()]);
+        assert_eq!(
+            string_literals("RETURN 'open"),
+            Err(GuardError::Unterminated)
+        );
+    }
 
     #[test]
     fn read_queries_pass_and_get_a_limit() {

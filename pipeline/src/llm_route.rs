@@ -8,10 +8,15 @@ use jeju_data::gazetteer;
 use jeju_data::vocab::Companion;
 use jeju_llm::{ChatRequest, LlmClient, LlmError};
 use serde::Deserialize;
+use std::time::Instant;
 
 use crate::intent::{Intent, Route};
 use crate::lexicon::{DISHES, TYPE_WORDS};
 use crate::prompts::Prompts;
+use crate::trace::LlmUsage;
+
+/// Above this bigram overlap with the question, the LLM's HyDE text is a restatement.
+const MAX_HYDE_OVERLAP: f64 = 0.5;
 
 /// What the route prompt asks the LLM for.
 #[derive(Debug, Deserialize)]
@@ -40,53 +45,63 @@ pub fn route_schema() -> serde_json::Value {
     })
 }
 
-/// Token counts of the call, for the trace.
-#[derive(Debug, Clone, Copy)]
-pub struct Usage {
-    pub prompt_tokens: u32,
-    pub completion_tokens: u32,
-}
-
 /// Asks the LLM to route `question` and merges its answer into the deterministic `intent`.
+/// `usage` collects the cost of the call; the notes say what of the LLM's answer was
+/// overruled.
 pub async fn route_with_llm(
     llm: &LlmClient,
     prompts: &Prompts,
     question: &str,
     mut intent: Intent,
-) -> Result<(Intent, Usage), LlmError> {
+    usage: &mut LlmUsage,
+) -> Result<(Intent, Vec<String>), LlmError> {
     let prompt = prompts
         .route(question)
         .map_err(|e| LlmError::InvalidRequest(e.to_string()))?;
+    let prompt_chars = prompt.system.chars().count() + prompt.user.chars().count();
     let req = ChatRequest::new(prompt.system, prompt.user)
         .with_json_schema(route_schema())
         .with_max_tokens(256);
-    let resp = llm.chat(&req).await?;
+    let started = Instant::now();
+    let resp = match llm.chat(&req).await {
+        Ok(r) => r,
+        Err(e) => {
+            usage.add_call(prompt_chars, 0, None, started);
+            return Err(e);
+        }
+    };
+    usage.add_response(prompt_chars, &resp, started);
     let json: RouteJson = resp.parse_json()?;
-    merge(&mut intent, json, question);
-    Ok((
-        intent,
-        Usage {
-            prompt_tokens: resp.prompt_tokens,
-            completion_tokens: resp.completion_tokens,
-        },
-    ))
+    let notes = merge(&mut intent, json, question);
+    Ok((intent, notes))
 }
 
 /// The gazetteer's values stay; the LLM fills gaps only with values that resolve.
-fn merge(intent: &mut Intent, json: RouteJson, question: &str) {
+fn merge(intent: &mut Intent, json: RouteJson, question: &str) -> Vec<String> {
+    let mut notes = Vec::new();
     let asked = question.to_lowercase();
     let grounded = |v: &Option<String>| {
         v.as_deref()
             .map(|x| x.trim().to_lowercase())
             .filter(|x| x.chars().count() >= 2 && asked.contains(x.as_str()))
     };
-    // A data question needs a measure the parser understood; otherwise recommend.
-    if json.route == "recommend" {
-        intent.route = Route::Recommend;
-        intent.goal = None;
-    } else if intent.goal.is_some() {
-        intent.route = Route::Search;
+    // A data question needs a measure the parser understood: with one, it is a search
+    // whatever the LLM says (the 1.5B model calls "which cafe has the highest share of 30s?"
+    // a recommendation); without one, a recommendation.
+    let route = if intent.goal.is_some() {
+        Route::Search
+    } else {
+        Route::Recommend
+    };
+    let said = if json.route == "search" {
+        Route::Search
+    } else {
+        Route::Recommend
+    };
+    if said != route {
+        notes.push(format!("LLM route {:?} overruled: {:?}", said, route).to_lowercase());
     }
+    intent.route = route;
     let c = &mut intent.constraints;
     if c.region.is_none() {
         if let Some(r) = grounded(&json.region)
@@ -117,16 +132,48 @@ fn merge(intent: &mut Intent, json: RouteJson, question: &str) {
         }
     }
     // json.companion is deliberately ignored: see the module comment.
+    if json.companion.is_some() && c.companion != json.companion {
+        notes.push(format!("LLM companion {:?} ignored", json.companion).to_lowercase());
+    }
+    // A HyDE text that only restates the question searches for the question, not for the
+    // review the ideal place would get: the parser's templated review stays then.
     let hyde = json.hyde.trim();
-    if !hyde.is_empty() {
+    if hyde.chars().count() < 8 {
+        notes.push("LLM hyde too short: templated".into());
+    } else if is_repetitive(hyde) {
+        notes.push("LLM hyde repeats itself: templated".into());
+    } else if crate::prompts::bigram_similarity(hyde, question) > MAX_HYDE_OVERLAP {
+        notes.push("LLM hyde repeats the question: templated".into());
+    } else {
         intent.hyde = hyde.chars().take(80).collect();
     }
+    notes
+}
+
+/// Whether some run of 8 characters occurs twice (a small model looping on a phrase).
+fn is_repetitive(text: &str) -> bool {
+    const RUN: usize = 8;
+    let chars: Vec<char> = text.chars().collect();
+    let mut seen = std::collections::HashSet::new();
+    chars
+        .windows(RUN)
+        .any(|w| !seen.insert(w.iter().collect::<String>()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parse::parse;
+
+    #[test]
+    fn looping_hyde_is_detected() {
+        assert!(is_repetitive(
+            "애월읍에서 흑돼지 맛있는 가족 레스토랑 찾는 부모님은 애월읍에서 흑돼지 맛있는 가족"
+        ));
+        assert!(!is_repetitive(
+            "바다 보면서 먹는 흑돼지가 두툼하고 육즙이 좋아요"
+        ));
+    }
 
     #[test]
     fn gazetteer_literals_win_and_llm_values_must_resolve() {

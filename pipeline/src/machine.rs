@@ -14,7 +14,9 @@ use crate::error::PipelineError;
 use crate::intent::{Intent, Lang, Measure, Route};
 use crate::prompts::Prompts;
 use crate::recommend::{self, Candidate, Card, Pick};
+use crate::schema::GraphSchema;
 use crate::session::{self, PickRef, Revision, Session};
+use crate::trace::{LlmUsage, QuerySource, StageTrace, Trace, TracedQuery};
 
 /// Longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 2_000;
@@ -22,49 +24,6 @@ pub const MAX_QUESTION_CHARS: usize = 2_000;
 pub const MAX_CANDIDATES: usize = 6;
 /// Rows the candidate query may return.
 const CANDIDATE_LIMIT: u32 = 500;
-
-/// One stage's record.
-#[derive(Debug, Clone, Serialize)]
-pub struct StageTrace {
-    pub stage: &'static str,
-    pub ms: f64,
-    pub detail: String,
-    /// Set when the stage used its deterministic fallback (or was skipped), and why.
-    pub fallback: Option<String>,
-}
-
-/// What happened in a turn.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Trace {
-    pub stages: Vec<StageTrace>,
-    pub cypher: Vec<ComposedQuery>,
-    pub candidates: Vec<String>,
-}
-
-impl Trace {
-    fn record(
-        &mut self,
-        stage: &'static str,
-        started: Instant,
-        detail: String,
-        fallback: Option<String>,
-    ) {
-        self.stages.push(StageTrace {
-            stage,
-            ms: started.elapsed().as_secs_f64() * 1000.0,
-            detail,
-            fallback,
-        });
-    }
-
-    /// Stages that fell back, as `stage: why`.
-    pub fn fallbacks(&self) -> Vec<String> {
-        self.stages
-            .iter()
-            .filter_map(|s| s.fallback.as_ref().map(|f| format!("{}: {f}", s.stage)))
-            .collect()
-    }
-}
 
 /// A row of a search answer.
 #[derive(Debug, Clone, Serialize)]
@@ -106,9 +65,24 @@ impl Answer {
     }
 }
 
+/// What a turn reports while it runs, for progress displays and streaming.
+#[derive(Debug, Clone, Copy)]
+pub enum TurnEvent<'a> {
+    /// A stage begins (`route`, `text2cypher`, `review_search`, `backfill`, `select`,
+    /// `answer`).
+    StageStarted(&'static str),
+    /// A stage ended, with its record.
+    StageFinished(&'a StageTrace),
+    /// A recommendation is known: with the LLM, as soon as the model has written it.
+    Pick { index: usize, pick: &'a Pick },
+}
+
+/// A receiver of [`TurnEvent`]s.
+pub type Observer<'o> = &'o (dyn Fn(TurnEvent<'_>) + Send + Sync);
+
 /// The states of a turn.
 enum State {
-    Route(String),
+    Route,
     Text2Cypher(Intent),
     ReviewSearch(Intent, Vec<Candidate>),
     Backfill(Intent, Vec<Candidate>),
@@ -117,19 +91,83 @@ enum State {
     Done(Answer),
 }
 
+impl State {
+    fn stage(&self) -> Option<&'static str> {
+        Some(match self {
+            State::Route => "route",
+            State::Text2Cypher(..) => "text2cypher",
+            State::ReviewSearch(..) => "review_search",
+            State::Backfill(..) => "backfill",
+            State::Select(..) => "select",
+            State::Answer(..) => "answer",
+            State::Done(..) => return None,
+        })
+    }
+}
+
+/// What the stages of one turn share.
+struct TurnCtx<'o> {
+    question: String,
+    /// A new question (not a follow-up revised by the session).
+    fresh: bool,
+    trace: Trace,
+    observer: Observer<'o>,
+    /// Set when an LLM call found the server unavailable: the rest of the turn skips the LLM
+    /// instead of waiting for it again.
+    llm_down: Option<String>,
+}
+
+impl TurnCtx<'_> {
+    fn finish(
+        &mut self,
+        stage: &'static str,
+        started: Instant,
+        detail: String,
+        fallback: Option<String>,
+        llm: Option<LlmUsage>,
+    ) {
+        self.trace.record(stage, started, detail, fallback, llm);
+        if let Some(last) = self.trace.stages.last() {
+            (self.observer)(TurnEvent::StageFinished(last));
+        }
+    }
+
+    /// The LLM to use for this stage, or why there is none.
+    fn llm<'p>(
+        &self,
+        llm: &'p Option<jeju_llm::LlmClient>,
+    ) -> Result<&'p jeju_llm::LlmClient, String> {
+        match (llm, &self.llm_down) {
+            (None, _) => Err("no LLM configured".to_owned()),
+            (Some(_), Some(why)) => Err(format!("LLM unavailable earlier in this turn ({why})")),
+            (Some(l), None) => Ok(l),
+        }
+    }
+
+    fn note_llm_error(&mut self, e: &jeju_llm::LlmError) {
+        if e.is_unavailable() {
+            self.llm_down = Some(e.to_string());
+        }
+    }
+}
+
 /// The pipeline with its connections.
 pub struct Pipeline {
     graph: GraphClient,
     prompts: Prompts,
-    /// The LLM for the route stage, when configured (`with_llm`); `None` = fallbacks only.
+    /// The LLM of the route, text2cypher and select stages (`with_llm`); `None` = fallbacks.
     llm: Option<jeju_llm::LlmClient>,
     /// FastRP vectors of every store, loaded from the graph on first use.
     store_vectors: tokio::sync::OnceCell<BTreeMap<String, Vec<f32>>>,
+    /// The graph's schema, introspected on first use (for the text2cypher prompt).
+    schema: tokio::sync::OnceCell<GraphSchema>,
 }
 
 /// A graph-backfill neighbour must be at least this similar (cosine) to the candidates:
 /// below it, FastRP vectors are noise (stores without visit keywords).
 const MIN_BACKFILL_SIMILARITY: f32 = 0.6;
+
+fn ignore_events(_: TurnEvent<'_>) {}
 
 impl Pipeline {
     pub fn new(graph: GraphClient) -> Result<Pipeline, PipelineError> {
@@ -138,14 +176,20 @@ impl Pipeline {
             prompts: Prompts::load()?,
             llm: None,
             store_vectors: tokio::sync::OnceCell::new(),
+            schema: tokio::sync::OnceCell::new(),
         })
     }
 
-    /// Uses an LLM for the stages that have an LLM version (currently the route); each still
-    /// falls back to its deterministic version when the LLM fails.
+    /// Uses an LLM for the route, text2cypher and select stages; each still falls back to
+    /// its deterministic version when the LLM fails.
     pub fn with_llm(mut self, llm: jeju_llm::LlmClient) -> Pipeline {
         self.llm = Some(llm);
         self
+    }
+
+    /// Whether an LLM is configured.
+    pub fn has_llm(&self) -> bool {
+        self.llm.is_some()
     }
 
     /// Answers one question with no conversation before it.
@@ -160,7 +204,17 @@ impl Pipeline {
         session: &mut Session,
         question: &str,
     ) -> Result<Answer, PipelineError> {
-        let answer = self.turn(session, question).await?;
+        self.ask_observed(session, question, &ignore_events).await
+    }
+
+    /// [`Pipeline::ask_in`], reporting stages and picks to `observer` as they happen.
+    pub async fn ask_observed(
+        &self,
+        session: &mut Session,
+        question: &str,
+        observer: Observer<'_>,
+    ) -> Result<Answer, PipelineError> {
+        let answer = self.turn(session, question, observer).await?;
         let picks = match &answer.body {
             AnswerBody::Recommend { picks } => picks
                 .iter()
@@ -178,7 +232,27 @@ impl Pipeline {
         Ok(answer)
     }
 
-    async fn turn(&self, session: &Session, question: &str) -> Result<Answer, PipelineError> {
+    /// One pick as the answer shows it (`1. name (type, region)`, the reason, a quote).
+    pub fn pick_text(&self, index: usize, pick: &Pick) -> Result<String, PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("index", &(index + 1));
+        ctx.insert("name", &pick.card.name);
+        ctx.insert("store_type", &pick.card.store_type);
+        ctx.insert("region", &pick.card.region.clone().unwrap_or_default());
+        ctx.insert("reason", &pick.reason);
+        ctx.insert(
+            "quote",
+            &pick.card.quotes.first().cloned().unwrap_or_default(),
+        );
+        self.prompts.render("pick", &ctx)
+    }
+
+    async fn turn(
+        &self,
+        session: &Session,
+        question: &str,
+        observer: Observer<'_>,
+    ) -> Result<Answer, PipelineError> {
         let question = question.trim();
         if question.is_empty() {
             return Err(PipelineError::EmptyQuestion);
@@ -187,64 +261,88 @@ impl Pipeline {
         if chars > MAX_QUESTION_CHARS {
             return Err(PipelineError::QuestionTooLong(chars, MAX_QUESTION_CHARS));
         }
-        let mut trace = Trace::default();
-        let mut state = State::Route(question.to_owned());
+        let mut turn = TurnCtx {
+            question: question.to_owned(),
+            fresh: true,
+            trace: Trace::default(),
+            observer,
+            llm_down: None,
+        };
+        let mut state = State::Route;
         loop {
+            if let Some(stage) = state.stage() {
+                observer(TurnEvent::StageStarted(stage));
+            }
             state = match state {
-                State::Route(q) => {
-                    self.route(session, &q, &mut trace)
+                State::Route => {
+                    self.route(session, &mut turn)
                         .instrument(tracing::info_span!("route"))
                         .await
                 }
                 State::Text2Cypher(intent) => {
-                    self.text2cypher(intent, &mut trace)
+                    self.text2cypher(&mut turn, intent)
                         .instrument(tracing::info_span!("text2cypher"))
                         .await?
                 }
-                State::ReviewSearch(intent, cands) => self.review_search(intent, cands, &mut trace),
+                State::ReviewSearch(intent, cands) => {
+                    let _span = tracing::info_span!("review_search").entered();
+                    self.review_search(&mut turn, intent, cands)
+                }
                 State::Backfill(intent, cands) => {
-                    self.backfill(intent, cands, &mut trace)
+                    self.backfill(&mut turn, intent, cands)
                         .instrument(tracing::info_span!("backfill"))
                         .await?
                 }
-                State::Select(intent, cards) => self.select(intent, cards, &mut trace),
-                State::Answer(intent, body) => self.answer(intent, body, &mut trace)?,
+                State::Select(intent, cards) => {
+                    self.select(&mut turn, intent, cards)
+                        .instrument(tracing::info_span!("select"))
+                        .await
+                }
+                State::Answer(intent, body) => {
+                    let _span = tracing::info_span!("answer").entered();
+                    self.answer(&mut turn, intent, body)?
+                }
                 State::Done(answer) => return Ok(answer),
             };
         }
     }
 
-    async fn route(&self, session: &Session, question: &str, trace: &mut Trace) -> State {
+    async fn route(&self, session: &Session, turn: &mut TurnCtx<'_>) -> State {
         let started = Instant::now();
-        let (intent, revision) = session::resolve(session, question);
-        let (intent, fallback, usage) = match (&self.llm, &revision) {
-            (Some(llm), Revision::Fresh) => {
-                match crate::llm_route::route_with_llm(llm, &self.prompts, question, intent.clone())
-                    .await
+        let (intent, revision) = session::resolve(session, &turn.question);
+        turn.fresh = matches!(revision, Revision::Fresh);
+        let mut usage = LlmUsage::default();
+        let (intent, fallback, note) = match (turn.llm(&self.llm), &revision) {
+            (Ok(llm), Revision::Fresh) => {
+                match crate::llm_route::route_with_llm(
+                    llm,
+                    &self.prompts,
+                    &turn.question,
+                    intent.clone(),
+                    &mut usage,
+                )
+                .await
                 {
-                    Ok((merged, usage)) => (
-                        merged,
-                        None,
-                        format!(
-                            " [LLM: {} prompt + {} completion tokens]",
-                            usage.prompt_tokens, usage.completion_tokens
-                        ),
-                    ),
-                    Err(e) => (
-                        intent,
-                        Some(format!("LLM failed ({e}): gazetteer parser")),
-                        String::new(),
-                    ),
+                    Ok((merged, notes)) if notes.is_empty() => (merged, None, String::new()),
+                    Ok((merged, notes)) => (merged, None, format!(" [{}]", notes.join("; "))),
+                    Err(e) => {
+                        turn.note_llm_error(&e);
+                        (
+                            intent,
+                            Some(format!("LLM failed ({e}): gazetteer parser")),
+                            String::new(),
+                        )
+                    }
                 }
             }
-            (Some(_), Revision::FollowUp(_)) => (
+            (Ok(_), Revision::FollowUp(_)) => (
                 intent,
                 None,
                 " [follow-up: revised by the session]".to_owned(),
             ),
-            (None, _) => (
+            (Err(why), _) => (
                 intent,
-                Some("no LLM configured: gazetteer parser".to_owned()),
+                Some(format!("{why}: gazetteer parser")),
                 String::new(),
             ),
         };
@@ -256,80 +354,177 @@ impl Pipeline {
                 serde_json::to_string(&intent).unwrap_or_default()
             ),
         };
-        trace.record("route", started, format!("{detail}{usage}"), fallback);
+        turn.finish(
+            "route",
+            started,
+            format!("{detail}{note}"),
+            fallback,
+            Some(usage),
+        );
         State::Text2Cypher(intent)
     }
 
-    async fn text2cypher(&self, intent: Intent, trace: &mut Trace) -> Result<State, PipelineError> {
+    async fn schema(&self) -> Result<&GraphSchema, PipelineError> {
+        self.schema
+            .get_or_try_init(|| GraphSchema::introspect(&self.graph))
+            .await
+    }
+
+    async fn text2cypher(
+        &self,
+        turn: &mut TurnCtx<'_>,
+        intent: Intent,
+    ) -> Result<State, PipelineError> {
         let started = Instant::now();
-        let fallback = Some("no LLM configured: composed query".to_owned());
+        let mut usage = LlmUsage::default();
+        let fallback = match (turn.llm(&self.llm), turn.fresh) {
+            (Ok(llm), true) => {
+                let schema = self.schema().await?.render_for(&intent, &turn.question);
+                let generated = crate::llm_cypher::generate(
+                    llm,
+                    &self.prompts,
+                    &self.graph,
+                    &schema,
+                    &intent,
+                    &turn.question,
+                    &mut usage,
+                )
+                .await;
+                match generated {
+                    Ok(g) => {
+                        let repaired = g
+                            .repaired
+                            .as_ref()
+                            .map(|p| format!(" (repaired after: {p})"))
+                            .unwrap_or_default();
+                        turn.trace.cypher.push(TracedQuery {
+                            source: QuerySource::Llm,
+                            query: ComposedQuery {
+                                cypher: g.checked.cypher.clone(),
+                                params: Vec::new(),
+                            },
+                        });
+                        if intent.route == Route::Search {
+                            let body = search_body(&intent, &g.rows);
+                            turn.finish(
+                                "text2cypher",
+                                started,
+                                format!("LLM query{repaired}"),
+                                None,
+                                Some(usage),
+                            );
+                            return Ok(State::Answer(intent, body));
+                        }
+                        let mut ids: Vec<String> = Vec::new();
+                        for r in &g.rows {
+                            if let Ok(id) = r.get::<String>("id") {
+                                if !ids.contains(&id) {
+                                    ids.push(id);
+                                }
+                            }
+                        }
+                        if ids.is_empty() {
+                            Some("the LLM query found no store: composed query".to_owned())
+                        } else {
+                            let q = compose::candidate_query_within(
+                                &intent.constraints,
+                                &ids,
+                                CANDIDATE_LIMIT,
+                            );
+                            let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
+                            turn.trace.composed(q);
+                            let candidates =
+                                recommend::candidates_from_rows(&rows, &intent.constraints);
+                            if !candidates.is_empty() {
+                                turn.finish(
+                                    "text2cypher",
+                                    started,
+                                    format!(
+                                        "LLM query found {} stores, {} pass the hard constraints{repaired}",
+                                        ids.len(),
+                                        candidates.len()
+                                    ),
+                                    None,
+                                    Some(usage),
+                                );
+                                return Ok(State::ReviewSearch(intent, candidates));
+                            }
+                            Some(format!(
+                                "none of the {} stores of the LLM query passes the hard constraints: composed query",
+                                ids.len()
+                            ))
+                        }
+                    }
+                    Err(e) => {
+                        if let crate::llm_cypher::Text2CypherError::Llm(le) = &e {
+                            turn.note_llm_error(le);
+                        }
+                        Some(format!("LLM query not used ({e}): composed query"))
+                    }
+                }
+            }
+            (Ok(_), false) => None,
+            (Err(why), _) => Some(format!("{why}: composed query")),
+        };
+        let follow_up = if turn.fresh {
+            ""
+        } else {
+            " (follow-up: composed from the revised constraints)"
+        };
         if intent.route == Route::Search {
             if let Some(q) = compose::search_query(&intent) {
                 let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
-                trace.cypher.push(q);
-                let body = if matches!(
-                    intent.goal.as_ref().map(|g| &g.measure),
-                    Some(Measure::Count)
-                ) {
-                    let count = rows.first().and_then(|r| r.get::<i64>("value").ok());
-                    AnswerBody::Search {
-                        rows: Vec::new(),
-                        count,
-                    }
-                } else {
-                    let rows = rows
-                        .iter()
-                        .filter_map(|r| {
-                            Some(SearchRow {
-                                id: r.get("id").ok()?,
-                                name: r.get("name").ok()?,
-                                value: r
-                                    .get::<f64>("value")
-                                    .or_else(|_| r.get::<i64>("value").map(|v| v as f64))
-                                    .ok()?,
-                            })
-                        })
-                        .collect();
-                    AnswerBody::Search { rows, count: None }
-                };
-                trace.record("text2cypher", started, "search query".into(), fallback);
+                turn.trace.composed(q);
+                let body = search_body(&intent, &rows);
+                turn.finish(
+                    "text2cypher",
+                    started,
+                    format!("composed search query{follow_up}"),
+                    fallback,
+                    Some(usage),
+                );
                 return Ok(State::Answer(intent, body));
             }
         }
         let q = compose::candidate_query(&intent.constraints, CANDIDATE_LIMIT);
         let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
-        trace.cypher.push(q);
+        turn.trace.composed(q);
         let candidates = recommend::candidates_from_rows(&rows, &intent.constraints);
-        trace.record(
+        turn.finish(
             "text2cypher",
             started,
-            format!("{} stores pass the hard constraints", candidates.len()),
+            format!(
+                "{} stores pass the hard constraints{follow_up}",
+                candidates.len()
+            ),
             fallback,
+            Some(usage),
         );
         Ok(State::ReviewSearch(intent, candidates))
     }
 
     fn review_search(
         &self,
+        turn: &mut TurnCtx<'_>,
         intent: Intent,
         candidates: Vec<Candidate>,
-        trace: &mut Trace,
     ) -> State {
         let started = Instant::now();
-        trace.record(
+        turn.finish(
             "review_search",
             started,
             format!("hyde: {}", intent.hyde),
             Some("review vector index not available: ranking by graph signals only".into()),
+            None,
         );
         State::Backfill(intent, candidates)
     }
 
     async fn backfill(
         &self,
+        turn: &mut TurnCtx<'_>,
         intent: Intent,
         mut candidates: Vec<Candidate>,
-        trace: &mut Trace,
     ) -> Result<State, PipelineError> {
         let started = Instant::now();
         candidates.truncate(MAX_CANDIDATES);
@@ -356,7 +551,7 @@ impl Pipeline {
                     if !near.is_empty() {
                         let q = compose::candidate_query_for_ids(&intent.constraints, &near);
                         let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
-                        trace.cypher.push(q);
+                        turn.trace.composed(q);
                         let mut extra = recommend::candidates_from_rows(&rows, &intent.constraints);
                         for e in &mut extra {
                             e.backfilled = true;
@@ -376,9 +571,9 @@ impl Pipeline {
                 Err(e) => fallback = Some(format!("FastRP vectors unavailable ({e}): not filled")),
             }
         }
-        trace.candidates = candidates.iter().map(|c| c.id.clone()).collect();
+        turn.trace.candidates = candidates.iter().map(|c| c.id.clone()).collect();
         let cards = recommend::load_cards(&self.graph, &candidates, &intent.constraints).await?;
-        trace.record("backfill", started, detail, fallback);
+        turn.finish("backfill", started, detail, fallback, None);
         Ok(State::Select(intent, cards))
     }
 
@@ -404,28 +599,87 @@ impl Pipeline {
             .await
     }
 
-    fn select(&self, intent: Intent, cards: Vec<Card>, trace: &mut Trace) -> State {
+    async fn select(&self, turn: &mut TurnCtx<'_>, intent: Intent, cards: Vec<Card>) -> State {
         let started = Instant::now();
-        let picks = recommend::deterministic_select(&cards, &intent.constraints, intent.lang);
-        trace.record(
-            "select",
-            started,
-            format!("{} picks", picks.len()),
-            Some("no LLM configured: deterministic ranker".into()),
-        );
+        let observer = turn.observer;
+        let mut usage = LlmUsage::default();
+        let deterministic = |why: String| {
+            let picks = recommend::deterministic_select(&cards, &intent.constraints, intent.lang);
+            for (index, pick) in picks.iter().enumerate() {
+                observer(TurnEvent::Pick { index, pick });
+            }
+            (
+                picks,
+                Some(format!("{why}: deterministic ranker")),
+                String::new(),
+            )
+        };
+        let (picks, fallback, detail) = if cards.is_empty() {
+            (Vec::new(), None, "no candidates".to_owned())
+        } else {
+            match turn.llm(&self.llm) {
+                Err(why) => deterministic(why),
+                Ok(llm) => {
+                    let mut on_pick =
+                        |index: usize, pick: &Pick| observer(TurnEvent::Pick { index, pick });
+                    let selected = crate::llm_select::select_with_llm(
+                        llm,
+                        &self.prompts,
+                        &turn.question,
+                        &intent,
+                        &cards,
+                        &mut usage,
+                        &mut on_pick,
+                    )
+                    .await;
+                    match selected {
+                        Ok(sel) => {
+                            let mut detail = format!("LLM picked {}", sel.picks.len());
+                            if sel.retried {
+                                detail.push_str(" after one retry");
+                            }
+                            if !sel.notes.is_empty() {
+                                detail.push_str(&format!(" [{}]", sel.notes.join("; ")));
+                            }
+                            (sel.picks, None, detail)
+                        }
+                        Err(e) => {
+                            if let crate::llm_select::SelectError::Llm(le) = &e {
+                                turn.note_llm_error(le);
+                            }
+                            deterministic(format!("LLM select failed ({e})"))
+                        }
+                    }
+                }
+            }
+        };
+        let detail = if detail.is_empty() {
+            format!("{} picks", picks.len())
+        } else {
+            detail
+        };
+        turn.finish("select", started, detail, fallback, Some(usage));
         State::Answer(intent, AnswerBody::Recommend { picks })
     }
 
     fn answer(
         &self,
+        turn: &mut TurnCtx<'_>,
         intent: Intent,
         body: AnswerBody,
-        trace: &mut Trace,
     ) -> Result<State, PipelineError> {
         let started = Instant::now();
+        let ko = intent.lang == Lang::Ko;
         let mut ctx = tera::Context::new();
-        ctx.insert("lang", if intent.lang == Lang::Ko { "ko" } else { "en" });
-        ctx.insert("notice", "");
+        ctx.insert("lang", if ko { "ko" } else { "en" });
+        let notice = match (&self.llm, &turn.llm_down) {
+            (Some(_), Some(_)) if ko => "(AI 모델이 응답하지 않아 규칙 기반으로 답했어요.)",
+            (Some(_), Some(_)) => {
+                "(The AI model did not answer; this answer comes from the rule-based fallback.)"
+            }
+            _ => "",
+        };
+        ctx.insert("notice", notice);
         match &body {
             AnswerBody::Search { rows, count } => {
                 ctx.insert("route", "search");
@@ -446,7 +700,7 @@ impl Pipeline {
                 ctx.insert("rows", &shown);
                 let label = match measure {
                     Some(Measure::Property { property, .. }) => {
-                        crate::lexicon::measure_label(property, intent.lang == Lang::Ko)
+                        crate::lexicon::measure_label(property, ko)
                     }
                     _ => String::new(),
                 };
@@ -458,33 +712,58 @@ impl Pipeline {
                 ctx.insert("count", &Option::<i64>::None);
                 ctx.insert("rows", &Vec::<String>::new());
                 ctx.insert("measure_label", "");
-                let shown: Vec<serde_json::Value> = picks
+                let shown = picks
                     .iter()
-                    .map(|p| {
-                        serde_json::json!({
-                            "name": p.card.name, "store_type": p.card.store_type,
-                            "region": p.card.region.clone().unwrap_or_default(),
-                            "address": p.card.address, "reason": p.reason, "quotes": p.card.quotes,
-                        })
-                    })
-                    .collect();
+                    .enumerate()
+                    .map(|(i, p)| self.pick_text(i, p))
+                    .collect::<Result<Vec<String>, _>>()?;
                 ctx.insert("picks", &shown);
             }
         }
         let text = self.prompts.render("answer", &ctx)?;
-        trace.record(
+        turn.finish(
             "answer",
             started,
             format!("{} chars", text.chars().count()),
+            None,
             None,
         );
         Ok(State::Done(Answer {
             intent,
             body,
             text: text.trim().to_owned(),
-            trace: std::mem::take(trace),
+            trace: std::mem::take(&mut turn.trace),
         }))
     }
+}
+
+/// The structured answer of a search query's rows (`value` = the count, or `id`, `name`,
+/// `value` per store).
+fn search_body(intent: &Intent, rows: &[neo4rs::Row]) -> AnswerBody {
+    if matches!(
+        intent.goal.as_ref().map(|g| &g.measure),
+        Some(Measure::Count)
+    ) {
+        let count = rows.first().and_then(|r| r.get::<i64>("value").ok());
+        return AnswerBody::Search {
+            rows: Vec::new(),
+            count,
+        };
+    }
+    let rows = rows
+        .iter()
+        .filter_map(|r| {
+            Some(SearchRow {
+                id: r.get("id").ok()?,
+                name: r.get("name").ok()?,
+                value: r
+                    .get::<f64>("value")
+                    .or_else(|_| r.get::<i64>("value").map(|v| v as f64))
+                    .ok()?,
+            })
+        })
+        .collect();
+    AnswerBody::Search { rows, count: None }
 }
 
 /// The UI serves turns from a multi-threaded runtime: a turn's future must be `Send`.

@@ -39,6 +39,16 @@ fn bigrams(text: &str) -> HashSet<(char, char)> {
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
+/// Jaccard similarity of two texts' character bigrams (0 = nothing shared, 1 = the same).
+pub fn bigram_similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (bigrams(a), bigrams(b));
+    let union = a.union(&b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    a.intersection(&b).count() as f64 / union as f64
+}
+
 /// The `k` examples most similar to the question (Jaccard over character bigrams), best first.
 pub fn nearest_examples(question: &str, k: usize) -> Vec<&'static Example> {
     let q = bigrams(question);
@@ -116,6 +126,7 @@ impl Prompts {
                 include_str!("../../prompts/text2cypher.tera"),
             ),
             ("select", include_str!("../../prompts/select.tera")),
+            ("pick", include_str!("../../prompts/pick.tera")),
         ])
         .map_err(|e| crate::PipelineError::Template(format!("{e:?}")))?;
         Ok(Prompts { tera })

@@ -435,13 +435,13 @@ pub fn deterministic_select(cards: &[Card], c: &Constraints, lang: Lang) -> Vec<
         .collect()
 }
 
-/// A compact one-line card for the select prompt (≈ 60–90 tokens).
+/// A compact one-line card for the select prompt (≈ 150–200 tokens of Korean).
 pub fn card_text(card: &Card, c: &Constraints, lang: Lang) -> String {
     let ko = lang == Lang::Ko;
     let menu: Vec<String> = card
         .menu
         .iter()
-        .take(4)
+        .take(3)
         .map(|(n, p)| format!("{n} {}{}", won(*p), if ko { "원" } else { " won" }))
         .collect();
     let mut parts = vec![
@@ -461,7 +461,8 @@ pub fn card_text(card: &Card, c: &Constraints, lang: Lang) -> String {
     }
     parts.extend(rest);
     for q in card.quotes.iter().take(2) {
-        let short: String = q.chars().take(80).collect();
+        // Two short quotes: every character costs prompt time on a CPU.
+        let short: String = q.chars().take(40).collect();
         parts.push(format!("\"{short}\""));
     }
     parts.join(" | ")
