@@ -7,8 +7,11 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use jeju_data::dataset::DataSet;
 use jeju_graph::ingest::{IngestOptions, IngestSummary};
+use jeju_review_search::ReviewIndexPaths;
 
-use crate::cli::{EncodingArg, GenerateArgs, IngestArgs, QuickstartArgs, ScaleArg};
+use crate::cli::{
+    EncodingArg, GenerateArgs, IngestArgs, QuickstartArgs, ReviewVectorsArg, ScaleArg,
+};
 use crate::graph_cmd::{connect, print_counts, project_home, run_samples};
 use crate::progress::Bars;
 
@@ -80,13 +83,72 @@ pub async fn ingest(args: &IngestArgs) -> Result<IngestSummary> {
         started.elapsed().as_secs_f64()
     );
     jeju_graph::ingest::write_store_vectors(&client, "fastrp", &vectors, &options, &bars).await?;
+    review_vectors(&data, args.review_vectors, &bars).await?;
     print_counts(&summary.counts);
     println!(
         "ingest finished in {:.1} s ({} rows rejected)",
-        summary.elapsed.as_secs_f64(),
+        read_started.elapsed().as_secs_f64(),
         data.errors.len()
     );
     Ok(summary)
+}
+
+/// The review vectors for HyDE review search: every review embedded (through the cache in
+/// `.jeju/cache`, so a re-ingest costs seconds and an interrupted run resumes) into the
+/// vector index in `.jeju/vectors/reviews` (or Qdrant with `JEJU_QDRANT_URL`). Without the
+/// e5 model this warns and returns: the pipeline then falls back to graph signals.
+async fn review_vectors(data: &DataSet, mode: ReviewVectorsArg, bars: &Bars) -> Result<()> {
+    if mode == ReviewVectorsArg::Skip {
+        println!("review vectors: skipped (--review-vectors skip); review search falls back to graph signals");
+        return Ok(());
+    }
+    if data.reviews.is_empty() {
+        println!("review vectors: the data has no reviews, nothing to embed");
+        return Ok(());
+    }
+    let home = project_home();
+    let embedder = match jeju_embed::Embedder::load_default(&home) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!(
+                "warning: review vectors skipped: {e}\n  HyDE review search stays off and the pipeline falls back to graph signals; after ./setup.sh, `jeju ingest` again adds them"
+            );
+            return Ok(());
+        }
+    };
+    let paths = ReviewIndexPaths::local(&home);
+    println!(
+        "review vectors: {} reviews, e5 on {} threads ({} engine), cache {}, index {}",
+        data.reviews.len(),
+        embedder.threads(),
+        embedder.engine(),
+        paths.cache_file.display(),
+        paths.index_dir.display()
+    );
+    let summary = jeju_review_search::build_index(data, &embedder, &paths, bars)
+        .await
+        .context("building the review vectors (run `jeju ingest` again to resume from the cache, or pass --review-vectors skip)")?;
+    if summary.up_to_date {
+        println!(
+            "review vectors: index up to date ({} points, checked in {:.1} s)",
+            summary.points,
+            summary.elapsed.as_secs_f64()
+        );
+    } else {
+        let rate = summary
+            .passages_per_s()
+            .map_or_else(String::new, |r| format!(" at {r:.0}/s"));
+        println!(
+            "review vectors: {} embedded{rate}, {} from cache, in {:.1} s; {} points in the {} index in {:.1} s",
+            summary.embedded,
+            summary.cached,
+            summary.embed_time.as_secs_f64(),
+            summary.points,
+            summary.manifest.backend,
+            summary.index_time.as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 fn report_rejected(data: &DataSet) -> Result<()> {
@@ -138,6 +200,7 @@ pub async fn quickstart(args: &QuickstartArgs) -> Result<()> {
         batch_size: 1000,
         strict: false,
         no_start: false,
+        review_vectors: args.review_vectors,
     })
     .await?;
     let client = connect(false).await?;
