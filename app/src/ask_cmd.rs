@@ -9,27 +9,9 @@ use jeju_pipeline::session::Session;
 use jeju_pipeline::{Answer, AnswerBody, Pipeline, TurnEvent};
 
 use crate::cli::{AskArgs, ChatArgs};
-use crate::graph_cmd::connect;
-
-/// The pipeline, with the configured LLM unless `no_llm` (a dead LLM only costs a failed
-/// TCP connect per turn: each LLM stage falls back).
-async fn pipeline(no_llm: bool) -> Result<Pipeline> {
-    let graph = connect(false).await?;
-    let pipeline = Pipeline::new(graph)?;
-    if no_llm {
-        return Ok(pipeline);
-    }
-    Ok(match jeju_llm::LlmClient::from_env() {
-        Ok(llm) => pipeline.with_llm(llm),
-        Err(e) => {
-            eprintln!("LLM not used: {e}");
-            pipeline
-        }
-    })
-}
 
 pub async fn ask(args: &AskArgs) -> Result<()> {
-    let pipeline = pipeline(args.no_llm).await?;
+    let pipeline = crate::pipeline_setup::build(!args.no_llm).await?;
     let mut session = Session::default();
     if args.json {
         let answer = pipeline.ask_in(&mut session, &args.question).await?;
@@ -126,7 +108,7 @@ fn stage_label(stage: &str, lang: Lang) -> &'static str {
 }
 
 pub async fn chat(args: &ChatArgs) -> Result<()> {
-    let pipeline = pipeline(args.no_llm).await?;
+    let pipeline = crate::pipeline_setup::build(!args.no_llm).await?;
     let mut session = Session::default();
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {

@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use anyhow::Result;
-use jeju_pipeline::Pipeline;
+use jeju_pipeline::LlmUsage;
 
 use crate::cli::BenchArgs;
-use crate::graph_cmd::connect;
 
 /// Ten Korean and ten English questions: recommendations and data questions.
 const QUESTIONS: [&str; 20] = [
@@ -42,28 +41,47 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub async fn bench(args: &BenchArgs) -> Result<()> {
-    let graph = connect(false).await?;
-    let pipeline = Pipeline::new(graph)?;
-    for q in QUESTIONS {
-        pipeline.ask(q).await?;
+    let pipeline = crate::pipeline_setup::build(args.llm).await?;
+    let rounds = if args.llm { 1 } else { args.rounds.max(1) };
+    if !args.llm {
+        for q in QUESTIONS {
+            pipeline.ask(q).await?;
+        }
     }
     let mut per_stage: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
     let mut totals = Vec::new();
-    for _ in 0..args.rounds.max(1) {
+    let mut fallbacks: BTreeMap<String, usize> = BTreeMap::new();
+    let mut llm = LlmUsage::default();
+    for _ in 0..rounds {
         for q in QUESTIONS {
             let started = Instant::now();
             let answer = pipeline.ask(q).await?;
-            totals.push(started.elapsed().as_secs_f64() * 1000.0);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            totals.push(ms);
             for s in &answer.trace.stages {
                 per_stage.entry(s.stage).or_default().push(s.ms);
+                if let Some(f) = &s.fallback {
+                    // The reason up to its first detail, so that alike fallbacks add up.
+                    let kind = f.split(" (").next().unwrap_or(f);
+                    *fallbacks.entry(format!("{}: {kind}", s.stage)).or_default() += 1;
+                }
+            }
+            llm.merge(&answer.trace.llm_total());
+            if args.llm {
+                eprintln!("{:>8.1} s  {q}  → {}", ms / 1000.0, answer.ids().len());
             }
         }
     }
     println!(
-        "{} turns ({} questions × {} rounds, after a warm-up round)",
+        "{} turns ({} questions × {rounds} round(s){}), LLM {}",
         totals.len(),
         QUESTIONS.len(),
-        args.rounds.max(1)
+        if args.llm {
+            ""
+        } else {
+            ", after a warm-up round"
+        },
+        if pipeline.has_llm() { "on" } else { "off" }
     );
     println!(
         "{:<14} {:>9} {:>9} {:>9}",
@@ -96,5 +114,19 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
         percentile(&totals, 0.95),
         totals[totals.len() - 1]
     );
+    if llm.calls > 0 {
+        println!(
+            "LLM: {} calls, {} prompt + {} completion tokens ({:.0} + {:.0} per turn), {:.1} s per turn",
+            llm.calls,
+            llm.prompt_tokens,
+            llm.completion_tokens,
+            f64::from(llm.prompt_tokens) / totals.len() as f64,
+            f64::from(llm.completion_tokens) / totals.len() as f64,
+            llm.ms / 1000.0 / totals.len() as f64
+        );
+    }
+    for (what, n) in &fallbacks {
+        println!("fallback ×{n:<3} {what}");
+    }
     Ok(())
 }

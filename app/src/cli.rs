@@ -170,7 +170,11 @@ pub struct ChatArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Rounds over the question set (after one warm-up round).
+    /// Rounds over the question set (after one warm-up round without --llm).
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    /// Use the configured LLM (JEJU_LLM_URL; default the local llama-server): one round, no
+    /// warm-up, since each turn takes tens of seconds on a CPU.
+    #[arg(long)]
+    pub llm: bool,
 }

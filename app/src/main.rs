@@ -6,6 +6,7 @@ mod cli;
 mod graph_cmd;
 mod ingest_cmd;
 mod llm_cmd;
+mod pipeline_setup;
 mod progress;
 
 use anyhow::Result;

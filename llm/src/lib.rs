@@ -22,6 +22,8 @@ pub use client::{
     ChatRequest, ChatResponse, FinishReason, LlmClient, ModelInfo, Role, StreamUsage, TextStream,
     Turn,
 };
+#[cfg(feature = "fake")]
+pub mod fake;
 pub use config::LlmConfig;
 pub use error::LlmError;
 pub use server::{LlamaServer, ServerConfig, ServerError};

@@ -2,103 +2,21 @@
 //! misbehaves on purpose. Each failure must come back as its own `LlmError` variant, fast,
 //! without a panic.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use jeju_llm::fake::{sse_chunk as chunk, sse_head, FakeLlm, Reply};
 use jeju_llm::{ChatRequest, LlmClient, LlmConfig, LlmError};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-/// What the fake server does with each request.
-#[derive(Clone)]
-enum Reply {
-    /// Writes these bytes (a whole HTTP response) and closes.
-    Raw(String),
-    /// Reads the request and never answers.
-    Hang,
-    /// Writes these bytes, then keeps the connection open without another byte.
-    RawThenHang(String),
-}
 
 fn http(status: &str, content_type: &str, body: &str) -> Reply {
-    Reply::Raw(format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    ))
+    Reply::http(status, content_type, body)
 }
 
-fn sse_head() -> String {
-    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n".to_owned()
-}
-
-fn chunk(content: &str, finish: Option<&str>) -> String {
-    let finish = finish.map_or("null".to_owned(), |f| format!("\"{f}\""));
-    format!(
-        "data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\
-         \"choices\":[{{\"index\":0,\"delta\":{{\"content\":{}}},\"finish_reason\":{finish}}}]}}\n\n",
-        serde_json::to_string(content).unwrap()
-    )
-}
-
-/// A loopback HTTP server answering every request with `reply`; returns its base URL and
-/// a counter of requests seen.
-async fn fake(reply: Reply) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(AtomicUsize::new(0));
-    let counter = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((sock, _)) = listener.accept().await else {
-                return;
-            };
-            let reply = reply.clone();
-            let counter = counter.clone();
-            tokio::spawn(async move { serve(sock, reply, counter).await });
-        }
-    });
-    (format!("http://127.0.0.1:{port}/v1"), seen)
-}
-
-async fn serve(mut sock: TcpStream, reply: Reply, seen: Arc<AtomicUsize>) {
-    // Read the head, then the body by content-length.
-    let mut buf = Vec::new();
-    let mut tmp = [0u8; 4096];
-    let head_end = loop {
-        match sock.read(&mut tmp).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&tmp[..n]),
-        }
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    while buf.len() < head_end + length {
-        match sock.read(&mut tmp).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&tmp[..n]),
-        }
-    }
-    seen.fetch_add(1, Ordering::SeqCst);
-    match reply {
-        Reply::Raw(bytes) => {
-            let _ = sock.write_all(bytes.as_bytes()).await;
-            let _ = sock.shutdown().await;
-        }
-        Reply::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
-        Reply::RawThenHang(bytes) => {
-            let _ = sock.write_all(bytes.as_bytes()).await;
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-        }
-    }
+/// A loopback server answering every request with `reply`; its base URL and the server
+/// (whose request count some tests read).
+async fn fake(reply: Reply) -> (String, FakeLlm) {
+    let server = FakeLlm::constant(reply).await.unwrap();
+    (server.url.clone(), server)
 }
 
 fn client(url: &str, timeout: Duration) -> LlmClient {
@@ -209,7 +127,7 @@ async fn http_500_is_a_status_error_after_one_retry() {
         other => panic!("{other:?}"),
     }
     // The default is one retry: two requests in all.
-    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    assert_eq!(seen.requests(), 2);
 }
 
 #[tokio::test]
@@ -228,7 +146,7 @@ async fn http_400_is_a_status_error_without_retry() {
         matches!(err, LlmError::Status { status: 400, .. }),
         "{err:?}"
     );
-    assert_eq!(seen.load(Ordering::SeqCst), 1);
+    assert_eq!(seen.requests(), 1);
 }
 
 #[tokio::test]

@@ -2,11 +2,13 @@
 //! and records what it did in the [`Trace`].
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use tracing::Instrument;
 
 use jeju_graph::GraphClient;
+use jeju_review_search::ReviewSearch;
 use serde::Serialize;
 
 use crate::compose::{self, ComposedQuery};
@@ -161,7 +163,15 @@ pub struct Pipeline {
     store_vectors: tokio::sync::OnceCell<BTreeMap<String, Vec<f32>>>,
     /// The graph's schema, introspected on first use (for the text2cypher prompt).
     schema: tokio::sync::OnceCell<GraphSchema>,
+    /// HyDE review search (`with_reviews`); `None` = rank by graph signals only.
+    reviews: Option<Arc<ReviewSearch>>,
 }
+
+/// Stores the review search returns (the candidates it re-ranks).
+const REVIEW_SEARCH_STORES: usize = 24;
+/// Weight of the review match in a candidate's score (the best match adds this much; graph
+/// signals add up to about 2.5).
+const REVIEW_WEIGHT: f64 = 0.6;
 
 /// A graph-backfill neighbour must be at least this similar (cosine) to the candidates:
 /// below it, FastRP vectors are noise (stores without visit keywords).
@@ -177,7 +187,14 @@ impl Pipeline {
             llm: None,
             store_vectors: tokio::sync::OnceCell::new(),
             schema: tokio::sync::OnceCell::new(),
+            reviews: None,
         })
+    }
+
+    /// Uses HyDE review search to re-rank the candidates.
+    pub fn with_reviews(mut self, reviews: Arc<ReviewSearch>) -> Pipeline {
+        self.reviews = Some(reviews);
+        self
     }
 
     /// Uses an LLM for the route, text2cypher and select stages; each still falls back to
@@ -285,8 +302,9 @@ impl Pipeline {
                         .await?
                 }
                 State::ReviewSearch(intent, cands) => {
-                    let _span = tracing::info_span!("review_search").entered();
                     self.review_search(&mut turn, intent, cands)
+                        .instrument(tracing::info_span!("review_search"))
+                        .await
                 }
                 State::Backfill(intent, cands) => {
                     self.backfill(&mut turn, intent, cands)
@@ -503,20 +521,74 @@ impl Pipeline {
         Ok(State::ReviewSearch(intent, candidates))
     }
 
-    fn review_search(
+    async fn review_search(
         &self,
         turn: &mut TurnCtx<'_>,
         intent: Intent,
-        candidates: Vec<Candidate>,
+        mut candidates: Vec<Candidate>,
     ) -> State {
         let started = Instant::now();
-        turn.finish(
-            "review_search",
-            started,
-            format!("hyde: {}", intent.hyde),
-            Some("review vector index not available: ranking by graph signals only".into()),
-            None,
-        );
+        let Some(reviews) = &self.reviews else {
+            turn.finish(
+                "review_search",
+                started,
+                format!("hyde: {}", intent.hyde),
+                Some("review vector index not available: ranking by graph signals only".into()),
+                None,
+            );
+            return State::Backfill(intent, candidates);
+        };
+        if candidates.is_empty() {
+            turn.finish(
+                "review_search",
+                started,
+                "no candidates to search".into(),
+                None,
+                None,
+            );
+            return State::Backfill(intent, candidates);
+        }
+        let ids: Vec<String> = candidates.iter().map(|c| c.id.clone()).collect();
+        let found = reviews
+            .search_stores(&intent.hyde, Some(&ids), REVIEW_SEARCH_STORES)
+            .await;
+        let (detail, fallback) = match found {
+            Ok((matches, stats)) => {
+                let best = matches.first().map(|m| m.score).unwrap_or(0.0);
+                let worst = matches.last().map(|m| m.score).unwrap_or(0.0);
+                let span = (best - worst).max(1e-3);
+                for m in &matches {
+                    if let Some(c) = candidates.iter_mut().find(|c| c.id == m.store_id) {
+                        // Relative to this search's matches: e5 similarities crowd 0.8–0.95.
+                        let relative = f64::from((m.score - worst) / span);
+                        c.score += REVIEW_WEIGHT * relative;
+                        c.review_match = Some(m.score);
+                        c.hyde_reviews = m.review_ids.iter().take(2).cloned().collect();
+                    }
+                }
+                candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+                (
+                    format!(
+                        "hyde: {} → {} of {} candidates matched (best {best:.3}); embed {:.0} ms, search {:.1} ms, {} hits ({})",
+                        intent.hyde,
+                        matches.len(),
+                        ids.len(),
+                        stats.embed.as_secs_f64() * 1000.0,
+                        stats.search.as_secs_f64() * 1000.0,
+                        stats.hits,
+                        stats.backend
+                    ),
+                    None,
+                )
+            }
+            Err(e) => (
+                format!("hyde: {}", intent.hyde),
+                Some(format!(
+                    "review search failed ({e}): ranking by graph signals only"
+                )),
+            ),
+        };
+        turn.finish("review_search", started, detail, fallback, None);
         State::Backfill(intent, candidates)
     }
 

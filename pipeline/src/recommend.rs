@@ -28,6 +28,12 @@ pub struct Candidate {
     /// hard constraint, and ranks after every filtered candidate.
     #[serde(default)]
     pub backfilled: bool,
+    /// Similarity of the store's best review to the HyDE text (set by review search).
+    #[serde(default)]
+    pub review_match: Option<f32>,
+    /// The store's reviews nearest the HyDE text, best first (preferred as quotes).
+    #[serde(default)]
+    pub hyde_reviews: Vec<String>,
     pub score: f64,
 }
 
@@ -52,6 +58,8 @@ pub fn candidates_from_rows(rows: &[neo4rs::Row], c: &Constraints) -> Vec<Candid
                 distance_m: r.get::<i64>("distance_m").ok(),
                 dish_share: 0.0,
                 backfilled: false,
+                review_match: None,
+                hyde_reviews: Vec::new(),
                 score: 0.0,
             };
             if !dish_terms.is_empty() {
@@ -192,7 +200,7 @@ pub async fn load_cards(
         .rows(&text, query(&text).param("ids", ids.clone()))
         .await?;
     let review_text = "MATCH (s:Store)-[:HAS_REVIEW]->(r:Review) WHERE s.id IN $ids \
-                       RETURN s.id AS id, r.text AS text, r.rating AS rating, r.keywords AS keywords";
+                       RETURN s.id AS id, r.id AS rid, r.text AS text, r.rating AS rating, r.keywords AS keywords";
     let review_rows = graph
         .rows(review_text, query(review_text).param("ids", ids))
         .await?;
@@ -215,6 +223,15 @@ pub async fn load_cards(
         }
         if companion_kw.is_some_and(|k| keywords.iter().any(|x| x == k)) {
             relevance += 1.0;
+        }
+        // The reviews nearest the HyDE text say what the user asked for in a visitor's words.
+        let rid: String = r.get("rid").unwrap_or_default();
+        if let Some(rank) = candidates
+            .iter()
+            .find(|x| x.id == id)
+            .and_then(|x| x.hyde_reviews.iter().position(|h| *h == rid))
+        {
+            relevance += 1.2 - 0.2 * rank as f64;
         }
         if crate::parse::mentions(&text, NEGATIVE_MARKERS) {
             relevance -= 1.5;
@@ -483,6 +500,8 @@ mod tests {
             distance_m: None,
             dish_share: 0.0,
             backfilled: false,
+            review_match: None,
+            hyde_reviews: Vec::new(),
             score: 0.0,
         }
     }

@@ -1,0 +1,254 @@
+//! The LLM stages against a scripted misbehaving server (`jeju_llm::fake`): each stage's
+//! checks, its repair or retry, and its fallback, on a real graph server with the small data.
+//! (The same stages against the real local model: `pipeline_local_llm.rs`.)
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jeju_data::address::parse_address;
+use jeju_llm::fake::{FakeLlm, Reply};
+use jeju_llm::{LlmClient, LlmConfig};
+use jeju_pipeline::{Answer, AnswerBody, Pipeline};
+use jeju_tests::{loaded_small_graph, LoadedGraph};
+
+const QUESTION: &str = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
+
+const ROUTE_JSON: &str = r#"{"route": "recommend", "region": "애월읍", "store_type": null, "dish": "흑돼지", "companion": null, "hyde": "부모님이 좋아하신 두툼한 흑돼지, 친절한 서비스"}"#;
+const GOOD_CYPHER: &str = "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') RETURN s.id AS id, s.name AS name ORDER BY s.age_60_over_ratio DESC LIMIT 50";
+
+/// Which prompt a request body carries.
+#[derive(Debug, PartialEq)]
+enum Call {
+    Route,
+    Cypher,
+    Repair,
+    Select,
+    Other,
+}
+
+fn call_of(body: &str) -> Call {
+    if body.contains("That query failed") {
+        Call::Repair
+    } else if body.contains("router of a Jeju") {
+        Call::Route
+    } else if body.contains("read-only Cypher") {
+        Call::Cypher
+    } else if body.contains("You recommend restaurants") {
+        Call::Select
+    } else {
+        Call::Other
+    }
+}
+
+async fn pipeline_with(
+    graph: &LoadedGraph,
+    timeout: Duration,
+    script: impl Fn(Call) -> Reply + Send + Sync + 'static,
+) -> (Pipeline, FakeLlm) {
+    let fake = FakeLlm::scripted(Arc::new(move |body: &str| script(call_of(body))))
+        .await
+        .unwrap();
+    let mut config = LlmConfig::for_url(&fake.url);
+    config.request_timeout = timeout;
+    let llm = LlmClient::new(config).unwrap();
+    let pipeline = Pipeline::new(graph.graph.client.clone())
+        .unwrap()
+        .with_llm(llm);
+    (pipeline, fake)
+}
+
+fn stage<'a>(answer: &'a Answer, name: &str) -> &'a jeju_pipeline::StageTrace {
+    answer
+        .trace
+        .stages
+        .iter()
+        .find(|s| s.stage == name)
+        .unwrap_or_else(|| panic!("no {name} stage"))
+}
+
+/// Three picks, each in 애월읍 with black pork on the menu (from the data files).
+fn assert_constraints_hold(graph: &LoadedGraph, answer: &Answer) {
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("not a recommendation: {}", answer.text)
+    };
+    assert_eq!(picks.len(), 3, "{}", answer.text);
+    for p in picks {
+        let profile = graph
+            .data
+            .stores
+            .iter()
+            .find(|s| s.id == p.card.id)
+            .expect("a catalogue store");
+        let region = parse_address(&profile.address).map(|a| a.region);
+        assert_eq!(region.as_deref(), Some("애월읍"), "{}", profile.name);
+        assert!(
+            profile.menu.iter().any(|m| m.name.contains("흑돼지")),
+            "{}",
+            profile.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_from_every_llm_call_falls_back_stage_by_stage() {
+    let graph = loaded_small_graph(21).await;
+    let (pipeline, fake) = pipeline_with(&graph, Duration::from_secs(5), |_| {
+        Reply::http("200 OK", "application/json", "<html>not an API</html>")
+    })
+    .await;
+    let answer = pipeline.ask(QUESTION).await.unwrap();
+    for name in ["route", "text2cypher", "select"] {
+        let s = stage(&answer, name);
+        assert!(s.fallback.is_some(), "{name} did not fall back: {s:?}");
+        assert!(s.llm.is_some_and(|u| u.calls >= 1), "{name}: {s:?}");
+    }
+    assert_constraints_hold(&graph, &answer);
+    assert!(fake.requests() >= 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writing_query_is_refused_twice_and_the_composed_query_answers() {
+    let graph = loaded_small_graph(21).await;
+    let before = graph.graph.client.counts().await.unwrap();
+    let (pipeline, _fake) = pipeline_with(&graph, Duration::from_secs(5), |call| match call {
+        Call::Route => Reply::completion(ROUTE_JSON),
+        Call::Cypher => Reply::completion("MATCH (s:Store) DETACH DELETE s RETURN count(*) AS id"),
+        Call::Repair => Reply::completion(
+            "MATCH (s:Store) WHERE s.region = '애월읍' SET s.name = 'x' RETURN s.id AS id",
+        ),
+        _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
+    })
+    .await;
+    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let t2c = stage(&answer, "text2cypher");
+    let why = t2c.fallback.as_deref().unwrap_or_default();
+    assert!(why.contains("DETACH") && why.contains("SET"), "{why}");
+    assert_eq!(t2c.llm.unwrap().calls, 2, "one repair round");
+    assert_constraints_hold(&graph, &answer);
+    assert_eq!(graph.graph.client.counts().await.unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_misspelt_literal_is_repaired_and_the_llm_query_is_used() {
+    let graph = loaded_small_graph(21).await;
+    let (pipeline, _fake) = pipeline_with(&graph, Duration::from_secs(5), |call| match call {
+        Call::Route => Reply::completion(ROUTE_JSON),
+        // The small-model mistake the gazetteer exists for: "애월" for "애월읍".
+        Call::Cypher => Reply::completion(&GOOD_CYPHER.replace("'애월읍'", "'애월'")),
+        Call::Repair => Reply::completion(&format!("```cypher\n{GOOD_CYPHER}\n```")),
+        _ => Reply::http("200 OK", "application/json", "{}"),
+    })
+    .await;
+    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let t2c = stage(&answer, "text2cypher");
+    assert!(t2c.fallback.is_none(), "{t2c:?}");
+    assert!(
+        t2c.detail.contains("repaired after") && t2c.detail.contains("'애월'"),
+        "{}",
+        t2c.detail
+    );
+    assert_eq!(answer.trace.cypher[0].query.cypher, GOOD_CYPHER);
+    assert_constraints_hold(&graph, &answer);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn select_streams_checked_picks_and_replaces_invented_facts() {
+    let graph = loaded_small_graph(21).await;
+    let select = r#"{"picks": [{"id": "c2", "reason": "부모님과 함께 가기 좋은 흑돼지 전문점이에요."}, {"id": "c9", "reason": "없는 후보입니다."}, {"id": "c1", "reason": "평점 4.99에 흑돼지 1인분이 12,345원이에요."}]}"#;
+    let (pipeline, _fake) = pipeline_with(&graph, Duration::from_secs(5), move |call| match call {
+        Call::Route => Reply::completion(ROUTE_JSON),
+        Call::Cypher => Reply::completion(GOOD_CYPHER),
+        Call::Select => Reply::stream(select, 9),
+        _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
+    })
+    .await;
+    let mut session = jeju_pipeline::session::Session::default();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let observer = |e: jeju_pipeline::TurnEvent<'_>| {
+        if let jeju_pipeline::TurnEvent::Pick { index, pick } = e {
+            seen.lock().unwrap().push((index, pick.card.id.clone()));
+        }
+    };
+    let answer = pipeline
+        .ask_observed(&mut session, QUESTION, &observer)
+        .await
+        .unwrap();
+    let sel = stage(&answer, "select");
+    assert!(sel.fallback.is_none(), "{sel:?}");
+    assert!(
+        sel.detail.contains("\"c9\" is not a candidate"),
+        "{}",
+        sel.detail
+    );
+    assert!(sel.detail.contains("not in its data"), "{}", sel.detail);
+    assert!(
+        sel.detail.contains("filled by the deterministic ranker"),
+        "{}",
+        sel.detail
+    );
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!()
+    };
+    let candidates = &answer.trace.candidates;
+    // c2 first, with the model's reason; c1 second, its invented numbers replaced.
+    assert_eq!(picks[0].card.id, candidates[1]);
+    assert_eq!(
+        picks[0].reason,
+        "부모님과 함께 가기 좋은 흑돼지 전문점이에요."
+    );
+    assert_eq!(picks[1].card.id, candidates[0]);
+    assert!(!picks[1].reason.contains("12,345") && !picks[1].reason.contains("4.99"));
+    // Every pick was handed to the observer, in order, before the turn ended.
+    let ids: Vec<String> = picks.iter().map(|p| p.card.id.clone()).collect();
+    let streamed: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, id)| id.clone())
+        .collect();
+    assert_eq!(streamed, ids);
+    assert_constraints_hold(&graph, &answer);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn truncated_select_json_is_retried_once_then_the_ranker_answers() {
+    let graph = loaded_small_graph(21).await;
+    let (pipeline, fake) = pipeline_with(&graph, Duration::from_secs(5), |call| match call {
+        Call::Route => Reply::completion(ROUTE_JSON),
+        Call::Cypher => Reply::completion(GOOD_CYPHER),
+        Call::Select => Reply::stream(r#"{"picks": [{"id": "c1", "reas"#, 5),
+        _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
+    })
+    .await;
+    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let sel = stage(&answer, "select");
+    assert_eq!(sel.llm.unwrap().calls, 2, "one retry: {sel:?}");
+    assert!(
+        sel.fallback
+            .as_deref()
+            .is_some_and(|f| f.contains("deterministic ranker")),
+        "{sel:?}"
+    );
+    assert_eq!(fake.requests(), 4, "route, cypher, select twice");
+    assert_constraints_hold(&graph, &answer);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_llm_costs_one_timeout_per_turn_not_one_per_stage() {
+    let graph = loaded_small_graph(21).await;
+    let (pipeline, fake) = pipeline_with(&graph, Duration::from_secs(2), |_| Reply::Hang).await;
+    let started = Instant::now();
+    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_eq!(fake.requests(), 1, "later stages skip the LLM");
+    let t2c = stage(&answer, "text2cypher");
+    assert!(
+        t2c.fallback
+            .as_deref()
+            .is_some_and(|f| f.contains("unavailable earlier in this turn")),
+        "{t2c:?}"
+    );
+    assert!(answer.text.contains("규칙 기반"), "{}", answer.text);
+    assert_constraints_hold(&graph, &answer);
+}

@@ -1,0 +1,78 @@
+//! The whole pipeline with the real local model (llama-server and the GGUF installed by
+//! ./setup.sh) on the small data: every LLM stage is called, and whatever the 1.5B model
+//! writes, the answer keeps the hard constraints (the checks and fallbacks make sure).
+
+use std::time::Duration;
+
+use jeju_data::address::parse_address;
+use jeju_llm::{LlamaServer, LlmClient, ServerConfig};
+use jeju_pipeline::{AnswerBody, Pipeline};
+use jeju_tests::{loaded_small_graph, workspace_root};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_local_model_runs_every_llm_stage_and_the_constraints_hold() {
+    let graph = loaded_small_graph(21).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ServerConfig::local(&workspace_root());
+    config.port = jeju_llm::server::free_port().unwrap();
+    config.root = dir.path().to_path_buf();
+    config.threads = 1;
+    let server = LlamaServer::spawn_owned(config)
+        .await
+        .unwrap_or_else(|e| panic!("cannot start the local llama-server (./setup.sh): {e}"));
+    let mut llm_config = server.client_config();
+    // Generous: 2 cores shared with other tests.
+    llm_config.request_timeout = Duration::from_secs(240);
+    let llm = LlmClient::new(llm_config).unwrap();
+    let pipeline = Pipeline::new(graph.graph.client.clone())
+        .unwrap()
+        .with_llm(llm);
+
+    let answer = pipeline
+        .ask("Where can I take my parents for black pork in Aewol?")
+        .await
+        .unwrap();
+    println!("{}", answer.text);
+    for s in &answer.trace.stages {
+        println!(
+            "{:<14} {:>9.0} ms  {:?}  {}",
+            s.stage, s.ms, s.fallback, s.detail
+        );
+    }
+    // Each LLM stage made its call (none was skipped as unavailable).
+    for name in ["route", "text2cypher", "select"] {
+        let s = answer
+            .trace
+            .stages
+            .iter()
+            .find(|s| s.stage == name)
+            .unwrap();
+        let usage = s
+            .llm
+            .unwrap_or_else(|| panic!("{name} made no LLM call: {s:?}"));
+        assert!(usage.completion_tokens > 0, "{name}: {usage:?}");
+        assert!(
+            !s.fallback
+                .as_deref()
+                .unwrap_or_default()
+                .contains("unavailable"),
+            "{s:?}"
+        );
+    }
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("not a recommendation: {}", answer.text)
+    };
+    assert_eq!(picks.len(), 3, "{}", answer.text);
+    for p in picks {
+        let profile = graph
+            .data
+            .stores
+            .iter()
+            .find(|s| s.id == p.card.id)
+            .unwrap();
+        let region = parse_address(&profile.address).map(|a| a.region);
+        assert_eq!(region.as_deref(), Some("애월읍"), "{}", profile.name);
+        assert!(profile.menu.iter().any(|m| m.name.contains("흑돼지")));
+        assert!(!p.reason.trim().is_empty());
+    }
+}
