@@ -103,3 +103,46 @@ pub async fn loaded_small_graph(seed: u64) -> LoadedGraph {
         _dir: dir,
     }
 }
+
+/// Asserts that `answer` recommends three catalogue stores, each a candidate of the turn, in
+/// `region` (from its address in the data files) with `dish` on its menu, with a reason.
+pub fn assert_three_picks_in(
+    data: &jeju_data::dataset::DataSet,
+    answer: &jeju_pipeline::Answer,
+    region: &str,
+    dish: &str,
+) {
+    let jeju_pipeline::AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("not a recommendation: {}", answer.text)
+    };
+    assert_eq!(picks.len(), 3, "{}", answer.text);
+    for p in picks {
+        let profile = data
+            .stores
+            .iter()
+            .find(|s| s.id == p.card.id)
+            .unwrap_or_else(|| panic!("{} is not in the catalogue", p.card.id));
+        let found = jeju_data::address::parse_address(&profile.address).map(|a| a.region);
+        assert_eq!(
+            found.as_deref(),
+            Some(region),
+            "{} is not in {region}",
+            profile.name
+        );
+        assert!(
+            profile.menu.iter().any(|m| m.name.contains(dish)),
+            "{} has no {dish}",
+            profile.name
+        );
+        assert!(
+            answer.trace.candidates.contains(&p.card.id),
+            "{} was not a candidate",
+            profile.name
+        );
+        assert!(
+            !p.reason.trim().is_empty(),
+            "{} has no reason",
+            profile.name
+        );
+    }
+}

@@ -8,14 +8,12 @@ use jeju_graph::ingest::{ingest, IngestOptions, NoProgress};
 use jeju_graph::samples;
 use jeju_pipeline::intent::{Lang, Route};
 use jeju_pipeline::{AnswerBody, Pipeline, PipelineError};
-use jeju_tests::{loaded_small_graph, small_data, LoadedGraph, TestGraph};
+use jeju_tests::{assert_three_picks_in, loaded_small_graph, small_data, LoadedGraph, TestGraph};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_recommends_and_answers_search_questions_from_the_graph() {
     let LoadedGraph { graph, data, .. } = loaded_small_graph(21).await;
     let pipeline = Pipeline::new(graph.client.clone()).unwrap();
-    let profiles: HashMap<&str, &jeju_data::catalog::StoreProfile> =
-        data.stores.iter().map(|s| (s.id.as_str(), s)).collect();
 
     // Korean recommendation: three real stores in 애월읍 with black pork on the menu.
     let answer = pipeline
@@ -23,29 +21,11 @@ async fn ask_recommends_and_answers_search_questions_from_the_graph() {
         .await
         .unwrap();
     assert_eq!(answer.intent.route, Route::Recommend);
+    assert_three_picks_in(&data, &answer, "애월읍", "흑돼지");
     let AnswerBody::Recommend { picks } = &answer.body else {
         panic!("not a recommendation")
     };
-    assert_eq!(picks.len(), 3, "{}", answer.text);
     for p in picks {
-        let profile = profiles[p.card.id.as_str()];
-        let region = parse_address(&profile.address).map(|a| a.region);
-        assert_eq!(
-            region.as_deref(),
-            Some("애월읍"),
-            "{} is not in 애월읍",
-            profile.name
-        );
-        assert!(
-            profile.menu.iter().any(|m| m.name.contains("흑돼지")),
-            "{} has no black pork",
-            profile.name
-        );
-        assert!(
-            answer.trace.candidates.contains(&p.card.id),
-            "pick was not a candidate"
-        );
-        assert!(!p.reason.is_empty());
         assert!(answer.text.contains(&p.card.name));
     }
     assert!(answer.text.contains("이런 곳은"), "{}", answer.text);

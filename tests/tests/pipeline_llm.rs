@@ -5,11 +5,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jeju_data::address::parse_address;
 use jeju_llm::fake::{FakeLlm, Reply};
 use jeju_llm::{LlmClient, LlmConfig};
 use jeju_pipeline::{Answer, AnswerBody, Pipeline};
-use jeju_tests::{loaded_small_graph, LoadedGraph};
+use jeju_tests::{assert_three_picks_in, loaded_small_graph, LoadedGraph};
 
 const QUESTION: &str = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
 
@@ -66,27 +65,8 @@ fn stage<'a>(answer: &'a Answer, name: &str) -> &'a jeju_pipeline::StageTrace {
         .unwrap_or_else(|| panic!("no {name} stage"))
 }
 
-/// Three picks, each in 애월읍 with black pork on the menu (from the data files).
 fn assert_constraints_hold(graph: &LoadedGraph, answer: &Answer) {
-    let AnswerBody::Recommend { picks } = &answer.body else {
-        panic!("not a recommendation: {}", answer.text)
-    };
-    assert_eq!(picks.len(), 3, "{}", answer.text);
-    for p in picks {
-        let profile = graph
-            .data
-            .stores
-            .iter()
-            .find(|s| s.id == p.card.id)
-            .expect("a catalogue store");
-        let region = parse_address(&profile.address).map(|a| a.region);
-        assert_eq!(region.as_deref(), Some("애월읍"), "{}", profile.name);
-        assert!(
-            profile.menu.iter().any(|m| m.name.contains("흑돼지")),
-            "{}",
-            profile.name
-        );
-    }
+    assert_three_picks_in(&graph.data, answer, "애월읍", "흑돼지");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
-use jeju_data::address::parse_address;
 use jeju_llm::{LlamaServer, LlmClient, ServerConfig};
-use jeju_pipeline::{AnswerBody, Pipeline};
-use jeju_tests::{loaded_small_graph, workspace_root};
+use jeju_pipeline::Pipeline;
+use jeju_tests::{assert_three_picks_in, loaded_small_graph, workspace_root};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_local_model_runs_every_llm_stage_and_the_constraints_hold() {
@@ -59,20 +58,5 @@ async fn the_local_model_runs_every_llm_stage_and_the_constraints_hold() {
             "{s:?}"
         );
     }
-    let AnswerBody::Recommend { picks } = &answer.body else {
-        panic!("not a recommendation: {}", answer.text)
-    };
-    assert_eq!(picks.len(), 3, "{}", answer.text);
-    for p in picks {
-        let profile = graph
-            .data
-            .stores
-            .iter()
-            .find(|s| s.id == p.card.id)
-            .unwrap();
-        let region = parse_address(&profile.address).map(|a| a.region);
-        assert_eq!(region.as_deref(), Some("애월읍"), "{}", profile.name);
-        assert!(profile.menu.iter().any(|m| m.name.contains("흑돼지")));
-        assert!(!p.reason.trim().is_empty());
-    }
+    assert_three_picks_in(&graph.data, &answer, "애월읍", "흑돼지");
 }
