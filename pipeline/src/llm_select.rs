@@ -268,6 +268,11 @@ fn accept(
         Some("empty".to_owned())
     } else if copies_a_review(&reason, &card.quotes) {
         Some("copies a review".to_owned())
+    } else if let Some(who) =
+        crate::parse::companion_in(&reason).filter(|w| Some(*w) != intent.constraints.companion)
+    {
+        // "suitable for families with children" when nobody asked and no data says so.
+        Some(format!("claims it suits {who:?} visits, which nothing given says").to_lowercase())
     } else {
         ungrounded_number(&reason, &card_text).map(|n| format!("cites {n}, not in its data"))
     };
@@ -430,6 +435,22 @@ mod tests {
         let cut = &full[..full.find(r#"{"id": "S2""#).unwrap() + 12];
         assert_eq!(complete_pick_objects(cut).len(), 1);
         assert!(complete_pick_objects("not json at all }").is_empty());
+    }
+
+    #[test]
+    fn companions_nobody_asked_for_are_not_claimed() {
+        assert_eq!(
+            crate::parse::companion_in("suitable for families with children"),
+            Some(jeju_data::vocab::Companion::Kids)
+        );
+        assert_eq!(
+            crate::parse::companion_in("아이스 아메리카노가 5,500원"),
+            None
+        );
+        assert_eq!(
+            crate::parse::companion_in("부모님과 가기 좋은 곳"),
+            Some(jeju_data::vocab::Companion::Parents)
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! on the LLM's literals when one does.
 
 use jeju_data::gazetteer;
-use jeju_data::vocab::{AgeBand, TimeOfDay};
+use jeju_data::vocab::{AgeBand, Companion, TimeOfDay};
 
 use crate::intent::{Constraints, Intent, Lang, Measure, Route, SearchGoal};
 use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_WORDS};
@@ -100,6 +100,12 @@ fn longest<'a, T: Copy>(text: &str, words: &'a [(&'a str, T)]) -> Option<(&'a st
         .filter(|(w, _)| contains_word(text, w))
         .max_by_key(|(w, _)| w.chars().count())
         .copied()
+}
+
+/// The companion a text speaks of, if any ("아이스" — iced drinks — is not 아이, a child).
+pub(crate) fn companion_in(text: &str) -> Option<Companion> {
+    let text = text.to_lowercase().replace("아이스", "");
+    longest(&text, COMPANION_WORDS).map(|(_, v)| v)
 }
 
 /// Substring match for Korean (particles attach to words); whole-word match for ASCII words
