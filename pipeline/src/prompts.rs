@@ -206,9 +206,17 @@ impl Prompts {
                 "en"
             },
         );
-        Ok(Prompt {
-            system: String::new(),
-            user: self.render("select", &ctx)?,
+        let text = self.render("select", &ctx)?;
+        // The instructions are the static system part; the request and the cards the user part.
+        Ok(match text.find("\nUser request: ") {
+            Some(at) => Prompt {
+                system: text[..at].trim().to_owned(),
+                user: text[at..].trim().to_owned(),
+            },
+            None => Prompt {
+                system: String::new(),
+                user: text,
+            },
         })
     }
 }

@@ -120,5 +120,5 @@ fn select_prompt() {
         .unwrap()
         .select(q, &intent_text, &cards, Lang::Ko)
         .unwrap();
-    insta::assert_snapshot!(p.user);
+    insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
 }
