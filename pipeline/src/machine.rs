@@ -51,6 +51,9 @@ pub enum AnswerBody {
 /// A turn's answer: intent, structured body, rendered text and trace.
 #[derive(Debug, Clone, Serialize)]
 pub struct Answer {
+    /// What the turn answered: the question, or for a follow-up the earlier request with the
+    /// follow-up appended ("애월 흑돼지 추천 → 더 저렴한 곳은?").
+    pub request: String,
     pub intent: Intent,
     pub body: AnswerBody,
     pub text: String,
@@ -110,6 +113,9 @@ impl State {
 /// What the stages of one turn share.
 struct TurnCtx<'o> {
     question: String,
+    /// The question, or for a follow-up the earlier request → this question (what the select
+    /// prompt shows as the user's request).
+    request: String,
     /// A new question (not a follow-up revised by the session).
     fresh: bool,
     trace: Trace,
@@ -246,6 +252,9 @@ impl Pipeline {
             AnswerBody::Search { .. } => Vec::new(),
         };
         session.remember(&answer.intent, picks);
+        if answer.intent.route == Route::Recommend {
+            session.last_request = Some(answer.request.clone());
+        }
         Ok(answer)
     }
 
@@ -280,6 +289,7 @@ impl Pipeline {
         }
         let mut turn = TurnCtx {
             question: question.to_owned(),
+            request: question.to_owned(),
             fresh: true,
             trace: Trace::default(),
             observer,
@@ -329,6 +339,9 @@ impl Pipeline {
         let started = Instant::now();
         let (intent, revision) = session::resolve(session, &turn.question);
         turn.fresh = matches!(revision, Revision::Fresh);
+        if let (false, Some(earlier)) = (turn.fresh, &session.last_request) {
+            turn.request = format!("{earlier} → {}", turn.question);
+        }
         let mut usage = LlmUsage::default();
         let (intent, fallback, note) = match (turn.llm(&self.llm), &revision) {
             (Ok(llm), Revision::Fresh) => {
@@ -697,7 +710,7 @@ impl Pipeline {
                     let selected = crate::llm_select::select_with_llm(
                         llm,
                         &self.prompts,
-                        &turn.question,
+                        &turn.request,
                         &intent,
                         &cards,
                         &mut usage,
@@ -801,6 +814,7 @@ impl Pipeline {
             None,
         );
         Ok(State::Done(Answer {
+            request: turn.request.clone(),
             intent,
             body,
             text: text.trim().to_owned(),

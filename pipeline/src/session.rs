@@ -22,6 +22,8 @@ pub struct PickRef {
 pub struct Session {
     /// The last recommendation's intent and picks, if any.
     pub last: Option<(Intent, Vec<PickRef>)>,
+    /// The request the last recommendation answered (a follow-up appends to it).
+    pub last_request: Option<String>,
     pub turns: u32,
 }
 

@@ -132,6 +132,12 @@ async fn follow_ups_revise_the_previous_turn() {
         panic!("{}", cheaper.text)
     };
     assert!(!picks.is_empty(), "{}", cheaper.text);
+    // The request the select stage sees keeps the earlier question.
+    assert!(
+        cheaper.request.contains("애월읍") && cheaper.request.ends_with("→ 더 저렴한 곳은?"),
+        "{}",
+        cheaper.request
+    );
     for p in picks {
         assert!(
             p.card.price_per_person.unwrap() < cheapest,
