@@ -45,6 +45,9 @@ pub enum Command {
     /// Start the graph server, generate the synthetic data (unless present), ingest it and run
     /// the sample questions.
     Quickstart(QuickstartArgs),
+    /// Offline evaluation: run a case file (docs/eval-format.md) through the pipeline and
+    /// write report.json and report.md; `generate` writes case sets from the data.
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,4 +180,65 @@ pub struct BenchArgs {
     /// warm-up, since each turn takes tens of seconds on a CPU.
     #[arg(long)]
     pub llm: bool,
+}
+
+/// Which pipeline an evaluation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalMode {
+    /// The configured LLM (JEJU_LLM_URL) for route, text2cypher and select.
+    Llm,
+    /// The deterministic fallbacks only.
+    #[value(name = "no-llm")]
+    NoLlm,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    pub command: Option<EvalCommand>,
+    /// The case file (JSON Lines).
+    #[arg(long)]
+    pub cases: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "no-llm")]
+    pub mode: EvalMode,
+    /// Where report.json and report.md go.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Only the first N cases.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// The data directory (or truth.jsonl) whose truth file scores truth-fit (default
+    /// .jeju/data/full-42 when present).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Generate case sets from the data set the graph holds (its truth file from --data).
+    Generate(EvalGenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EvalSetArg {
+    /// search.jsonl, recommend.jsonl, multi_turn.jsonl (≈ 100 + 100 + 16 cases).
+    Full,
+    /// smoke.jsonl (≈ 10 cases).
+    Smoke,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalGenerateArgs {
+    /// The data directory the graph was ingested from (for truth.jsonl).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value = "full")]
+    pub set: EvalSetArg,
+    /// Seed of the case selection (default 42 for full, 21 for smoke).
+    #[arg(long)]
+    pub seed: Option<u64>,
 }

@@ -3,6 +3,7 @@
 mod ask_cmd;
 mod bench_cmd;
 mod cli;
+mod eval_cmd;
 mod graph_cmd;
 mod ingest_cmd;
 mod llm_cmd;
@@ -63,5 +64,9 @@ async fn run(cli: cli::Cli) -> Result<()> {
         Command::Chat(args) => ask_cmd::chat(&args).await,
         Command::Bench(args) => bench_cmd::bench(&args).await,
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
+        Command::Eval(args) => match &args.command {
+            Some(cli::EvalCommand::Generate(g)) => eval_cmd::generate(g).await,
+            None => eval_cmd::run(&args).await,
+        },
     }
 }

@@ -1,0 +1,23 @@
+//! The offline evaluation harness of jeju-rec.
+//!
+//! - [`case`]: the case format (DESIGN.md §4; `docs/eval-format.md`).
+//! - [`generate`]: case sets generated from the synthetic data in the graph, gold queries by
+//!   templates (never by the system under test), each gold answer checked twice.
+//! - [`run`]: every case through the same [`jeju_pipeline::Pipeline`] the CLI uses; each pick
+//!   checked against the graph with the harness's own queries and against the truth file.
+//! - [`report`]: totals, latency percentiles, LLM cost, fallbacks, failure classes; JSON and
+//!   Markdown.
+
+pub mod case;
+pub mod check;
+pub mod error;
+pub mod facts;
+pub mod generate;
+pub mod report;
+pub mod run;
+
+pub use case::{load_cases, Case, CaseConstraints, CaseKind};
+pub use error::EvalError;
+pub use facts::TruthTable;
+pub use report::{Report, ReportMeta};
+pub use run::{CaseResult, Evaluator};

@@ -1,0 +1,607 @@
+//! Running cases through the pipeline and scoring every turn.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Instant;
+
+use jeju_graph::GraphClient;
+use jeju_pipeline::session::Session;
+use jeju_pipeline::{Answer, AnswerBody, LlmUsage, Pipeline};
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::case::{Case, CaseKind, Turn, DEFAULT_NEAR_M};
+use crate::check::{self, ConstraintCheck, GoldAnswer};
+use crate::error::EvalError;
+use crate::facts::{self, StoreFact, TruthTable};
+
+/// How one pick fared.
+#[derive(Debug, Clone, Serialize)]
+pub struct PickResult {
+    /// 1-based.
+    pub rank: usize,
+    pub id: String,
+    pub name: String,
+    /// A `Store` with this id exists in the graph.
+    pub in_catalogue: bool,
+    /// Among the turn's candidates (`trace.candidates`).
+    pub candidate: bool,
+    /// Added by the FastRP backfill rather than the filters.
+    pub backfilled: bool,
+    /// Hard constraints, then the turn's expectations (`cheaper`, `near_pick`, `new_picks`).
+    pub hard: Vec<ConstraintCheck>,
+    pub hard_ok: bool,
+    /// Soft constraints against the truth file (`None` without a truth record).
+    pub truth: Option<Vec<ConstraintCheck>>,
+    /// Every asked soft constraint holds in the truth (vacuously true when none is asked).
+    pub truth_fit: Option<bool>,
+    /// Counts for precision@3: hard constraints hold and the truth fits.
+    pub relevant: bool,
+    pub why: String,
+}
+
+/// The scored outcome of a turn.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum TurnOutcome {
+    Search {
+        gold: Option<GoldAnswer>,
+        got_ids: Vec<String>,
+        got_count: Option<i64>,
+        correct: bool,
+        why: String,
+    },
+    Recommend {
+        picks: Vec<PickResult>,
+        at_least_one: bool,
+        hallucinated: usize,
+        /// Relevant picks among the first three, over 3.
+        precision_at_3: f64,
+        /// Stores in the graph that satisfy every hard constraint and expectation.
+        satisfying_stores: usize,
+        /// Share of those that fit the truth (`None` when no soft constraint is asked or no
+        /// truth is loaded): what picking at random would score.
+        base_truth_rate: Option<f64>,
+    },
+}
+
+/// A stage's time, fallback and LLM cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageResult {
+    pub stage: String,
+    pub ms: f64,
+    pub fallback: Option<String>,
+    pub llm: Option<LlmUsage>,
+}
+
+/// One turn's record.
+#[derive(Debug, Clone, Serialize)]
+pub struct TurnResult {
+    pub question: String,
+    pub expected: CaseKind,
+    /// The pipeline's route (`search`/`recommend`).
+    pub route: Option<String>,
+    /// The queries that ran (`[llm]` or `[composed]`, with parameters).
+    pub cypher: Vec<String>,
+    /// Wall time of the whole turn.
+    pub ms: f64,
+    pub stages: Vec<StageResult>,
+    pub llm: LlmUsage,
+    pub outcome: Option<TurnOutcome>,
+    pub error: Option<String>,
+    /// Failure classes of this turn (empty when it passed).
+    pub failures: Vec<String>,
+}
+
+/// One case's record.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    pub id: String,
+    pub kind: CaseKind,
+    pub lang: String,
+    pub turns: Vec<TurnResult>,
+    /// Every turn passed: the right search answer, or at least one pick, every pick in the
+    /// catalogue and satisfying the hard constraints.
+    pub ok: bool,
+    pub failures: Vec<String>,
+}
+
+/// Scores cases against a graph (and, if given, the generator's truth).
+pub struct Evaluator {
+    graph: GraphClient,
+    truth: Option<TruthTable>,
+}
+
+/// Earlier turns' picks, for follow-up expectations.
+#[derive(Default)]
+struct History {
+    /// Every earlier pick id.
+    all: HashSet<String>,
+    /// The previous recommendation's picks with their facts, in rank order.
+    previous: Vec<Option<StoreFact>>,
+}
+
+impl Evaluator {
+    pub fn new(graph: GraphClient, truth: Option<TruthTable>) -> Evaluator {
+        Evaluator { graph, truth }
+    }
+
+    pub fn has_truth(&self) -> bool {
+        self.truth.is_some()
+    }
+
+    /// Runs every case in order; `on_case` sees each result as it is ready.
+    pub async fn run_all(
+        &self,
+        pipeline: &Pipeline,
+        cases: &[Case],
+        on_case: &mut (dyn FnMut(&CaseResult) + Send),
+    ) -> Vec<CaseResult> {
+        let mut out = Vec::with_capacity(cases.len());
+        for case in cases {
+            let r = self.run_case(pipeline, case).await;
+            on_case(&r);
+            out.push(r);
+        }
+        out
+    }
+
+    /// Runs one case: its turns share one session.
+    pub async fn run_case(&self, pipeline: &Pipeline, case: &Case) -> CaseResult {
+        let span = tracing::info_span!("eval_case", id = %case.id);
+        async {
+            let mut session = Session::default();
+            let mut history = History::default();
+            let turns = case.as_turns();
+            let mut results = Vec::with_capacity(turns.len());
+            for (i, turn) in turns.iter().enumerate() {
+                let mut r = self
+                    .run_turn(pipeline, &mut session, turn, &mut history)
+                    .instrument(tracing::info_span!("eval_turn", turn = i + 1))
+                    .await;
+                if case.kind == CaseKind::MultiTurn {
+                    for f in &mut r.failures {
+                        *f = format!("turn {}: {f}", i + 1);
+                    }
+                }
+                results.push(r);
+            }
+            let mut failures: Vec<String> = Vec::new();
+            for r in &results {
+                for f in &r.failures {
+                    // Classes without the turn number, once per case.
+                    let class = f.split_once(": ").map_or(f.as_str(), |(head, tail)| {
+                        if head.starts_with("turn ") {
+                            tail
+                        } else {
+                            f.as_str()
+                        }
+                    });
+                    let class = if case.kind == CaseKind::MultiTurn {
+                        format!("multi-turn {class}")
+                    } else {
+                        class.to_owned()
+                    };
+                    if !failures.contains(&class) {
+                        failures.push(class);
+                    }
+                }
+            }
+            let ok = results
+                .iter()
+                .all(|r| r.failures.iter().all(|f| is_soft_failure(f)));
+            CaseResult {
+                id: case.id.clone(),
+                kind: case.kind,
+                lang: case.lang.clone(),
+                turns: results,
+                ok,
+                failures,
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn run_turn(
+        &self,
+        pipeline: &Pipeline,
+        session: &mut Session,
+        turn: &Turn,
+        history: &mut History,
+    ) -> TurnResult {
+        let started = Instant::now();
+        let asked = pipeline.ask_in(session, &turn.question).await;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let mut result = TurnResult {
+            question: turn.question.clone(),
+            expected: turn.kind,
+            route: None,
+            cypher: Vec::new(),
+            ms,
+            stages: Vec::new(),
+            llm: LlmUsage::default(),
+            outcome: None,
+            error: None,
+            failures: Vec::new(),
+        };
+        let answer = match asked {
+            Ok(a) => a,
+            Err(e) => {
+                result.error = Some(e.to_string());
+                result.failures.push("pipeline error".into());
+                if turn.kind == CaseKind::Recommend {
+                    history.previous.clear();
+                }
+                return result;
+            }
+        };
+        record_trace(&mut result, &answer);
+        let scored = match turn.kind {
+            CaseKind::Search => self.score_search(turn, &answer).await,
+            _ => self.score_recommend(turn, &answer, history).await,
+        };
+        match scored {
+            Ok((outcome, failures)) => {
+                result.outcome = Some(outcome);
+                result.failures = failures;
+            }
+            Err(e) => {
+                result.error = Some(format!("scoring failed: {e}"));
+                result.failures.push("scoring error".into());
+            }
+        }
+        result
+    }
+
+    async fn score_search(
+        &self,
+        turn: &Turn,
+        answer: &Answer,
+    ) -> Result<(TurnOutcome, Vec<String>), EvalError> {
+        let cypher = turn.gold_cypher.as_deref().unwrap_or_default();
+        let (got_ids, got_count) = match &answer.body {
+            AnswerBody::Search { count, .. } => (answer.ids(), *count),
+            AnswerBody::Recommend { .. } => (answer.ids(), None),
+        };
+        let gold = match check::run_gold(&self.graph, cypher).await {
+            Ok(g) => g,
+            Err(e) => {
+                return Ok((
+                    TurnOutcome::Search {
+                        gold: None,
+                        got_ids,
+                        got_count,
+                        correct: false,
+                        why: format!("gold query failed: {e}"),
+                    },
+                    vec!["search: gold query failed".into()],
+                ))
+            }
+        };
+        let (correct, why) = check::compare_search(&gold, &answer.body);
+        let mut failures = Vec::new();
+        if !correct {
+            failures.push(
+                match (&gold, &answer.body) {
+                    (_, AnswerBody::Recommend { .. }) => "search: routed as a recommendation",
+                    (GoldAnswer::Count { .. }, AnswerBody::Search { count: None, .. }) => {
+                        "search: rows instead of a count"
+                    }
+                    (GoldAnswer::Count { .. }, _) => "search: wrong count",
+                    (GoldAnswer::Ids { .. }, _) if why.contains("wrong order") => {
+                        "search: right ids, wrong order"
+                    }
+                    (GoldAnswer::Ids { .. }, AnswerBody::Search { count: Some(_), .. }) => {
+                        "search: a count instead of ids"
+                    }
+                    (GoldAnswer::Ids { .. }, _) => "search: wrong ids",
+                }
+                .to_owned(),
+            );
+        }
+        Ok((
+            TurnOutcome::Search {
+                gold: Some(gold),
+                got_ids,
+                got_count,
+                correct,
+                why,
+            },
+            failures,
+        ))
+    }
+
+    async fn score_recommend(
+        &self,
+        turn: &Turn,
+        answer: &Answer,
+        history: &mut History,
+    ) -> Result<(TurnOutcome, Vec<String>), EvalError> {
+        let c = turn.constraints.clone().unwrap_or_default();
+        let mut failures: Vec<String> = Vec::new();
+        let picks: Vec<(String, String, bool)> = match &answer.body {
+            AnswerBody::Recommend { picks } => picks
+                .iter()
+                .map(|p| (p.card.id.clone(), p.card.name.clone(), p.card.backfilled))
+                .collect(),
+            AnswerBody::Search { .. } => {
+                failures.push("recommend: routed as a search".into());
+                Vec::new()
+            }
+        };
+        let ids: Vec<String> = picks.iter().map(|p| p.0.clone()).collect();
+        let facts = facts::store_facts(&self.graph, Some(&ids)).await?;
+
+        // The expectations' reference values, from the previous turn.
+        let e = &turn.expect;
+        let prev_min_price = history
+            .previous
+            .iter()
+            .flatten()
+            .filter_map(|f| f.price_per_person)
+            .min();
+        let near_point = e.near_pick.map(|n| {
+            history
+                .previous
+                .get(n.wrapping_sub(1))
+                .and_then(|f| f.as_ref())
+                .and_then(|f| Some((f.lat?, f.lng?, f.name.clone())))
+        });
+        let radius = e.within_m.unwrap_or(DEFAULT_NEAR_M);
+        let expectation_checks = |id: &str, f: &StoreFact| -> Vec<ConstraintCheck> {
+            let mut out = Vec::new();
+            if e.cheaper {
+                let ok =
+                    matches!((f.price_per_person, prev_min_price), (Some(p), Some(m)) if p < m);
+                out.push(ConstraintCheck {
+                    constraint: "cheaper".into(),
+                    ok,
+                    detail: format!(
+                        "{:?} won vs the previous turn's cheapest {:?}",
+                        f.price_per_person, prev_min_price
+                    ),
+                });
+            }
+            if let Some(point) = &near_point {
+                let (ok, detail) = match (point, f.lat, f.lng) {
+                    (Some((lat, lng, name)), Some(a), Some(b)) => {
+                        let d = jeju_data::gazetteer::distance_m(*lat, *lng, a, b);
+                        (
+                            d <= radius,
+                            format!("{d:.0} m from {name} (max {radius:.0})"),
+                        )
+                    }
+                    (None, _, _) => (false, "the previous turn has no such pick".to_owned()),
+                    _ => (false, "no coordinates".to_owned()),
+                };
+                out.push(ConstraintCheck {
+                    constraint: "near_pick".into(),
+                    ok,
+                    detail,
+                });
+            }
+            if e.new_picks {
+                let ok = !history.all.contains(id);
+                out.push(ConstraintCheck {
+                    constraint: "new_picks".into(),
+                    ok,
+                    detail: if ok {
+                        "not picked before".into()
+                    } else {
+                        "picked in an earlier turn".into()
+                    },
+                });
+            }
+            out
+        };
+
+        let mut results = Vec::new();
+        for (i, (id, card_name, backfilled)) in picks.iter().enumerate() {
+            let candidate = answer.trace.candidates.contains(id);
+            let Some(f) = facts.get(id) else {
+                results.push(PickResult {
+                    rank: i + 1,
+                    id: id.clone(),
+                    name: card_name.clone(),
+                    in_catalogue: false,
+                    candidate,
+                    backfilled: *backfilled,
+                    hard: Vec::new(),
+                    hard_ok: false,
+                    truth: None,
+                    truth_fit: None,
+                    relevant: false,
+                    why: "hallucinated: no store with this id".into(),
+                });
+                continue;
+            };
+            let mut hard = check::hard_checks(&c, f);
+            hard.extend(expectation_checks(id, f));
+            let hard_ok = hard.iter().all(|x| x.ok);
+            let truth = self
+                .truth
+                .as_ref()
+                .and_then(|t| t.get(id))
+                .map(|t| check::truth_checks(&c, t));
+            let truth_fit = truth.as_ref().map(|t| t.iter().all(|x| x.ok));
+            let relevant = hard_ok && truth_fit != Some(false);
+            let mut why: Vec<String> = hard
+                .iter()
+                .filter(|x| !x.ok)
+                .map(|x| format!("{}: {}", x.constraint, x.detail))
+                .collect();
+            if let Some(t) = &truth {
+                why.extend(
+                    t.iter()
+                        .filter(|x| !x.ok)
+                        .map(|x| format!("truth {}: {}", x.constraint, x.detail)),
+                );
+            }
+            if !candidate {
+                why.push("not a candidate".into());
+            }
+            results.push(PickResult {
+                rank: i + 1,
+                id: id.clone(),
+                name: f.name.clone(),
+                in_catalogue: true,
+                candidate,
+                backfilled: *backfilled,
+                hard,
+                hard_ok,
+                truth,
+                truth_fit,
+                relevant,
+                why: if why.is_empty() {
+                    "ok".into()
+                } else {
+                    why.join("; ")
+                },
+            });
+        }
+
+        // Every store the graph offers for this turn: the size of the task and a random
+        // picker's truth-fit.
+        let mut satisfying = check::satisfying_stores(&self.graph, &c).await?;
+        satisfying.retain(|s| {
+            let cheaper_ok = !e.cheaper
+                || matches!((s.price_per_person, prev_min_price), (Some(p), Some(m)) if p < m);
+            let near_ok = match &near_point {
+                None => true,
+                Some(Some((lat, lng, _))) => match (s.lat, s.lng) {
+                    (Some(a), Some(b)) => {
+                        jeju_data::gazetteer::distance_m(*lat, *lng, a, b) <= radius
+                    }
+                    _ => false,
+                },
+                Some(None) => false,
+            };
+            let new_ok = !e.new_picks || !history.all.contains(&s.id);
+            cheaper_ok && near_ok && new_ok
+        });
+        let base_truth_rate = match (&self.truth, c.has_soft(), satisfying.is_empty()) {
+            (Some(t), true, false) => {
+                let fit = satisfying
+                    .iter()
+                    .filter(|s| {
+                        t.get(&s.id)
+                            .is_some_and(|tr| check::truth_checks(&c, tr).iter().all(|x| x.ok))
+                    })
+                    .count();
+                Some(fit as f64 / satisfying.len() as f64)
+            }
+            _ => None,
+        };
+
+        let hallucinated = results.iter().filter(|p| !p.in_catalogue).count();
+        let relevant = results.iter().take(3).filter(|p| p.relevant).count();
+        // No picks is right when nothing in the graph satisfies the turn.
+        if results.is_empty() && failures.is_empty() && !satisfying.is_empty() {
+            failures.push("recommend: no picks".into());
+        }
+        for p in &results {
+            let mut classes = Vec::new();
+            if !p.in_catalogue {
+                classes.push("recommend: hallucinated id".to_owned());
+            }
+            if p.in_catalogue && !p.candidate {
+                classes.push("recommend: pick not a candidate".to_owned());
+            }
+            for x in p.hard.iter().filter(|x| !x.ok) {
+                let origin = if p.backfilled {
+                    "backfilled pick"
+                } else {
+                    "pick"
+                };
+                classes.push(format!("recommend: {origin} violates {}", x.constraint));
+            }
+            for x in p.truth.iter().flatten().filter(|x| !x.ok) {
+                classes.push(format!("recommend: pick misfits truth ({})", x.constraint));
+            }
+            for class in classes {
+                if !failures.contains(&class) {
+                    failures.push(class);
+                }
+            }
+        }
+        // A truth misfit lowers precision; it does not fail the turn.
+        let hard_failures: Vec<String> = failures
+            .iter()
+            .filter(|f| !f.contains("misfits truth"))
+            .cloned()
+            .collect();
+        let soft_failures: Vec<String> = failures
+            .into_iter()
+            .filter(|f| f.contains("misfits truth"))
+            .collect();
+
+        history.all.extend(ids.iter().cloned());
+        history.previous = ids.iter().map(|id| facts.get(id).cloned()).collect();
+
+        let outcome = TurnOutcome::Recommend {
+            at_least_one: !results.is_empty(),
+            hallucinated,
+            precision_at_3: relevant as f64 / 3.0,
+            satisfying_stores: satisfying.len(),
+            base_truth_rate,
+            picks: results,
+        };
+        // Soft misfits are kept as classes for the report, after the hard ones.
+        let mut all = hard_failures;
+        all.extend(soft_failures.into_iter().map(|f| format!("(soft) {f}")));
+        Ok((outcome, all))
+    }
+}
+
+fn record_trace(result: &mut TurnResult, answer: &Answer) {
+    result.route = Some(
+        match answer.intent.route {
+            jeju_pipeline::intent::Route::Search => "search",
+            jeju_pipeline::intent::Route::Recommend => "recommend",
+        }
+        .to_owned(),
+    );
+    result.cypher = answer
+        .trace
+        .cypher
+        .iter()
+        .map(|q| {
+            let source = serde_json::to_value(q.source)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let params: BTreeMap<&str, serde_json::Value> = q
+                .query
+                .params
+                .iter()
+                .map(|(k, v)| (k.as_str(), serde_json::to_value(v).unwrap_or_default()))
+                .collect();
+            if params.is_empty() {
+                format!("[{source}] {}", q.query.cypher)
+            } else {
+                format!(
+                    "[{source}] {} -- {}",
+                    q.query.cypher,
+                    serde_json::to_string(&params).unwrap_or_default()
+                )
+            }
+        })
+        .collect();
+    result.stages = answer
+        .trace
+        .stages
+        .iter()
+        .map(|s| StageResult {
+            stage: s.stage.to_owned(),
+            ms: s.ms,
+            fallback: s.fallback.clone(),
+            llm: s.llm,
+        })
+        .collect();
+    result.llm = answer.trace.llm_total();
+}
+
+/// Whether a turn's failure is only a soft one (truth misfit).
+pub fn is_soft_failure(class: &str) -> bool {
+    class.contains("(soft)")
+}
