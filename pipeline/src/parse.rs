@@ -102,6 +102,27 @@ fn longest<'a, T: Copy>(text: &str, words: &'a [(&'a str, T)]) -> Option<(&'a st
         .copied()
 }
 
+/// The part of the text naming what the user does not want: before "말고"/"대신", after
+/// "instead of"/"not " (up to the next comma).
+fn unwanted_part(text: &str) -> Option<&str> {
+    for marker in ["말고", "대신"] {
+        if let Some(pos) = text.find(marker) {
+            let before = &text[..pos];
+            // The last phrase before the marker.
+            let start = before.rfind([',', '.']).map(|i| i + 1).unwrap_or(0);
+            return Some(&before[start..]);
+        }
+    }
+    for marker in ["instead of ", "not "] {
+        if let Some(pos) = text.find(marker) {
+            let after = &text[pos + marker.len()..];
+            let end = after.find([',', '.']).unwrap_or(after.len());
+            return Some(&after[..end]);
+        }
+    }
+    None
+}
+
 /// The companion a text speaks of, if any ("아이스" — iced drinks — is not 아이, a child).
 pub(crate) fn companion_in(text: &str) -> Option<Companion> {
     let text = text.to_lowercase().replace("아이스", "");
@@ -178,21 +199,30 @@ pub fn constraints(text: &str) -> Constraints {
         }
     }
 
-    // Dish before type: "흑돼지" is a dish; "카페" a type.
-    let mut best_dish: Option<(usize, &lexicon::Dish)> = None;
+    // Dish before type: "흑돼지" is a dish; "카페" a type. In "흑돼지 말고 해산물" / "seafood
+    // instead of pork" the dish before 말고 (after "instead of") is the one not wanted.
+    let unwanted = unwanted_part(text);
+    let mut best_dish: Option<(usize, &lexicon::Dish, &str)> = None;
     for d in DISHES {
         for w in d.words {
-            if contains_word(text, w) {
+            if contains_word(text, w) && !unwanted.is_some_and(|u| contains_word(u, w)) {
                 let len = w.chars().count();
-                if best_dish.is_none_or(|(l, _)| len > l) {
-                    best_dish = Some((len, d));
+                if best_dish.is_none_or(|(l, _, _)| len > l) {
+                    best_dish = Some((len, d, w));
                 }
             }
         }
     }
-    c.dish = best_dish.map(|(_, d)| d.name.to_owned());
+    c.dish = best_dish.map(|(_, d, _)| d.name.to_owned());
+    let dish_word = best_dish.map(|(_, _, w)| w);
 
-    if let Some((_, types)) = longest(text, TYPE_WORDS) {
+    // A type word that is the dish's own word ("sushi", "짬뽕") names the dish, not a kind of
+    // place: a 횟집 with 초밥 on the menu fits "sushi" too.
+    if let Some((_, types)) = longest(text, TYPE_WORDS).filter(|(w, _)| {
+        // "빵집" (a bakery) is more than its dish word "빵": only a type word that is no
+        // more than the dish's word is dropped.
+        dish_word.is_none_or(|d| !d.contains(w))
+    }) {
         c.store_types = types.iter().map(|t| t.to_string()).collect();
     } else if let Some((t, _)) = gazetteer::STORE_TYPES
         .iter()
@@ -202,7 +232,7 @@ pub fn constraints(text: &str) -> Constraints {
         c.store_types = vec![t.to_string()];
     }
 
-    c.companion = longest(text, COMPANION_WORDS).map(|(_, v)| v);
+    c.companion = companion_in(text);
     c.age_band = longest(text, AGE_WORDS).map(|(_, v)| v);
     c.time = longest(text, TIME_WORDS).map(|(_, v)| v);
     c.price_max_per_person = price_max(text);
@@ -226,8 +256,9 @@ fn trailing_number(s: &str, decimals: bool) -> &str {
 /// "2만원 이하", "1인 15,000원", "under 20,000 won", "20k won", "₩20000".
 fn price_max(text: &str) -> Option<u32> {
     let compact: String = text.chars().filter(|c| *c != ',').collect();
-    // Korean: <n>만 [<m>천] 원 / <n>원.
-    if let Some(pos) = compact.find('만') {
+    // Korean: <n>만 [<m>천] 원 / <n>원. Every 만 is tried: the first may be a word's
+    // ("갈만한 … 2만원").
+    for (pos, _) in compact.match_indices('만') {
         if let Ok(man) = trailing_number(&compact[..pos], true).parse::<f64>() {
             let rest = &compact[pos + '만'.len_utf8()..];
             let cheon: f64 = rest
@@ -245,9 +276,12 @@ fn price_max(text: &str) -> Option<u32> {
             }
         }
     }
+    // The first occurrence of `suffix` with a number before it ("남원읍 … 15000원": the 원
+    // of 남원 has none).
     let number_before = |suffix: &str| -> Option<u32> {
-        let pos = compact.find(suffix)?;
-        trailing_number(&compact[..pos], false).parse().ok()
+        compact
+            .match_indices(suffix)
+            .find_map(|(pos, _)| trailing_number(&compact[..pos], false).parse().ok())
     };
     if let Some(v) = number_before("원").filter(|v| *v >= 1_000) {
         return Some(v);
@@ -278,8 +312,10 @@ pub(crate) fn mentions(text: &str, words: &[&str]) -> bool {
 
 /// The measure of a data question, if the text names one.
 pub fn search_goal(text: &str) -> Option<SearchGoal> {
+    // "비싼 " (expensive) contains "싼 " (cheap).
+    let without_expensive = text.replace("비싼", "");
     let ascending = mentions(
-        text,
+        &without_expensive,
         &[
             "낮은", "적은", "저렴", "싼 ", "lowest", "least", "fewest", "cheapest",
         ],
@@ -347,7 +383,7 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
             Some(prop("review_count", !ascending))
         } else if mentions(text, &["평점", "별점", "rating", "rated"]) {
             Some(prop("rating", !ascending))
-        } else if mentions(text, &["저렴", "싼 ", "cheapest"]) {
+        } else if mentions(&without_expensive, &["저렴", "싼 ", "cheapest"]) {
             Some(prop("price_per_person", false))
         } else if mentions(text, &["비싼", "most expensive"]) {
             Some(prop("price_per_person", true))
@@ -405,7 +441,8 @@ fn month(text: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    if let Some(pos) = text.find('월') {
+    // Every 월, not the first: "애월읍 … 8월".
+    for (pos, _) in text.match_indices('월') {
         if let Ok(m) = trailing_number(&text[..pos], false).parse::<u32>() {
             if (1..=12).contains(&m) {
                 return Some(202300 + m);
@@ -594,6 +631,50 @@ mod tests {
             }
         );
         assert_eq!(i.constraints.region.as_deref(), Some("중문동"));
+    }
+
+    #[test]
+    fn words_inside_other_words_do_not_mislead() {
+        // 만 of 갈만한, 원 of 남원읍, 싼 of 비싼, 아이 of 아이스크림, 월 of 애월.
+        let c = constraints(&normalize("애월에 갈만한 1인 2만원 이하 흑돼지집"));
+        assert_eq!(c.price_max_per_person, Some(20_000));
+        let c = constraints(&normalize("남원읍 15000원 이하 국수집"));
+        assert_eq!(c.price_max_per_person, Some(15_000));
+        let g = search_goal(&normalize("애월읍에서 가장 비싼 흑돼지집은?"));
+        assert!(matches!(
+            g.map(|g| g.measure),
+            Some(Measure::Property {
+                descending: true,
+                ..
+            })
+        ));
+        assert_eq!(
+            constraints(&normalize("아이스크림 맛있는 카페")).companion,
+            None
+        );
+        assert_eq!(
+            month(&normalize("애월읍 8월 이용건수 상위 가게 몇 곳?")),
+            Some(202308)
+        );
+    }
+
+    #[test]
+    fn the_dish_not_wanted_is_not_the_dish() {
+        assert_eq!(
+            constraints(&normalize("흑돼지 말고 해산물 맛집 추천"))
+                .dish
+                .as_deref(),
+            Some("해산물")
+        );
+        assert_eq!(
+            constraints(&normalize("seafood instead of black pork in Aewol"))
+                .dish
+                .as_deref(),
+            Some("해산물")
+        );
+        // The dish's own word does not add a store type.
+        let c = constraints(&normalize("애월 초밥 맛집"));
+        assert_eq!((c.dish.as_deref(), c.store_types.len()), (Some("초밥"), 0));
     }
 
     #[test]
