@@ -8,7 +8,7 @@ use std::time::Instant;
 use tracing::Instrument;
 
 use jeju_graph::GraphClient;
-use jeju_review_search::ReviewSearch;
+use jeju_review_search::{QueryEmbedding, ReviewSearch};
 use serde::Serialize;
 
 use crate::compose::{self, ComposedQuery};
@@ -123,6 +123,9 @@ struct TurnCtx<'o> {
     /// Set when an LLM call found the server unavailable: the rest of the turn skips the LLM
     /// instead of waiting for it again.
     llm_down: Option<String>,
+    /// The HyDE text's embedding, started when the route is known so that it overlaps the
+    /// graph query (review search then only waits for what is left of it).
+    hyde_embedding: Option<QueryEmbedding>,
 }
 
 impl TurnCtx<'_> {
@@ -294,6 +297,7 @@ impl Pipeline {
             trace: Trace::default(),
             observer,
             llm_down: None,
+            hyde_embedding: None,
         };
         let mut state = State::Route;
         loop {
@@ -392,6 +396,9 @@ impl Pipeline {
             fallback,
             Some(usage),
         );
+        if let (Some(reviews), Route::Recommend) = (&self.reviews, &intent.route) {
+            turn.hyde_embedding = Some(reviews.embed_in_background(&intent.hyde));
+        }
         State::Text2Cypher(intent)
     }
 
@@ -562,8 +569,12 @@ impl Pipeline {
             return State::Backfill(intent, candidates);
         }
         let ids: Vec<String> = candidates.iter().map(|c| c.id.clone()).collect();
+        let query = turn
+            .hyde_embedding
+            .take()
+            .unwrap_or_else(|| reviews.embed_in_background(&intent.hyde));
         let found = reviews
-            .search_stores(&intent.hyde, Some(&ids), REVIEW_SEARCH_STORES)
+            .search_stores_embedded(query, Some(&ids), REVIEW_SEARCH_STORES)
             .await;
         let (detail, fallback) = match found {
             Ok((matches, stats)) => {
@@ -582,7 +593,7 @@ impl Pipeline {
                 candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
                 (
                     format!(
-                        "hyde: {} → {} of {} candidates matched (best {best:.3}); embed {:.0} ms, search {:.1} ms, {} hits ({})",
+                        "hyde: {} → {} of {} candidates matched (best {best:.3}); embed {:.0} ms (started after the route), search {:.1} ms, {} hits ({})",
                         intent.hyde,
                         matches.len(),
                         ids.len(),

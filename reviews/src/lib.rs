@@ -36,7 +36,7 @@ pub use manifest::{
 pub use paths::{
     ReviewIndexPaths, DEFAULT_CACHE_FILE, DEFAULT_INDEX_DIR, EMBED_CACHE_ENV, INDEX_DIR_ENV,
 };
-pub use search::{ReviewSearch, SearchStats, HITS_PER_STORE, MIN_HITS};
+pub use search::{QueryEmbedding, ReviewSearch, SearchStats, HITS_PER_STORE, MIN_HITS};
 
 // The search is shared across tasks.
 const _: () = {

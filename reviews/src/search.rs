@@ -177,6 +177,34 @@ impl ReviewSearch {
         restrict_to: Option<&[String]>,
         k_stores: usize,
     ) -> Result<(Vec<StoreMatch>, SearchStats), ReviewSearchError> {
+        let query = self.embed_in_background(hyde_text);
+        self.search_stores_embedded(query, restrict_to, k_stores)
+            .await
+    }
+
+    /// Starts embedding `hyde_text` as an e5 query on a blocking thread and returns at once,
+    /// so that a caller can overlap it with other work (the pipeline embeds while the graph
+    /// query runs) and hand it to [`ReviewSearch::search_stores_embedded`] later.
+    pub fn embed_in_background(&self, hyde_text: &str) -> QueryEmbedding {
+        let embedder = Arc::clone(&self.embedder);
+        let text = hyde_text.to_owned();
+        QueryEmbedding {
+            handle: tokio::task::spawn_blocking(move || {
+                let started = Instant::now();
+                embedder.embed_query(&text).map(|v| (v, started.elapsed()))
+            }),
+        }
+    }
+
+    /// [`ReviewSearch::search_stores`] with the query embedded by
+    /// [`ReviewSearch::embed_in_background`]. `SearchStats::embed` is the embedding's own
+    /// compute time, however much of it overlapped other work.
+    pub async fn search_stores_embedded(
+        &self,
+        query: QueryEmbedding,
+        restrict_to: Option<&[String]>,
+        k_stores: usize,
+    ) -> Result<(Vec<StoreMatch>, SearchStats), ReviewSearchError> {
         let k_hits = k_stores.saturating_mul(HITS_PER_STORE).max(MIN_HITS);
         let mut stats = SearchStats {
             k_hits,
@@ -186,13 +214,11 @@ impl ReviewSearch {
         if k_stores == 0 || restrict_to.is_some_and(<[String]>::is_empty) {
             return Ok((Vec::new(), stats));
         }
-        let started = Instant::now();
-        let embedder = Arc::clone(&self.embedder);
-        let text = hyde_text.to_owned();
-        let query = tokio::task::spawn_blocking(move || embedder.embed_query(&text))
+        let (query, embed_time) = query
+            .handle
             .await
             .map_err(|e| ReviewSearchError::Task(e.to_string()))??;
-        stats.embed = started.elapsed();
+        stats.embed = embed_time;
 
         let started = Instant::now();
         let hits = self.store.search(&query, k_hits, restrict_to).await?;
@@ -204,6 +230,14 @@ impl ReviewSearch {
         span.record("hits", hits.len());
         Ok((aggregate(&hits, k_stores), stats))
     }
+}
+
+/// A query being embedded on a blocking thread ([`ReviewSearch::embed_in_background`]).
+/// Dropping it lets the embedding finish unused.
+#[derive(Debug)]
+pub struct QueryEmbedding {
+    handle:
+        tokio::task::JoinHandle<Result<(Vec<f32>, std::time::Duration), jeju_embed::EmbedError>>,
 }
 
 fn manifest_of(paths: &ReviewIndexPaths) -> Result<Manifest, ReviewSearchError> {
