@@ -87,15 +87,7 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
         "{:<14} {:>9} {:>9} {:>9}",
         "stage", "p50 ms", "p95 ms", "max ms"
     );
-    let order = [
-        "route",
-        "text2cypher",
-        "review_search",
-        "backfill",
-        "select",
-        "answer",
-    ];
-    for stage in order {
+    for stage in jeju_pipeline::STAGES {
         if let Some(v) = per_stage.get_mut(stage) {
             v.sort_by(f64::total_cmp);
             println!(

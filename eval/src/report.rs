@@ -541,15 +541,11 @@ fn markdown(r: &Report) -> String {
         out,
         "\n## Latency (ms)\n\n| stage | n | p50 | p95 | max |\n|---|---|---|---|---|"
     );
-    let order = [
-        "route",
-        "text2cypher",
-        "review_search",
-        "backfill",
-        "select",
-        "answer",
-        "total",
-    ];
+    let order: Vec<&str> = jeju_pipeline::STAGES
+        .iter()
+        .copied()
+        .chain(["total"])
+        .collect();
     let mut names: Vec<&String> = s.latency_ms.keys().collect();
     names.sort_by_key(|n| order.iter().position(|o| o == n).unwrap_or(order.len()));
     for name in names {

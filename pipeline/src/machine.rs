@@ -85,6 +85,16 @@ pub enum TurnEvent<'a> {
 /// A receiver of [`TurnEvent`]s.
 pub type Observer<'o> = &'o (dyn Fn(TurnEvent<'_>) + Send + Sync);
 
+/// The stages of a turn, in order (the names in [`StageTrace::stage`]).
+pub const STAGES: [&str; 6] = [
+    "route",
+    "text2cypher",
+    "review_search",
+    "backfill",
+    "select",
+    "answer",
+];
+
 /// The states of a turn.
 enum State {
     Route,
@@ -445,11 +455,22 @@ impl Pipeline {
                             },
                         });
                         if intent.route == Route::Search {
-                            let body = search_body(&intent, &g.rows);
+                            // The question asked for the top N: a larger LIMIT does not widen
+                            // the answer ("가장 높은 곳" is one place).
+                            let mut rows = g.rows;
+                            let top = intent.goal.as_ref().map_or(usize::MAX, |g| g.top as usize);
+                            let cut = if rows.len() > top.max(1) {
+                                let n = rows.len();
+                                rows.truncate(top.max(1));
+                                format!(" ({n} rows cut to the asked top {top})")
+                            } else {
+                                String::new()
+                            };
+                            let body = search_body(&intent, &rows);
                             turn.finish(
                                 "text2cypher",
                                 started,
-                                format!("LLM query{repaired}"),
+                                format!("LLM query{repaired}{cut}"),
                                 None,
                                 Some(usage),
                             );

@@ -232,3 +232,32 @@ async fn a_hanging_llm_costs_one_timeout_per_turn_not_one_per_stage() {
     assert!(answer.text.contains("규칙 기반"), "{}", answer.text);
     assert_constraints_hold(&graph, &answer);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_answer_keeps_the_asked_top_even_if_the_llm_asks_for_more() {
+    let graph = loaded_small_graph(21).await;
+    let cypher = "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') AND s.rating IS NOT NULL RETURN s.id AS id, s.name AS name, s.rating AS value ORDER BY value DESC LIMIT 5";
+    let (pipeline, _fake) = pipeline_with(&graph, Duration::from_secs(5), move |call| match call {
+        Call::Route => Reply::completion(
+            r#"{"route": "search", "region": "애월읍", "store_type": null, "dish": "흑돼지", "companion": null, "hyde": "흑돼지가 맛있어요"}"#,
+        ),
+        Call::Cypher => Reply::completion(cypher),
+        _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
+    })
+    .await;
+    let answer = pipeline
+        .ask("애월읍에서 평점이 가장 높은 흑돼지 맛집은?")
+        .await
+        .unwrap();
+    let t2c = stage(&answer, "text2cypher");
+    assert!(t2c.fallback.is_none(), "{t2c:?}");
+    assert!(
+        t2c.detail.contains("cut to the asked top 1"),
+        "{}",
+        t2c.detail
+    );
+    let AnswerBody::Search { rows, .. } = &answer.body else {
+        panic!("{}", answer.text)
+    };
+    assert_eq!(rows.len(), 1, "{}", answer.text);
+}
