@@ -131,6 +131,11 @@ impl Trace {
         });
     }
 
+    /// The record of a stage, by name (see [`crate::STAGES`]).
+    pub fn stage(&self, name: &str) -> Option<&StageTrace> {
+        self.stages.iter().find(|s| s.stage == name)
+    }
+
     /// Stages that fell back, as `stage: why`.
     pub fn fallbacks(&self) -> Vec<String> {
         self.stages

@@ -250,12 +250,7 @@ async fn graph_backfill_fills_up_to_six_candidates_with_fastrp_neighbours() {
     let narrow = format!("{region} {store_type} 추천해줘");
     // Without vectors in the graph the backfill says why it did not fill.
     let before = pipeline.ask(&narrow).await.unwrap();
-    let stage = before
-        .trace
-        .stages
-        .iter()
-        .find(|s| s.stage == "backfill")
-        .unwrap();
+    let stage = before.trace.stage("backfill").unwrap();
     assert!(
         stage
             .fallback
@@ -278,12 +273,7 @@ async fn graph_backfill_fills_up_to_six_candidates_with_fastrp_neighbours() {
     let AnswerBody::Recommend { picks } = &answer.body else {
         panic!()
     };
-    let backfill = answer
-        .trace
-        .stages
-        .iter()
-        .find(|s| s.stage == "backfill")
-        .unwrap();
+    let backfill = answer.trace.stage("backfill").unwrap();
     assert!(backfill.fallback.is_none(), "{backfill:?}");
     assert!(
         backfill
@@ -336,12 +326,7 @@ async fn a_dead_llm_falls_back_to_the_gazetteer_route_at_once() {
         .await
         .unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
-    let route = answer
-        .trace
-        .stages
-        .iter()
-        .find(|s| s.stage == "route")
-        .unwrap();
+    let route = answer.trace.stage("route").unwrap();
     assert!(
         route
             .fallback

@@ -59,9 +59,7 @@ async fn pipeline_with(
 fn stage<'a>(answer: &'a Answer, name: &str) -> &'a jeju_pipeline::StageTrace {
     answer
         .trace
-        .stages
-        .iter()
-        .find(|s| s.stage == name)
+        .stage(name)
         .unwrap_or_else(|| panic!("no {name} stage"))
 }
 

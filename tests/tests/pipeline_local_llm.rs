@@ -40,12 +40,7 @@ async fn the_local_model_runs_every_llm_stage_and_the_constraints_hold() {
     }
     // Each LLM stage made its call (none was skipped as unavailable).
     for name in ["route", "text2cypher", "select"] {
-        let s = answer
-            .trace
-            .stages
-            .iter()
-            .find(|s| s.stage == name)
-            .unwrap();
+        let s = answer.trace.stage(name).unwrap();
         let usage = s
             .llm
             .unwrap_or_else(|| panic!("{name} made no LLM call: {s:?}"));

@@ -58,24 +58,14 @@ async fn review_search_reranks_the_candidates_and_the_constraints_hold() {
     let before = plain.ask(question).await.unwrap();
     let after = with_reviews.ask(question).await.unwrap();
 
-    let stage = after
-        .trace
-        .stages
-        .iter()
-        .find(|s| s.stage == "review_search")
-        .unwrap();
+    let stage = after.trace.stage("review_search").unwrap();
     assert!(stage.fallback.is_none(), "{stage:?}");
     assert!(
         stage.detail.contains("candidates matched"),
         "{}",
         stage.detail
     );
-    let plain_stage = before
-        .trace
-        .stages
-        .iter()
-        .find(|s| s.stage == "review_search")
-        .unwrap();
+    let plain_stage = before.trace.stage("review_search").unwrap();
     assert!(plain_stage.fallback.is_some());
 
     // Re-ranking only reorders what the filters let through.
