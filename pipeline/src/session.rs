@@ -190,10 +190,16 @@ pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
 }
 
 impl Session {
-    /// Remembers a recommendation turn.
+    /// Remembers a recommendation turn. A turn that found nothing keeps the picks on screen
+    /// before it, so that "1번 근처 카페도" after an empty "더 저렴한 곳은?" still means the
+    /// first pick the user saw.
     pub fn remember(&mut self, intent: &Intent, picks: Vec<PickRef>) {
         self.turns += 1;
         if intent.route == Route::Recommend {
+            let picks = match (picks.is_empty(), self.last.take()) {
+                (true, Some((_, earlier))) => earlier,
+                (_, _) => picks,
+            };
             self.last = Some((intent.clone(), picks));
         }
     }
@@ -202,6 +208,22 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_turn_keeps_the_picks_the_user_saw() {
+        let mut s = session_after("애월읍 흑돼지 맛집 추천해줘");
+        let (cheaper, _) = resolve(&s, "더 저렴한 곳은?");
+        s.remember(&cheaper, Vec::new());
+        let (intent, picks) = s.last.as_ref().unwrap();
+        assert_eq!(
+            intent.constraints.price_max_per_person,
+            cheaper.constraints.price_max_per_person
+        );
+        assert_eq!(
+            picks.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["A", "B", "C"]
+        );
+    }
 
     fn session_after(question: &str) -> Session {
         let intent = parse::parse(question);
