@@ -9,9 +9,8 @@ use crate::intent::{Constraints, Intent, Lang, Measure, Route, SearchGoal};
 use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_WORDS};
 
 /// Words that make a question a data question (with a measure) rather than a request.
-const SEARCH_CUES: &[&str] = &[
-    "비중",
-    "비율",
+/// Words of a "how many" question (a count measure, and a search cue).
+const COUNT_CUES: &[&str] = &[
     "몇 곳",
     "몇곳",
     "몇 개",
@@ -20,6 +19,14 @@ const SEARCH_CUES: &[&str] = &[
     "가게 수",
     "곳 수",
     "개수",
+    "how many",
+    "number of",
+];
+
+/// Words of a data question besides the [`COUNT_CUES`].
+const SEARCH_CUES: &[&str] = &[
+    "비중",
+    "비율",
     "순위",
     "상위 10%",
     "가장 높은",
@@ -32,8 +39,6 @@ const SEARCH_CUES: &[&str] = &[
     "ratio",
     "percentage",
     "proportion",
-    "how many",
-    "number of",
     "highest",
     "lowest",
     "most reviews",
@@ -63,7 +68,7 @@ pub fn parse(question: &str) -> Intent {
     let text = normalize(question);
     let constraints = constraints(&text);
     let goal = search_goal(&text);
-    let has_search_cue = mentions(&text, SEARCH_CUES);
+    let has_search_cue = mentions(&text, SEARCH_CUES) || mentions(&text, COUNT_CUES);
     let has_recommend_cue = mentions(&text, RECOMMEND_CUES);
     let route = match (&goal, has_search_cue, has_recommend_cue) {
         (Some(_), true, _) => Route::Search,
@@ -342,21 +347,7 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
         ],
     );
 
-    let measure = if mentions(
-        text,
-        &[
-            "몇 곳",
-            "몇곳",
-            "몇 개",
-            "몇개",
-            "몇 군데",
-            "가게 수",
-            "곳 수",
-            "개수",
-            "how many",
-            "number of",
-        ],
-    ) {
+    let measure = if mentions(text, COUNT_CUES) {
         Some(Measure::Count)
     } else if share_cue {
         if let Some((_, band)) = longest(text, AGE_WORDS) {
