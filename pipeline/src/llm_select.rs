@@ -135,7 +135,7 @@ pub async fn select_with_llm(
             }
             for object in complete_pick_objects(&text).into_iter().skip(seen_objects) {
                 seen_objects += 1;
-                match accept(object, cards, &accepted, lang, intent) {
+                match accept(object, cards, &texts, &accepted, lang, intent) {
                     Ok((pick, note)) => {
                         notes.extend(note);
                         on_pick(accepted.len(), &pick);
@@ -239,6 +239,7 @@ fn describe_intent(intent: &Intent) -> String {
 fn accept(
     object: &str,
     cards: &[Card],
+    texts: &[(String, String)],
     accepted: &[Pick],
     lang: Lang,
     intent: &Intent,
@@ -246,16 +247,16 @@ fn accept(
     let json: PickJson =
         serde_json::from_str(object).map_err(|e| format!("unreadable pick ({e})"))?;
     let alias_given = json.id.trim();
-    let card = (0..cards.len())
-        .find(|&i| alias(i) == alias_given)
-        .map(|i| &cards[i])
+    let at = texts
+        .iter()
+        .position(|(a, _)| a == alias_given)
         .ok_or_else(|| format!("id {alias_given:?} is not a candidate: dropped"))?;
+    let (card, card_text) = (&cards[at], &texts[at].1);
     let id = card.id.as_str();
     if accepted.iter().any(|p| p.card.id == id) {
         return Err(format!("id {id} picked twice: dropped"));
     }
     let facts = recommend::facts(card, &intent.constraints, lang);
-    let card_text = recommend::card_text(card, &intent.constraints, lang);
     // The model sometimes names a place by its alias ("c1은 …"): use the name.
     let mut reason = tidy_reason(&json.reason);
     for (i, other) in cards.iter().enumerate().rev() {
@@ -274,7 +275,7 @@ fn accept(
         // "suitable for families with children" when nobody asked and no data says so.
         Some(format!("claims it suits {who:?} visits, which nothing given says").to_lowercase())
     } else {
-        ungrounded_number(&reason, &card_text).map(|n| format!("cites {n}, not in its data"))
+        ungrounded_number(&reason, card_text).map(|n| format!("cites {n}, not in its data"))
     };
     let templated = || {
         facts
