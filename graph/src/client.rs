@@ -93,6 +93,14 @@ impl GraphClient {
     ) -> Result<T, GraphError> {
         match tokio::time::timeout(limit, fut).await {
             Ok(Ok(v)) => Ok(v),
+            // The server went away (killed, restarted, network): the same error as a
+            // failed connect, so callers can tell it from a bad query.
+            Ok(Err(e @ (neo4rs::Error::IOError { .. } | neo4rs::Error::ConnectionError))) => {
+                Err(GraphError::Connect {
+                    uri: self.config.uri.clone(),
+                    message: e.to_string(),
+                })
+            }
             Ok(Err(e)) => Err(GraphError::Query {
                 query: text.to_owned(),
                 message: e.to_string(),

@@ -10,3 +10,11 @@ pub enum GraphError {
     #[error("unexpected value in column {column}: {message}")]
     Decode { column: String, message: String },
 }
+
+impl GraphError {
+    /// The server cannot be reached (down, killed mid-session, or not answering), as opposed
+    /// to a query it refused or a value it returned.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, GraphError::Connect { .. } | GraphError::Timeout { .. })
+    }
+}

@@ -23,5 +23,5 @@ pub mod session;
 pub mod trace;
 
 pub use error::PipelineError;
-pub use machine::{Answer, AnswerBody, Observer, Pipeline, TurnEvent, STAGES};
+pub use machine::{Answer, AnswerBody, Observer, PartsHealth, Pipeline, TurnEvent, STAGES};
 pub use trace::{LlmUsage, StageTrace, Trace};

@@ -25,7 +25,7 @@ pub const MAX_QUESTION_CHARS: usize = 2_000;
 /// Candidates handed to the select stage.
 pub const MAX_CANDIDATES: usize = 6;
 /// Rows the candidate query may return.
-const CANDIDATE_LIMIT: u32 = 500;
+pub const CANDIDATE_LIMIT: u32 = 500;
 
 /// A row of a search answer.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +57,9 @@ pub struct Answer {
     pub intent: Intent,
     pub body: AnswerBody,
     pub text: String,
+    /// Shown above the answer when a part did not work and a fallback answered (e.g. the LLM
+    /// did not respond); `None` when every configured part worked.
+    pub notice: Option<String>,
     pub trace: Trace,
 }
 
@@ -172,6 +175,18 @@ impl TurnCtx<'_> {
     }
 }
 
+/// How long [`Pipeline::health`] waits for each part.
+pub const HEALTH_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Which parts of the pipeline answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PartsHealth {
+    pub graph: bool,
+    /// `None` when no LLM is configured.
+    pub llm: Option<bool>,
+    pub review_search: bool,
+}
+
 /// The pipeline with its connections.
 pub struct Pipeline {
     graph: GraphClient,
@@ -187,7 +202,7 @@ pub struct Pipeline {
 }
 
 /// Stores the review search returns (the candidates it re-ranks).
-const REVIEW_SEARCH_STORES: usize = 24;
+pub const REVIEW_SEARCH_STORES: usize = 24;
 /// Weight of the review match in a candidate's score (the best match adds this much; graph
 /// signals add up to about 2.5): a tie-breaker. On the eval sets, whose soft asks are graph
 /// signals (companion, age, busy time), more weight only lowered precision@3 (no-LLM, full
@@ -196,7 +211,7 @@ const REVIEW_WEIGHT: f64 = 0.15;
 
 /// A graph-backfill neighbour must be at least this similar (cosine) to the candidates:
 /// below it, FastRP vectors are noise (stores without visit keywords).
-const MIN_BACKFILL_SIMILARITY: f32 = 0.6;
+pub const MIN_BACKFILL_SIMILARITY: f32 = 0.6;
 
 fn ignore_events(_: TurnEvent<'_>) {}
 
@@ -228,6 +243,29 @@ impl Pipeline {
     /// Whether an LLM is configured.
     pub fn has_llm(&self) -> bool {
         self.llm.is_some()
+    }
+
+    /// Whether each part answers now (each probe waits at most [`HEALTH_PROBE_TIMEOUT`]).
+    pub async fn health(&self) -> PartsHealth {
+        let graph = tokio::time::timeout(
+            HEALTH_PROBE_TIMEOUT,
+            self.graph.scalar_i64("RETURN 1 AS one", "one"),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok_and(|one| one == 1));
+        let llm = match &self.llm {
+            None => None,
+            Some(llm) => Some(
+                tokio::time::timeout(HEALTH_PROBE_TIMEOUT, llm.health())
+                    .await
+                    .is_ok_and(|r| r.is_ok()),
+            ),
+        };
+        PartsHealth {
+            graph,
+            llm,
+            review_search: self.reviews.is_some(),
+        }
     }
 
     /// Answers one question with no conversation before it.
@@ -408,6 +446,10 @@ impl Pipeline {
             fallback,
             Some(usage),
         );
+        let mut intent = intent;
+        if let Some(lang) = session.language {
+            intent.lang = lang;
+        }
         if let (Some(reviews), Route::Recommend) = (&self.reviews, &intent.route) {
             turn.hyde_embedding = Some(reviews.embed_in_background(&intent.hyde));
         }
@@ -799,31 +841,20 @@ impl Pipeline {
             _ => "",
         };
         ctx.insert("notice", notice);
+        let notice = (!notice.is_empty()).then(|| notice.to_owned());
         match &body {
             AnswerBody::Search { rows, count } => {
                 ctx.insert("route", "search");
                 ctx.insert("count", count);
-                let measure = intent.goal.as_ref().map(|g| &g.measure);
-                let ratio = matches!(measure, Some(Measure::Property { property, .. }) if property.ends_with("_ratio"));
                 let shown: Vec<serde_json::Value> = rows
                     .iter()
                     .map(|r| {
-                        let value = if ratio {
-                            format!("{:.1}%", r.value * 100.0)
-                        } else {
-                            format!("{}", r.value)
-                        };
+                        let value = search_value_text(&intent, r.value);
                         serde_json::json!({"name": r.name, "value": value})
                     })
                     .collect();
                 ctx.insert("rows", &shown);
-                let label = match measure {
-                    Some(Measure::Property { property, .. }) => {
-                        crate::lexicon::measure_label(property, ko)
-                    }
-                    _ => String::new(),
-                };
-                ctx.insert("measure_label", &label);
+                ctx.insert("measure_label", &search_measure_label(&intent));
                 ctx.insert("picks", &Vec::<String>::new());
             }
             AnswerBody::Recommend { picks } => {
@@ -852,8 +883,33 @@ impl Pipeline {
             intent,
             body,
             text: text.trim().to_owned(),
+            notice,
             trace: std::mem::take(&mut turn.trace),
         }))
+    }
+}
+
+/// A search row's value as the answer shows it: a share as "42.0%", a count or a rating as
+/// the number.
+pub fn search_value_text(intent: &Intent, value: f64) -> String {
+    let ratio = matches!(
+        intent.goal.as_ref().map(|g| &g.measure),
+        Some(Measure::Property { property, .. }) if property.ends_with("_ratio")
+    );
+    if ratio {
+        format!("{:.1}%", value * 100.0)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// What a search answer's values measure ("30대 손님 비중"); empty for a count.
+pub fn search_measure_label(intent: &Intent) -> String {
+    match intent.goal.as_ref().map(|g| &g.measure) {
+        Some(Measure::Property { property, .. }) => {
+            crate::lexicon::measure_label(property, intent.lang == Lang::Ko)
+        }
+        _ => String::new(),
     }
 }
 

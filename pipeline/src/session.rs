@@ -25,6 +25,10 @@ pub struct Session {
     /// The request the last recommendation answered (a follow-up appends to it).
     pub last_request: Option<String>,
     pub turns: u32,
+    /// Answer in this language whatever the question's script (a page's language toggle);
+    /// `None`: the question's language.
+    #[serde(default)]
+    pub language: Option<crate::intent::Lang>,
 }
 
 /// How a follow-up changed the previous request (for the trace and the answer).
