@@ -1,0 +1,459 @@
+//! The JSON types of jeju-rec's HTTP API.
+//!
+//! Shared by the server (`jeju-server`) and the browser client (`jeju-web`, compiled to
+//! wasm32), so this crate depends on serde alone. The OpenAPI document served at
+//! `/api/openapi.json` describes exactly these shapes.
+//!
+//! Endpoints:
+//! - `POST /api/ask` with [`AskRequest`] → [`AskResponse`] (or [`ApiError`] with a 4xx/5xx).
+//! - `GET /api/ask/stream?question=…&session_id=…&language=ko|en` → Server-Sent Events, one
+//!   [`StreamEvent`] per event (`event:` is the variant name, `data:` its JSON).
+//! - `GET /api/health` → [`Health`].
+
+use serde::{Deserialize, Serialize};
+
+/// The longest question accepted, in characters (Unicode scalar values).
+pub const MAX_QUESTION_CHARS: usize = 500;
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The language of the page and of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Ko,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Ko => "ko",
+            Language::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Language> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "ko" | "kr" | "ko-kr" => Some(Language::Ko),
+            "en" | "en-us" | "en-gb" => Some(Language::En),
+            _ => None,
+        }
+    }
+}
+
+/// A question to answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AskRequest {
+    pub question: String,
+    /// The conversation to continue; a new one is started when absent or unknown.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The language of messages (errors, notices). The answer itself follows the question's
+    /// language unless this is given.
+    #[serde(default)]
+    pub language: Option<Language>,
+}
+
+/// What kind of answer a turn produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerKind {
+    /// Three restaurants with reasons.
+    Recommend,
+    /// The exact answer of a data question.
+    Search,
+}
+
+/// The structured result of one turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AskResponse {
+    pub session_id: String,
+    /// 1 for the first question of a session.
+    pub turn: u32,
+    pub question: String,
+    /// What was answered: the question, or for a follow-up the earlier request with it.
+    pub request: String,
+    pub language: Language,
+    pub kind: AnswerKind,
+    /// The whole answer as text (what `jeju ask` prints).
+    pub text: String,
+    /// Recommendations (empty for a search answer).
+    pub picks: Vec<PickCard>,
+    /// The figure and rows of a search answer.
+    pub search: Option<SearchAnswer>,
+    /// A message shown above the answer, e.g. that the AI model did not answer and the rule
+    /// based fallback did.
+    pub notice: Option<String>,
+    pub trace: TraceView,
+}
+
+/// One recommended restaurant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PickCard {
+    /// 1-based position in the answer.
+    pub rank: u32,
+    pub id: String,
+    pub name: String,
+    pub store_type: String,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub map: MapLinks,
+    /// Cheapest and dearest menu item, in won.
+    pub price_range: Option<PriceRange>,
+    /// The contest data's typical spend per person, in won.
+    pub price_per_person: Option<i64>,
+    pub rating: Option<f64>,
+    pub review_count: i64,
+    /// Up to three menu items with prices ("흑돼지 오겹살 21,000원").
+    pub menu: Vec<String>,
+    /// Up to two review quotes.
+    pub quotes: Vec<String>,
+    /// Who visits, rendered ("60대 이상 손님 비중 18%", "현지인 35%", "가장 붐비는 시간: 저녁").
+    pub visitor_facts: Vec<String>,
+    /// Facts that support the pick for this question.
+    pub facts: Vec<String>,
+    pub reason: String,
+    /// Found by graph similarity rather than by the question's filters.
+    pub backfilled: bool,
+}
+
+/// Map search links for a place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapLinks {
+    pub kakao: String,
+    pub naver: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PriceRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+/// The answer of a data question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchAnswer {
+    /// The figure asked for, e.g. "OO카페: 30대 손님 비중 42.0%", or "12곳".
+    pub headline: String,
+    /// What the rows' values are ("30대 손님 비중"); empty for a count.
+    pub measure: String,
+    pub count: Option<i64>,
+    pub rows: Vec<SearchRowView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchRowView {
+    pub rank: u32,
+    pub id: String,
+    pub name: String,
+    pub value: f64,
+    /// The value as shown ("42.0%", "1,204").
+    pub display: String,
+}
+
+/// How a turn was answered: "How did you pick these?".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TraceView {
+    pub stages: Vec<StageView>,
+    pub cypher: Vec<CypherView>,
+    /// Candidate store names handed to the select stage, in order.
+    pub candidates: Vec<String>,
+    /// `stage: reason` of every fallback that fired.
+    pub fallbacks: Vec<String>,
+    pub total_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StageView {
+    /// `route`, `text2cypher`, `review_search`, `backfill`, `select` or `answer`.
+    pub stage: String,
+    pub ms: f64,
+    pub detail: String,
+    pub fallback: Option<String>,
+    pub llm_calls: u32,
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CypherView {
+    /// `llm` (written by the model, checked) or `composed` (built from the parsed question).
+    pub source: String,
+    pub query: String,
+    /// The query's parameters by name.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub params: serde_json::Value,
+}
+
+/// Whether a stage began or ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum StageStatus {
+    Started,
+    Finished,
+}
+
+/// One Server-Sent Event of `GET /api/ask/stream`. The SSE `event:` field is the variant name
+/// in snake case (`stage`, `pick`, `answer`, `error`); `data:` is the JSON of its content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "event", content = "data", rename_all = "snake_case")]
+pub enum StreamEvent {
+    /// A pipeline stage began or ended.
+    Stage(StageEvent),
+    /// A recommendation is known (with the LLM, as soon as the model has written it).
+    Pick(PickCard),
+    /// The turn is done: the whole result. Always the last event of a successful turn.
+    Answer(Box<AskResponse>),
+    /// The turn failed. Always the last event of a failed turn.
+    Error(ApiError),
+}
+
+impl StreamEvent {
+    /// The SSE `event:` name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StreamEvent::Stage(_) => "stage",
+            StreamEvent::Pick(_) => "pick",
+            StreamEvent::Answer(_) => "answer",
+            StreamEvent::Error(_) => "error",
+        }
+    }
+
+    /// The SSE `data:` JSON.
+    pub fn data_json(&self) -> String {
+        let value = match self {
+            StreamEvent::Stage(s) => serde_json::to_string(s),
+            StreamEvent::Pick(p) => serde_json::to_string(p),
+            StreamEvent::Answer(a) => serde_json::to_string(a),
+            StreamEvent::Error(e) => serde_json::to_string(e),
+        };
+        value.unwrap_or_else(|_| "null".to_owned())
+    }
+
+    /// Parses an SSE event back (what the browser client does).
+    pub fn from_sse(event: &str, data: &str) -> Result<StreamEvent, serde_json::Error> {
+        let value: serde_json::Value = serde_json::from_str(data)?;
+        serde_json::from_value(serde_json::json!({"event": event, "data": value}))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StageEvent {
+    pub stage: String,
+    pub status: StageStatus,
+    /// Set when finished.
+    pub ms: Option<f64>,
+    /// Set when the stage fell back to its deterministic path.
+    pub fallback: Option<String>,
+}
+
+/// Stable error codes. Each maps to one HTTP status and one message per language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The question is empty or only whitespace/control characters.
+    EmptyQuestion,
+    /// The question is longer than [`MAX_QUESTION_CHARS`].
+    QuestionTooLong,
+    /// The request body is not the JSON of [`AskRequest`].
+    InvalidRequest,
+    /// The request body is larger than [`MAX_BODY_BYTES`].
+    BodyTooLarge,
+    /// Too many questions are waiting; try again shortly.
+    Busy,
+    /// The graph database cannot be reached.
+    GraphUnavailable,
+    /// The turn took longer than the server allows.
+    Timeout,
+    /// Anything else (a bug): logged with details on the server.
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::EmptyQuestion,
+        ErrorCode::QuestionTooLong,
+        ErrorCode::InvalidRequest,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::Busy,
+        ErrorCode::GraphUnavailable,
+        ErrorCode::Timeout,
+        ErrorCode::Internal,
+    ];
+
+    /// The HTTP status this code is answered with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::EmptyQuestion | ErrorCode::QuestionTooLong | ErrorCode::InvalidRequest => {
+                400
+            }
+            ErrorCode::BodyTooLarge => 413,
+            ErrorCode::Busy => 429,
+            ErrorCode::GraphUnavailable => 503,
+            ErrorCode::Timeout => 504,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::EmptyQuestion => "empty_question",
+            ErrorCode::QuestionTooLong => "question_too_long",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::Busy => "busy",
+            ErrorCode::GraphUnavailable => "graph_unavailable",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The message a user sees.
+    pub fn message(self, lang: Language) -> String {
+        let ko = lang == Language::Ko;
+        match self {
+            ErrorCode::EmptyQuestion if ko => "질문을 입력해 주세요.".to_owned(),
+            ErrorCode::EmptyQuestion => "Please type a question.".to_owned(),
+            ErrorCode::QuestionTooLong if ko => {
+                format!("질문이 너무 길어요. {MAX_QUESTION_CHARS}자 이내로 줄여 주세요.")
+            }
+            ErrorCode::QuestionTooLong => {
+                format!("That question is too long: please keep it under {MAX_QUESTION_CHARS} characters.")
+            }
+            ErrorCode::InvalidRequest if ko => "요청 형식이 올바르지 않아요.".to_owned(),
+            ErrorCode::InvalidRequest => "The request is not valid.".to_owned(),
+            ErrorCode::BodyTooLarge if ko => "요청이 너무 커요.".to_owned(),
+            ErrorCode::BodyTooLarge => "The request is too large.".to_owned(),
+            ErrorCode::Busy if ko => {
+                "지금 질문이 많이 밀려 있어요. 잠시 후 다시 시도해 주세요.".to_owned()
+            }
+            ErrorCode::Busy => "Many questions are waiting right now; please try again in a moment.".to_owned(),
+            ErrorCode::GraphUnavailable if ko => {
+                "맛집 데이터베이스에 연결할 수 없어요. 잠시 후 다시 시도해 주세요.".to_owned()
+            }
+            ErrorCode::GraphUnavailable => {
+                "The restaurant database cannot be reached; please try again shortly.".to_owned()
+            }
+            ErrorCode::Timeout if ko => {
+                "답을 만드는 데 너무 오래 걸렸어요. 다시 시도해 주세요.".to_owned()
+            }
+            ErrorCode::Timeout => "The answer took too long; please try again.".to_owned(),
+            ErrorCode::Internal if ko => {
+                "문제가 생겨 답하지 못했어요. 다시 시도해 주세요.".to_owned()
+            }
+            ErrorCode::Internal => "Something went wrong; please try again.".to_owned(),
+        }
+    }
+}
+
+/// An error answer: `{"code": "question_too_long", "message": "…"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, lang: Language) -> ApiError {
+        ApiError {
+            code,
+            message: code.message(lang),
+        }
+    }
+}
+
+/// The state of the parts behind the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when the graph answers; `degraded` when an optional part (LLM, review search) is
+    /// missing; `down` when the graph does not answer.
+    pub status: HealthStatus,
+    pub graph: bool,
+    /// `None` when no LLM is configured (`--no-llm`).
+    pub llm: Option<bool>,
+    pub review_search: bool,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+    Down,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_events_round_trip_through_their_sse_form() {
+        let events = [
+            StreamEvent::Stage(StageEvent {
+                stage: "route".into(),
+                status: StageStatus::Finished,
+                ms: Some(1.5),
+                fallback: Some("no llm".into()),
+            }),
+            StreamEvent::Error(ApiError::new(ErrorCode::Busy, Language::En)),
+        ];
+        for e in events {
+            let back = StreamEvent::from_sse(e.name(), &e.data_json()).unwrap();
+            assert_eq!(back, e);
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_client_or_server_status_and_messages_in_both_languages() {
+        for code in ErrorCode::ALL {
+            let s = code.http_status();
+            assert!((400..600).contains(&s), "{code:?}");
+            assert_ne!(code.message(Language::Ko), code.message(Language::En));
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        // A user's mistake is never a 5xx.
+        for code in [
+            ErrorCode::EmptyQuestion,
+            ErrorCode::QuestionTooLong,
+            ErrorCode::InvalidRequest,
+            ErrorCode::BodyTooLarge,
+        ] {
+            assert!(code.http_status() < 500, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn requests_with_unknown_fields_are_refused() {
+        let ok: AskRequest =
+            serde_json::from_str(r#"{"question":"애월 흑돼지","language":"ko"}"#).unwrap();
+        assert_eq!(ok.language, Some(Language::Ko));
+        assert!(serde_json::from_str::<AskRequest>(r#"{"question":"x","admin":true}"#).is_err());
+    }
+}
