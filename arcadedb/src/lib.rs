@@ -82,6 +82,28 @@ impl ServerConfig {
         self.root.join("server.pid")
     }
 
+    /// The pid of the server running on this root: the one [`ArcadeDb::spawn_detached`]
+    /// recorded in `<root>/server.pid` if that process is alive, else a live process whose
+    /// command line names this root (a server started another way). `None` when neither is
+    /// found (e.g. the configured graph is remote). Linux only (`/proc`).
+    pub fn running_pid(&self) -> Option<u32> {
+        let recorded = std::fs::read_to_string(self.pid_file())
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+            .filter(|p| jeju_process::pid_alive(*p));
+        recorded.or_else(|| {
+            let needle = format!("-Darcadedb.server.rootPath={}", self.root.display());
+            std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+                let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+                let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+                cmdline
+                    .split(|b| *b == 0)
+                    .any(|arg| arg == needle.as_bytes())
+                    .then_some(pid)
+            })
+        })
+    }
+
     /// The server's log file.
     pub fn log_file(&self) -> PathBuf {
         self.root.join("server.log")
@@ -242,7 +264,8 @@ impl ArcadeDb {
         Ok(())
     }
 
-    fn kill(&mut self) {
+    /// Kills the server process now, if this value owns it (a crash, for fault tests).
+    pub fn kill(&mut self) {
         self.child.kill();
     }
 }
@@ -342,6 +365,20 @@ pub async fn ensure_database(config: &ServerConfig) -> Result<(), ServerError> {
         server_command(config, &format!("create database {}", config.database)).await?;
     }
     Ok(())
+}
+
+/// Drops the configured database if it exists (a scratch database such as `jeju bench
+/// --ingest`'s; never call it with the user's). Returns whether there was one.
+pub async fn drop_database(config: &ServerConfig) -> Result<bool, ServerError> {
+    let list = server_command(config, "list databases").await?;
+    let exists = list["result"].as_array().is_some_and(|dbs| {
+        dbs.iter()
+            .any(|d| d.as_str() == Some(config.database.as_str()))
+    });
+    if exists {
+        server_command(config, &format!("drop database {}", config.database)).await?;
+    }
+    Ok(exists)
 }
 
 /// Stops the server started by [`ArcadeDb::spawn_detached`]: a clean shutdown over HTTP,

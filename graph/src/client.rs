@@ -1,5 +1,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use neo4rs::{ConfigBuilder, Graph, Query, Row};
@@ -14,7 +16,14 @@ use crate::schema::{NODE_LABELS, REL_TYPES};
 pub struct GraphClient {
     graph: Graph,
     config: GraphConfig,
+    /// Set when a call lost its connection: the next calls first check that the server's
+    /// port answers, so a dead server fails each call at once instead of leaving neo4rs's
+    /// pool to retry until the query timeout (it is cleared when the port answers again).
+    connection_lost: Arc<AtomicBool>,
 }
+
+/// How long the reachability check of a client that lost its connection waits.
+const REACHABLE_PROBE: Duration = Duration::from_secs(2);
 
 /// Node counts per label and relationship counts per type.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,6 +80,7 @@ impl GraphClient {
         let client = GraphClient {
             graph,
             config: config.clone(),
+            connection_lost: Arc::new(AtomicBool::new(false)),
         };
         client
             .with_timeout("RETURN 1", Duration::from_secs(15), async {
@@ -91,11 +101,38 @@ impl GraphClient {
         limit: Duration,
         fut: impl Future<Output = Result<T, neo4rs::Error>>,
     ) -> Result<T, GraphError> {
-        match tokio::time::timeout(limit, fut).await {
+        if self.connection_lost.load(Ordering::Relaxed) {
+            let addr = host_port(&self.config.uri);
+            match tokio::time::timeout(REACHABLE_PROBE, tokio::net::TcpStream::connect(&addr)).await
+            {
+                Ok(Ok(_)) => self.connection_lost.store(false, Ordering::Relaxed),
+                Ok(Err(e)) => {
+                    return Err(GraphError::Connect {
+                        uri: self.config.uri.clone(),
+                        message: e.to_string(),
+                    })
+                }
+                Err(_) => {
+                    return Err(GraphError::Timeout {
+                        uri: self.config.uri.clone(),
+                        seconds: REACHABLE_PROBE.as_secs(),
+                    })
+                }
+            }
+        }
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(limit, fut) => outcome,
+            gone = self.watch_reachable() => {
+                self.connection_lost.store(true, Ordering::Relaxed);
+                return Err(gone);
+            }
+        };
+        match outcome {
             Ok(Ok(v)) => Ok(v),
             // The server went away (killed, restarted, network): the same error as a
             // failed connect, so callers can tell it from a bad query.
             Ok(Err(e @ (neo4rs::Error::IOError { .. } | neo4rs::Error::ConnectionError))) => {
+                self.connection_lost.store(true, Ordering::Relaxed);
                 Err(GraphError::Connect {
                     uri: self.config.uri.clone(),
                     message: e.to_string(),
@@ -105,10 +142,41 @@ impl GraphClient {
                 query: text.to_owned(),
                 message: e.to_string(),
             }),
-            Err(_) => Err(GraphError::Timeout {
-                uri: self.config.uri.clone(),
-                seconds: limit.as_secs(),
-            }),
+            Err(_) => {
+                // A server that stopped answering looks the same as a slow query: check
+                // the port on the next call.
+                self.connection_lost.store(true, Ordering::Relaxed);
+                Err(GraphError::Timeout {
+                    uri: self.config.uri.clone(),
+                    seconds: limit.as_secs(),
+                })
+            }
+        }
+    }
+
+    /// Resolves only when the server's port stops answering, checked every second after the
+    /// first: a call that waits on a dead server (neo4rs's pool retries its connections until
+    /// the query timeout) then fails within seconds with a connection error.
+    async fn watch_reachable(&self) -> GraphError {
+        let addr = host_port(&self.config.uri);
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            match tokio::time::timeout(REACHABLE_PROBE, tokio::net::TcpStream::connect(&addr)).await
+            {
+                Ok(Ok(_)) => continue,
+                Ok(Err(e)) => {
+                    return GraphError::Connect {
+                        uri: self.config.uri.clone(),
+                        message: e.to_string(),
+                    }
+                }
+                Err(_) => {
+                    return GraphError::Timeout {
+                        uri: self.config.uri.clone(),
+                        seconds: REACHABLE_PROBE.as_secs(),
+                    }
+                }
+            }
         }
     }
 

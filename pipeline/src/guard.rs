@@ -127,7 +127,9 @@ fn lex(src: &str) -> Result<Vec<Token>, GuardError> {
         if c.is_whitespace() {
             i += 1;
         } else if c == '/' && next == Some('/') {
-            while i < chars.len() && chars[i].1 != '\n' {
+            // A line comment ends at '\n' or '\r' alone: ArcadeDB's and Neo4j's lexers end it
+            // at either, so text after a lone '\r' is code to the server and must be to us.
+            while i < chars.len() && !matches!(chars[i].1, '\n' | '\r') {
                 i += 1;
             }
         } else if c == '/' && next == Some('*') {
@@ -254,6 +256,20 @@ fn upper(t: &Token) -> Option<String> {
     }
 }
 
+/// The first namespace part of a name, upper-cased, backticks or not: `` `apoc` `` and
+/// `` `apoc.cypher.run` `` name the namespace `APOC` as `apoc` does (Neo4j resolves escaped
+/// namespace parts).
+fn namespace_of(t: &Token) -> Option<String> {
+    match &t.tok {
+        Tok::Word(w) => {
+            let name = w.trim_matches('`');
+            let first = name.split('.').next().unwrap_or(name).trim();
+            Some(first.to_ascii_uppercase())
+        }
+        _ => None,
+    }
+}
+
 /// A query that passed the guard, with its final LIMIT.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedCypher {
@@ -283,11 +299,27 @@ pub fn check(cypher: &str) -> Result<CheckedCypher, GuardError> {
     let body = &trimmed[..body_end];
 
     for (i, t) in tokens.iter().enumerate() {
-        let Some(word) = upper(t) else { continue };
         let after_dot = i > 0 && tokens[i - 1].tok == Tok::Sym('.');
         // After ':' a word is a label or relationship type (our `USE` edges), never a clause.
         let after_colon = i > 0 && tokens[i - 1].tok == Tok::Sym(':');
         let before_dot = matches!(tokens.get(i + 1).map(|t| &t.tok), Some(Tok::Sym('.')));
+        let Some(word) = upper(t) else {
+            // A quoted name is never a keyword, but `` `apoc`.x() `` is still APOC.
+            if let (Tok::Word(w), false, false) = (&t.tok, after_dot, after_colon) {
+                let dotted = w.contains('.');
+                let namespace = namespace_of(t).unwrap_or_default();
+                if (before_dot || dotted) && FORBIDDEN_NAMESPACES.contains(&namespace.as_str()) {
+                    let prev_call = i > 0 && upper(&tokens[i - 1]).as_deref() == Some("CALL");
+                    if !prev_call {
+                        return Err(GuardError::Forbidden(format!(
+                            "{}.*",
+                            namespace.to_ascii_lowercase()
+                        )));
+                    }
+                }
+            }
+            continue;
+        };
         let is_param = word.starts_with('$');
         if after_dot || after_colon || is_param {
             continue; // a property name such as s.set, or a parameter
@@ -461,6 +493,14 @@ mod tests {
             "MATCH (s:Store) RETURN s LIMIT $n SET s.a = 1",
             "",
             "   ;  ",
+            // ArcadeDB and Neo4j end a line comment at a lone '\r': what follows is code.
+            "MATCH (s:Store) // note\rSET s.name = 'x'\nRETURN s.id AS id",
+            "MATCH (s:Store) // note\rDETACH DELETE s\nRETURN 1 AS id",
+            // An escaped namespace is still the namespace.
+            "RETURN `apoc`.cypher.runFirstColumnSingle('CREATE (n) RETURN n', {}) AS id",
+            "RETURN `APOC`.`cypher`.doIt('MATCH (n) DETACH DELETE n') AS id",
+            "RETURN `apoc.cypher.runFirstColumnSingle`('CREATE (n) RETURN n', {}) AS id",
+            "MATCH (s:Store) RETURN `dbms`.components() AS id",
         ];
         assert!(hostile.len() >= 30);
         for q in hostile {
@@ -475,5 +515,29 @@ mod tests {
             check("MATCH (n) RETURN 1 ; CREATE (x)"),
             Err(GuardError::MultipleStatements)
         );
+        assert_eq!(
+            check("MATCH (s:Store) // note\rSET s.name = 'x'\nRETURN s.id AS id"),
+            Err(GuardError::Forbidden("SET".into()))
+        );
+        assert_eq!(
+            check("RETURN `apoc`.cypher.runFirstColumnSingle('CREATE (n) RETURN n', {}) AS id"),
+            Err(GuardError::Forbidden("apoc.*".into()))
+        );
+    }
+
+    #[test]
+    fn comments_and_quoted_names_that_hide_nothing_still_pass() {
+        // Windows line ends: the comment ends at '\r', the '\n' is whitespace.
+        let q = check("MATCH (s:Store) // the stores\r\nRETURN s.id AS id").unwrap();
+        assert_eq!(
+            q.cypher,
+            "MATCH (s:Store) // the stores\r\nRETURN s.id AS id LIMIT 500"
+        );
+        // Quoted names are names; only a namespace-like one before a dot is refused, quoted
+        // or not (as `db.id` is).
+        check("MATCH (`s`:`Store`) RETURN `s`.id AS id").unwrap();
+        check("MATCH (s:`apoc`) RETURN s.`apoc` AS id").unwrap();
+        assert!(check("MATCH (`db`:Store) RETURN `db`.id AS id").is_err());
+        assert!(check("MATCH (db:Store) RETURN db.id AS id").is_err());
     }
 }

@@ -1,6 +1,9 @@
 //! Test harness: a private ArcadeDB server per test (free loopback ports, a temporary root,
-//! killed when the test ends) and small synthetic data sets.
+//! killed when the test ends), small synthetic data sets, and a checksum of everything a graph
+//! holds (to prove that something did not write).
 
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use jeju_arcadedb::{ArcadeDb, ServerConfig};
@@ -22,6 +25,27 @@ pub struct TestGraph {
     pub graph_config: GraphConfig,
     _server: ArcadeDb,
     _root: TempDir,
+}
+
+impl TestGraph {
+    /// Kills the server process (a crash mid-session, for fault tests); [`TestGraph::restart`]
+    /// brings it back on the same ports with the same files.
+    pub fn kill_server(&mut self) {
+        self._server.kill();
+    }
+
+    /// Starts the server again after [`TestGraph::kill_server`].
+    pub async fn restart(&mut self) {
+        let config = self._server.config().clone();
+        self._server = ArcadeDb::spawn_owned(config)
+            .await
+            .unwrap_or_else(|e| panic!("cannot restart the test graph server: {e}"));
+    }
+
+    /// The server's settings (HTTP port, root password), for tests that administer it.
+    pub fn server_config(&self) -> &ServerConfig {
+        self._server.config()
+    }
 }
 
 impl TestGraph {
@@ -86,9 +110,19 @@ pub struct LoadedGraph {
 
 /// Starts a server and ingests the small data set of `seed` into it.
 pub async fn loaded_small_graph(seed: u64) -> LoadedGraph {
+    loaded_small_graph_with(seed, |_| {}).await
+}
+
+/// [`loaded_small_graph`], with the data set changed by `edit` (after loading, before the
+/// ingest): extra reviews, renamed stores.
+pub async fn loaded_small_graph_with(
+    seed: u64,
+    edit: impl FnOnce(&mut jeju_data::dataset::DataSet),
+) -> LoadedGraph {
     let graph = TestGraph::start().await;
     let dir = small_data(seed);
-    let data = jeju_data::dataset::DataSet::load(dir.path()).expect("load the small data");
+    let mut data = jeju_data::dataset::DataSet::load(dir.path()).expect("load the small data");
+    edit(&mut data);
     jeju_graph::ingest::ingest(
         &graph.client,
         &data,
@@ -144,5 +178,224 @@ pub fn assert_three_picks_in(
             "{} has no reason",
             profile.name
         );
+    }
+}
+
+/// Everything a graph holds, reduced to what a test compares: nodes per label set,
+/// relationships per type, a digest of every element's identity, labels or type, endpoints
+/// and properties, and the indexes and constraints.
+/// Two checksums are equal only if nothing was created, deleted or changed (a deleted and
+/// re-created node has a new element id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphChecksum {
+    pub nodes: BTreeMap<String, i64>,
+    pub relationships: BTreeMap<String, i64>,
+    /// Properties seen, over all elements.
+    pub properties: usize,
+    pub digest: u64,
+    /// Indexes and constraints (`SHOW INDEXES`, `SHOW CONSTRAINTS`), one line each, sorted.
+    pub schema: Vec<String>,
+}
+
+/// The [`GraphChecksum`] of the graph behind `client` (two full scans, side by side).
+pub async fn checksum(client: &GraphClient) -> GraphChecksum {
+    let (nodes, rels) = tokio::join!(
+        client.rows_of(
+            "MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props"
+        ),
+        client.rows_of(
+            "MATCH (a)-[r]->(b) RETURN elementId(r) AS id, type(r) AS type, \
+             elementId(a) AS a, elementId(b) AS b, properties(r) AS props",
+        )
+    );
+    let (nodes, rels) = (
+        nodes.expect("scan the nodes"),
+        rels.expect("scan the relationships"),
+    );
+    let mut sum = GraphChecksum {
+        nodes: BTreeMap::new(),
+        relationships: BTreeMap::new(),
+        properties: 0,
+        digest: 0,
+        schema: schema_lines(client).await,
+    };
+    // Each element is hashed on its own and the hashes are added: the digest does not depend
+    // on the order the server returns them in.
+    for r in &nodes {
+        let mut labels: Vec<String> = r.get("labels").expect("labels");
+        labels.sort();
+        let labels = labels.join(":");
+        let props: neo4rs::BoltMap = r.get("props").expect("node properties");
+        sum.properties += props.value.len();
+        let mut h = std::hash::DefaultHasher::new();
+        ("node", r.get::<String>("id").expect("node id"), &labels).hash(&mut h);
+        hash_map(&props, &mut h);
+        sum.digest = sum.digest.wrapping_add(h.finish());
+        *sum.nodes.entry(labels).or_default() += 1;
+    }
+    for r in &rels {
+        let kind: String = r.get("type").expect("type");
+        let props: neo4rs::BoltMap = r.get("props").expect("relationship properties");
+        sum.properties += props.value.len();
+        let mut h = std::hash::DefaultHasher::new();
+        (
+            "relationship",
+            r.get::<String>("id").expect("relationship id"),
+            &kind,
+            r.get::<String>("a").expect("start"),
+            r.get::<String>("b").expect("end"),
+        )
+            .hash(&mut h);
+        hash_map(&props, &mut h);
+        sum.digest = sum.digest.wrapping_add(h.finish());
+        *sum.relationships.entry(kind).or_default() += 1;
+    }
+    sum
+}
+
+/// One line per index and constraint: name, type, what it covers.
+async fn schema_lines(client: &GraphClient) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (kind, text) in [
+        ("index", "SHOW INDEXES"),
+        ("constraint", "SHOW CONSTRAINTS"),
+    ] {
+        for r in client.rows_of(text).await.expect(text) {
+            let text = |k: &str| r.get::<String>(k).unwrap_or_default();
+            let list = |k: &str| r.get::<Vec<String>>(k).unwrap_or_default().join(",");
+            lines.push(format!(
+                "{kind} {} {} {} {}({})",
+                text("name"),
+                text("type"),
+                text("entityType"),
+                list("labelsOrTypes"),
+                list("properties")
+            ));
+        }
+    }
+    lines.sort();
+    lines
+}
+
+/// Hashes a map with its keys sorted (Bolt maps are hash maps).
+fn hash_map(map: &neo4rs::BoltMap, h: &mut impl Hasher) {
+    let mut entries: Vec<_> = map.value.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.value.cmp(&b.0.value));
+    entries.len().hash(h);
+    for (k, v) in entries {
+        k.value.hash(h);
+        hash_value(v, h);
+    }
+}
+
+/// Hashes a property value (SipHash with fixed keys: the same in every process of a build).
+fn hash_value(value: &neo4rs::BoltType, h: &mut impl Hasher) {
+    use neo4rs::BoltType as B;
+    match value {
+        B::String(s) => (0u8, &s.value).hash(h),
+        B::Integer(i) => (1u8, i.value).hash(h),
+        B::Float(f) => (2u8, f.value.to_bits()).hash(h),
+        B::Boolean(b) => (3u8, b.value).hash(h),
+        B::Null(_) => 4u8.hash(h),
+        B::List(l) => {
+            (5u8, l.value.len()).hash(h);
+            for v in &l.value {
+                hash_value(v, h);
+            }
+        }
+        B::Map(m) => {
+            6u8.hash(h);
+            hash_map(m, h);
+        }
+        other => (7u8, format!("{other:?}")).hash(h),
+    }
+}
+
+/// `s` as a JSON string literal (quotes, backslashes and control characters escaped), for
+/// hand-written JSON such as a fake LLM's answers.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `POST`s a JSON body to the test server's HTTP API as root (ArcadeDB's
+/// `/api/v1/server/...` administration); returns the status code and the body. A minimal
+/// HTTP/1.1 client: the harness needs nothing more, and no HTTP crate for it.
+pub async fn admin_post(config: &ServerConfig, path: &str, json: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock = tokio::net::TcpStream::connect((config.host.as_str(), config.http_port))
+        .await
+        .expect("connect to the HTTP port");
+    let auth = base64(format!("root:{}", config.root_password).as_bytes());
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {}:{}\r\nauthorization: Basic {auth}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{json}",
+        config.host,
+        config.http_port,
+        json.len()
+    );
+    sock.write_all(request.as_bytes()).await.expect("send");
+    let mut response = Vec::new();
+    sock.read_to_end(&mut response).await.expect("receive");
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_and_base64_are_well_formed() {
+        assert_eq!(
+            json_string("a\"b\\c\nd\u{1}é"),
+            "\"a\\\"b\\\\c\\nd\\u0001é\""
+        );
+        assert_eq!(base64(b"root:pw"), "cm9vdDpwdw==");
+        assert_eq!(base64(b"abc"), "YWJj");
+        assert_eq!(base64(b"ab"), "YWI=");
     }
 }

@@ -3,33 +3,8 @@
 
 use std::time::Duration;
 
-use jeju_graph::GraphClient;
 use jeju_pipeline::guard::run_guarded;
-use jeju_tests::{loaded_small_graph, LoadedGraph};
-
-/// Counts of every label and type, plus a fingerprint of store and review properties.
-async fn checksum(client: &GraphClient) -> (jeju_graph::GraphCounts, Vec<String>) {
-    let rows = client
-        .rows_of(
-            "MATCH (s:Store) RETURN s.id AS id, s.name AS name, coalesce(s.rating, -1.0) AS rating, \
-             size(keys(s)) AS props ORDER BY id",
-        )
-        .await
-        .unwrap();
-    let stores: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            format!(
-                "{}|{}|{}|{}",
-                r.get::<String>("id").unwrap(),
-                r.get::<String>("name").unwrap(),
-                r.get::<f64>("rating").unwrap(),
-                r.get::<i64>("props").unwrap()
-            )
-        })
-        .collect();
-    (client.counts().await.unwrap(), stores)
-}
+use jeju_tests::{checksum, loaded_small_graph, LoadedGraph};
 
 const HOSTILE: &[&str] = &[
     "MATCH (n) DETACH DELETE n",
