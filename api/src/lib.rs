@@ -217,6 +217,8 @@ pub enum StageStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
+// Events live for one send; boxing the card would only add an allocation per pick.
+#[allow(clippy::large_enum_variant)]
 pub enum StreamEvent {
     /// A pipeline stage began or ended.
     Stage(StageEvent),
@@ -349,7 +351,9 @@ impl ErrorCode {
             ErrorCode::Busy if ko => {
                 "지금 질문이 많이 밀려 있어요. 잠시 후 다시 시도해 주세요.".to_owned()
             }
-            ErrorCode::Busy => "Many questions are waiting right now; please try again in a moment.".to_owned(),
+            ErrorCode::Busy => {
+                "Many questions are waiting right now; please try again in a moment.".to_owned()
+            }
             ErrorCode::GraphUnavailable if ko => {
                 "맛집 데이터베이스에 연결할 수 없어요. 잠시 후 다시 시도해 주세요.".to_owned()
             }

@@ -1,12 +1,21 @@
-//! `jeju bench`: per-stage latency of the pipeline over a fixed question set.
+//! `jeju bench`: per-stage latency of the pipeline over a fixed question set, and with
+//! `--ingest` the ingest throughput per stage; both end with the peak memory of this process
+//! and of the local graph server.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
+use jeju_data::dataset::DataSet;
+use jeju_graph::ingest::IngestOptions;
+use jeju_graph::{GraphClient, GraphConfig};
 use jeju_pipeline::LlmUsage;
 
-use crate::cli::BenchArgs;
+use crate::cli::{BenchArgs, EncodingArg, GenerateArgs, ScaleArg};
+use crate::graph_cmd::{local_server_config, project_home};
+use crate::ingest_cmd::{generate, is_generated};
+use crate::progress::Bars;
 
 /// Ten Korean and ten English questions: recommendations and data questions.
 const QUESTIONS: [&str; 20] = [
@@ -41,6 +50,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub async fn bench(args: &BenchArgs) -> Result<()> {
+    if args.ingest {
+        return ingest_bench(args).await;
+    }
     let pipeline = crate::pipeline_setup::build(args.llm).await?;
     let rounds = if args.llm { 1 } else { args.rounds.max(1) };
     if !args.llm {
@@ -120,5 +132,251 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
     for (what, n) in &fallbacks {
         println!("fallback ×{n:<3} {what}");
     }
+    print_peak_memory(&GraphConfig::from_env(), None);
     Ok(())
+}
+
+/// The scratch database `jeju bench --ingest` loads into (recreated at the start, dropped at
+/// the end).
+const SCRATCH_DB: &str = "jeju_bench_ingest";
+
+/// Review vectors are not measured here: e5 embedding dominates them (see README).
+const REVIEW_VECTORS_NOTE: &str = "review vectors: skipped (their throughput is known: \
+≈ 30–55 reviews/s on 2 cores, e5-small 4-bit; ≈ 35 min for the full data's 108,451 reviews)";
+
+/// `jeju bench --ingest`: the data directory ingested into a fresh scratch database.
+async fn ingest_bench(args: &BenchArgs) -> Result<()> {
+    let mut generated = false;
+    let dir = match &args.data {
+        Some(dir) => dir.clone(),
+        None => {
+            let dir = project_home().join(".jeju/data/full-42");
+            if !is_generated(&dir) {
+                generate(&GenerateArgs {
+                    scale: ScaleArg::Full,
+                    seed: 42,
+                    out: dir.clone(),
+                    encoding: EncodingArg::Cp949,
+                })?;
+                generated = true;
+            }
+            dir
+        }
+    };
+    let graph = GraphConfig::from_env();
+    if !graph.is_local_default() {
+        bail!(
+            "JEJU_GRAPH_URI is {}: `jeju bench --ingest` creates and drops its scratch database \
+             through the local server's HTTP API, so it runs only against the local server ({})",
+            graph.uri,
+            jeju_graph::config::DEFAULT_URI
+        );
+    }
+    if graph.database == SCRATCH_DB {
+        bail!("JEJU_GRAPH_DB is {SCRATCH_DB}, the scratch database of this benchmark: use another name");
+    }
+    let mut scratch = local_server_config(&graph);
+    scratch.database = SCRATCH_DB.to_owned();
+    // Starts the local server when it is not running (and leaves it running, as `jeju
+    // ingest` does), then recreates the scratch database empty.
+    jeju_arcadedb::ArcadeDb::spawn_detached(scratch.clone()).await?;
+    jeju_arcadedb::drop_database(&scratch).await?;
+    jeju_arcadedb::ensure_database(&scratch).await?;
+    let server_hwm_before = scratch
+        .running_pid()
+        .and_then(|pid| proc_status_kib(&pid.to_string(), "VmHWM"));
+    let location = scratch.root.join("databases").join(SCRATCH_DB);
+    println!(
+        "ingest benchmark: {} into the scratch database '{SCRATCH_DB}' on {} ({}); the '{}' database is not touched",
+        dir.display(),
+        jeju_graph::config::DEFAULT_URI,
+        location.display(),
+        graph.database
+    );
+    let scratch_graph = GraphConfig {
+        database: SCRATCH_DB.to_owned(),
+        ..graph.clone()
+    };
+    let measured = measure_ingest(&dir, &scratch_graph).await;
+    let dropped = jeju_arcadedb::drop_database(&scratch).await;
+    let rows = measured?;
+    print_ingest_table(&rows);
+    println!("{REVIEW_VECTORS_NOTE}");
+    match dropped {
+        Ok(_) => println!(
+            "scratch database '{SCRATCH_DB}' dropped ({} removed)",
+            location.display()
+        ),
+        Err(e) => eprintln!(
+            "warning: the scratch database '{SCRATCH_DB}' was not dropped ({e}); it is recreated on the next run"
+        ),
+    }
+    if generated {
+        println!("(this run generated the data first: jeju's peak includes the generator)");
+    }
+    print_peak_memory(&graph, server_hwm_before);
+    Ok(())
+}
+
+const READ_STAGE: &str = "read + validate the files";
+const FASTRP_STAGE: &str = "FastRP (computed in Rust)";
+
+/// One measured ingest step.
+struct StageRow {
+    stage: String,
+    rows: u64,
+    time: Duration,
+    /// Whether rows/s means something (not for the schema statements).
+    counted: bool,
+}
+
+async fn measure_ingest(dir: &Path, scratch: &GraphConfig) -> Result<Vec<StageRow>> {
+    let mut out = Vec::new();
+    let started = Instant::now();
+    let data = DataSet::load(dir).with_context(|| format!("reading {}", dir.display()))?;
+    let read_rows = data.contest.rows
+        + (data.stores.len() + data.reviews.len() + data.attractions.len()) as u64;
+    out.push(StageRow {
+        stage: READ_STAGE.into(),
+        rows: read_rows,
+        time: started.elapsed(),
+        counted: true,
+    });
+    if !data.errors.is_empty() {
+        eprintln!(
+            "warning: {} rows rejected by the data layer (not ingested; `jeju ingest` lists them)",
+            data.errors.len()
+        );
+    }
+    let client = GraphClient::connect(scratch).await?;
+    let options = IngestOptions::default();
+    let bars = Bars::new();
+    let summary = jeju_graph::ingest::ingest(&client, &data, &options, &bars).await?;
+    let mut staged = Duration::ZERO;
+    for (stage, rows, time) in summary.stages {
+        let counted = stage != "schema";
+        staged += time;
+        out.push(StageRow {
+            stage,
+            rows,
+            time,
+            counted,
+        });
+    }
+    // The rest of `ingest`: counting every label and relationship type at the end.
+    out.push(StageRow {
+        stage: "node/relationship counts".into(),
+        rows: 0,
+        time: summary.elapsed.saturating_sub(staged),
+        counted: false,
+    });
+    let t = Instant::now();
+    let vectors = jeju_fastrp::store_embeddings(&data, &jeju_fastrp::FastRpConfig::default());
+    out.push(StageRow {
+        stage: FASTRP_STAGE.into(),
+        rows: vectors.len() as u64,
+        time: t.elapsed(),
+        counted: true,
+    });
+    let t = Instant::now();
+    jeju_graph::ingest::write_store_vectors(&client, "fastrp", &vectors, &options, &bars).await?;
+    out.push(StageRow {
+        stage: "store vectors (fastrp) written".into(),
+        rows: vectors.len() as u64,
+        time: t.elapsed(),
+        counted: true,
+    });
+    let nodes: i64 = summary.counts.nodes.values().sum();
+    let rels: i64 = summary.counts.relationships.values().sum();
+    println!(
+        "scratch graph: {nodes} nodes, {rels} relationships ({} stores, {} reviews)",
+        summary.counts.node("Store"),
+        summary.counts.node("Review")
+    );
+    Ok(out)
+}
+
+fn print_ingest_table(rows: &[StageRow]) {
+    println!("{:<44} {:>9} {:>9} {:>10}", "stage", "rows", "s", "rows/s");
+    let mut total = Duration::ZERO;
+    let (mut written, mut writing) = (0, Duration::ZERO);
+    for r in rows {
+        if r.counted && r.stage != READ_STAGE && r.stage != FASTRP_STAGE {
+            written += r.rows;
+            writing += r.time;
+        }
+        let s = r.time.as_secs_f64();
+        let rate = if s > 0.0 && r.counted {
+            format!("{:.0}", r.rows as f64 / s)
+        } else {
+            "-".to_owned()
+        };
+        println!("{:<44} {:>9} {:>9.2} {:>10}", r.stage, r.rows, s, rate);
+        total += r.time;
+    }
+    println!(
+        "{:<44} {:>9} {:>9.1} {:>10}",
+        "graph writes",
+        written,
+        writing.as_secs_f64(),
+        format!("{:.0}", written as f64 / writing.as_secs_f64().max(1e-9))
+    );
+    println!(
+        "{:<44} {:>9} {:>9.1}",
+        "total (review vectors skipped)",
+        "",
+        total.as_secs_f64()
+    );
+}
+
+/// A `kB` field of `/proc/<pid>/status` (`pid` may be `self`), e.g. `VmHWM` (peak resident
+/// set) or `VmRSS`. `None` off Linux or when the process is gone.
+fn proc_status_kib(pid: &str, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|line| {
+        let rest = line.strip_prefix(field)?.strip_prefix(':')?;
+        rest.split_whitespace().next()?.parse().ok()
+    })
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
+/// Peak RSS (VmHWM) of this process and of the local graph server (found by its pid file,
+/// as `jeju graph stop` finds it). `server_before`: the server's peak before the measured
+/// work, to tell whether the work raised it.
+fn print_peak_memory(graph: &GraphConfig, server_before: Option<u64>) {
+    match proc_status_kib("self", "VmHWM") {
+        Some(kib) => println!("peak RSS: jeju {} (VmHWM)", mib(kib)),
+        None => println!("peak RSS: jeju unknown (no /proc/self/status)"),
+    }
+    if !graph.is_local_default() {
+        println!(
+            "peak RSS: graph server not measured ({} is not the local server)",
+            graph.uri
+        );
+        return;
+    }
+    let Some(pid) = local_server_config(graph).running_pid() else {
+        println!("peak RSS: graph server not found (no live pid in .jeju/graph/server.pid)");
+        return;
+    };
+    let pid = pid.to_string();
+    match (
+        proc_status_kib(&pid, "VmHWM"),
+        proc_status_kib(&pid, "VmRSS"),
+    ) {
+        (Some(hwm), rss) => {
+            let before = server_before
+                .map(|b| format!(", {} before this run", mib(b)))
+                .unwrap_or_default();
+            let now = rss.map(|r| format!(", {} now", mib(r))).unwrap_or_default();
+            println!(
+                "peak RSS: graph server (ArcadeDB, pid {pid}) {} since it started (VmHWM){before}{now}",
+                mib(hwm)
+            );
+        }
+        (None, _) => println!("peak RSS: graph server pid {pid} unreadable"),
+    }
 }

@@ -40,11 +40,15 @@ pub enum Command {
     /// A conversation on the terminal: one question per line; follow-ups ("더 저렴한 곳은?",
     /// "2번 근처 카페도") revise the previous answer. Ends at EOF or an empty line.
     Chat(ChatArgs),
-    /// Per-stage latency of `ask` over a fixed set of 20 questions (median and p95).
+    /// Per-stage latency of `ask` over a fixed set of 20 questions (median and p95) and peak
+    /// memory; `--ingest`: ingest throughput (rows/s per stage) and peak memory.
     Bench(BenchArgs),
     /// Start the graph server, generate the synthetic data (unless present), ingest it and run
     /// the sample questions.
     Quickstart(QuickstartArgs),
+    /// The chat page and the JSON API (`/api/ask`, `/api/ask/stream`, `/api/health`,
+    /// `/api/openapi.json`) on http://ADDR.
+    Serve(ServeArgs),
     /// Offline evaluation: run a case file (docs/eval-format.md) through the pipeline and
     /// write report.json and report.md; `generate` writes case sets from the data.
     Eval(EvalArgs),
@@ -149,8 +153,8 @@ pub struct AskArgs {
     /// The question, e.g. "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘".
     pub question: String,
     /// Use the deterministic fallbacks only (no LLM calls). Without it the configured LLM
-    /// (JEJU_LLM_URL, default the local llama-server) routes the question; the other stages
-    /// are deterministic for now, and the trace says which fallback ran.
+    /// (JEJU_LLM_URL, default the local llama-server) routes the question, writes the Cypher
+    /// and selects the picks; each stage falls back on its own, and the trace says which did.
     #[arg(long)]
     pub no_llm: bool,
     /// Print the per-stage trace (timings, Cypher, candidates, fallbacks).
@@ -159,6 +163,17 @@ pub struct AskArgs {
     /// Print the structured answer as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; put a reverse proxy in front for the
+    /// public, see docs/deploy.md).
+    #[arg(long, env = "JEJU_SERVE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Use the deterministic fallbacks only (no LLM calls).
+    #[arg(long)]
+    pub no_llm: bool,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +195,16 @@ pub struct BenchArgs {
     /// warm-up, since each turn takes tens of seconds on a CPU.
     #[arg(long)]
     pub llm: bool,
+    /// Measure ingest instead: load a data directory into a scratch database
+    /// (`jeju_bench_ingest`, dropped at the end) on the local graph server, review vectors
+    /// skipped, and print rows/s per stage, the total time and the peak memory of this
+    /// process and of the graph server. The `jeju` database is not touched.
+    #[arg(long, conflicts_with = "llm")]
+    pub ingest: bool,
+    /// The data directory for --ingest (default .jeju/data/full-42, generated first when
+    /// missing).
+    #[arg(long, requires = "ingest")]
+    pub data: Option<PathBuf>,
 }
 
 /// Which pipeline an evaluation runs.

@@ -17,7 +17,8 @@ pub fn project_home() -> PathBuf {
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
 }
 
-fn local_server_config(graph: &GraphConfig) -> ServerConfig {
+/// The local server's settings for `graph` (its password and database; `JEJU_ARCADEDB_HOME`).
+pub(crate) fn local_server_config(graph: &GraphConfig) -> ServerConfig {
     let mut server = ServerConfig::local(&project_home());
     if let Some(home) = std::env::var_os("JEJU_ARCADEDB_HOME") {
         server.home = PathBuf::from(home);

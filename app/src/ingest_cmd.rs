@@ -207,6 +207,7 @@ pub async fn quickstart(args: &QuickstartArgs) -> Result<()> {
     run_samples(&client).await
 }
 
-fn is_generated(dir: &Path) -> bool {
+/// Whether `dir` holds a generated data set (its manifest).
+pub(crate) fn is_generated(dir: &Path) -> bool {
     dir.join(jeju_data::files::MANIFEST).is_file()
 }

@@ -9,6 +9,7 @@ mod ingest_cmd;
 mod llm_cmd;
 mod pipeline_setup;
 mod progress;
+mod serve_cmd;
 
 use anyhow::Result;
 use clap::Parser;
@@ -63,6 +64,7 @@ async fn run(cli: cli::Cli) -> Result<()> {
         Command::Ask(args) => ask_cmd::ask(&args).await,
         Command::Chat(args) => ask_cmd::chat(&args).await,
         Command::Bench(args) => bench_cmd::bench(&args).await,
+        Command::Serve(args) => serve_cmd::serve(&args).await,
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
         Command::Eval(args) => match &args.command {
             Some(cli::EvalCommand::Generate(g)) => eval_cmd::generate(g).await,

@@ -15,6 +15,9 @@ impl GraphError {
     /// The server cannot be reached (down, killed mid-session, or not answering), as opposed
     /// to a query it refused or a value it returned.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, GraphError::Connect { .. } | GraphError::Timeout { .. })
+        matches!(
+            self,
+            GraphError::Connect { .. } | GraphError::Timeout { .. }
+        )
     }
 }

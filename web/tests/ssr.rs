@@ -1,0 +1,319 @@
+//! Server-side rendering of the page: the hooks the browser test relies on, the state script,
+//! and escaping of server text.
+#![cfg(feature = "ssr")]
+
+use jeju_api::{
+    AnswerKind, ApiError, AskResponse, CypherView, ErrorCode, Language, MapLinks, PickCard,
+    PriceRange, SearchAnswer, SearchRowView, StageView, TraceView,
+};
+use jeju_web::{render_page, ChatTurn, PageState};
+
+const XSS: &str = "<script>alert(1)</script>";
+
+fn pick(rank: u32) -> PickCard {
+    PickCard {
+        rank,
+        id: format!("S{rank:016x}"),
+        name: format!("애월 흑돼지 {rank}호점"),
+        store_type: "단품요리 전문".into(),
+        city: Some("제주시".into()),
+        region: Some("애월읍".into()),
+        address: "제주특별자치도 제주시 애월읍 애월리 123".into(),
+        lat: Some(33.462_1),
+        lng: Some(126.329_0),
+        map: MapLinks {
+            kakao: format!("https://map.kakao.com/?q=store{rank}"),
+            naver: if rank == 3 {
+                "javascript:alert(2)".into()
+            } else {
+                format!("https://map.naver.com/p/search/store{rank}")
+            },
+        },
+        price_range: Some(PriceRange {
+            min: 9000,
+            max: 21000,
+        }),
+        price_per_person: Some(15000),
+        rating: Some(4.26),
+        review_count: 1280,
+        menu: vec!["흑돼지 오겹살 21,000원".into(), "김치찌개 9,000원".into()],
+        quotes: vec![
+            if rank == 2 {
+                format!("맛있어요 {XSS}")
+            } else {
+                "부모님이 좋아하셨어요".into()
+            },
+            "고기가 두툼해요".into(),
+        ],
+        visitor_facts: vec!["60대 이상 손님 비중 18%".into(), "현지인 35%".into()],
+        facts: vec!["애월읍".into()],
+        reason: "부모님과 가기 좋은 조용한 곳".into(),
+        backfilled: rank == 3,
+    }
+}
+
+fn trace() -> TraceView {
+    TraceView {
+        stages: vec![
+            StageView {
+                stage: "route".into(),
+                ms: 2.5,
+                detail: String::new(),
+                fallback: Some("no llm".into()),
+                llm_calls: 0,
+                prompt_tokens: 0,
+                completion_tokens: 0,
+            },
+            StageView {
+                stage: "text2cypher".into(),
+                ms: 812.0,
+                detail: String::new(),
+                fallback: None,
+                llm_calls: 1,
+                prompt_tokens: 900,
+                completion_tokens: 80,
+            },
+        ],
+        cypher: vec![CypherView {
+            source: "composed".into(),
+            query: "MATCH (s:Store)-[:IN]->(:Region {name: $region}) RETURN s LIMIT 20".into(),
+            params: serde_json::json!({"region": "애월읍", "note": XSS}),
+        }],
+        candidates: vec!["애월 흑돼지 1호점".into(), "애월 흑돼지 2호점".into()],
+        fallbacks: vec!["route: no llm".into()],
+        total_ms: 830.2,
+    }
+}
+
+fn recommend() -> AskResponse {
+    AskResponse {
+        session_id: "sess-1".into(),
+        turn: 1,
+        question: "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘".into(),
+        request: "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘".into(),
+        language: Language::Ko,
+        kind: AnswerKind::Recommend,
+        text: "1. 애월 흑돼지 1호점 …".into(),
+        picks: vec![pick(1), pick(2), pick(3)],
+        search: None,
+        notice: Some("AI 모델이 답하지 않아 규칙 기반으로 답했어요.".into()),
+        trace: trace(),
+    }
+}
+
+fn search() -> AskResponse {
+    AskResponse {
+        session_id: "sess-1".into(),
+        turn: 2,
+        question: "한림읍 카페 중 30대 이용 비중이 가장 높은 곳은?".into(),
+        request: "한림읍 카페 중 30대 이용 비중이 가장 높은 곳은?".into(),
+        language: Language::Ko,
+        kind: AnswerKind::Search,
+        text: "한림 커피: 30대 손님 비중 42.0%".into(),
+        picks: vec![],
+        search: Some(SearchAnswer {
+            headline: "한림 커피: 30대 손님 비중 42.0%".into(),
+            measure: "30대 손님 비중".into(),
+            count: None,
+            rows: vec![
+                SearchRowView {
+                    rank: 1,
+                    id: "S1".into(),
+                    name: "한림 커피".into(),
+                    value: 0.42,
+                    display: "42.0%".into(),
+                },
+                SearchRowView {
+                    rank: 2,
+                    id: "S2".into(),
+                    name: "협재 카페".into(),
+                    value: 0.38,
+                    display: "38.0%".into(),
+                },
+            ],
+        }),
+        notice: None,
+        trace: TraceView::default(),
+    }
+}
+
+fn state(hydrate: bool) -> PageState {
+    PageState {
+        language: Language::Ko,
+        session_id: "sess-1".into(),
+        turns: vec![
+            ChatTurn {
+                question: recommend().question,
+                answer: Some(recommend()),
+                error: None,
+            },
+            ChatTurn {
+                question: search().question,
+                answer: Some(search()),
+                error: None,
+            },
+            ChatTurn {
+                question: format!("그래프가 꺼졌나요? {XSS}"),
+                answer: None,
+                error: Some(ApiError::new(ErrorCode::GraphUnavailable, Language::Ko)),
+            },
+        ],
+        llm_configured: false,
+        hydrate,
+    }
+}
+
+/// Renders a page; with `JEJU_WEB_DUMP=<dir>` also writes it there (to look at, or to serve
+/// to a browser by hand).
+fn render(state: PageState) -> String {
+    let html = render_page(state);
+    if let Ok(dir) = std::env::var("JEJU_WEB_DUMP") {
+        let n = html.len();
+        std::fs::write(format!("{dir}/page-{n}.html"), &html).unwrap();
+    }
+    html
+}
+
+/// The text of the state `<script>`.
+fn state_script(html: &str) -> &str {
+    let open = r#"<script type="application/json" id="jeju-state">"#;
+    let start = html.find(open).expect("state script") + open.len();
+    let len = html[start..]
+        .find("</script>")
+        .expect("end of state script");
+    &html[start..start + len]
+}
+
+fn count(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+#[test]
+fn the_page_has_the_hooks_of_the_browser_test() {
+    let html = render(state(true));
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"ko\">"),
+        "{}",
+        &html[..80]
+    );
+    assert!(html.contains(r#"<meta name="viewport""#));
+    assert!(html.contains(r#"<link rel="stylesheet" href="/pkg/jeju_web.css">"#));
+    assert!(html.contains(r#"id="question""#));
+    assert!(html.contains(r#"id="send""#));
+    assert!(html.contains(r#"id="lang-toggle""#));
+    assert_eq!(count(&html, r#"class="pick-card"#), 3);
+    for rank in 1..=3 {
+        assert!(
+            html.contains(&format!(r#"data-rank="{rank}""#)),
+            "rank {rank}"
+        );
+    }
+    assert_eq!(count(&html, r#"class="pick-card backfilled""#), 1);
+    assert!(html.contains("비슷한 곳"));
+    assert_eq!(count(&html, r#"class="search-table""#), 1);
+    assert_eq!(count(&html, r#"class="message assistant done""#), 2);
+    assert_eq!(count(&html, r#"class="message assistant error""#), 1);
+    assert!(html.contains(r#"data-code="graph_unavailable""#));
+    assert!(html.contains(&ErrorCode::GraphUnavailable.message(Language::Ko)));
+    assert_eq!(count(&html, r#"<details class="trace">"#), 2);
+    // The newest turn is the `#latest` anchor of the no-JS redirect.
+    assert!(html.contains(r#"<section id="turn-0" data-turn="0" class="turn">"#));
+    assert!(html.contains(r#"<section id="latest" data-turn="2" class="turn">"#));
+    assert_eq!(count(&html, r#"class="notice""#), 1);
+    // Finished turns have no progress row; the empty state is gone once there are turns.
+    assert!(!html.contains(r#"class="progress""#));
+    assert!(!html.contains(r#"class="intro""#));
+    // No-JS fallback: a GET form to / with the question, session and language.
+    assert!(html.contains(r#"<form method="get" action="/" class="composer">"#));
+    assert!(html.contains(r#"name="q""#));
+    assert!(html.contains(r#"name="session_id" value="sess-1""#));
+    assert!(html.contains(r#"name="lang" value="ko""#));
+    // Card contents.
+    assert!(html.contains("₩9,000–21,000"));
+    assert!(html.contains("1인 약 ₩15,000"));
+    assert!(html.contains("리뷰 1,280개"));
+    assert!(html.contains("4.3"));
+    assert!(html.contains("33.4621, 126.3290"));
+    assert_eq!(count(&html, "<blockquote>"), 6);
+    assert!(html.contains(r#"href="https://map.kakao.com/?q=store1""#));
+    assert!(html.contains(r#"target="_blank" rel="noopener noreferrer""#));
+    // The trace.
+    assert!(html.contains("어떻게 골랐나요?"));
+    assert!(html.contains("MATCH (s:Store)"));
+    assert!(html.contains("route: no llm"));
+    // Without an LLM the page says so.
+    assert!(html.contains(r#"class="mode-note""#));
+}
+
+#[test]
+fn server_text_is_escaped_and_unsafe_links_are_dropped() {
+    let html = render(state(true));
+    // The review and the question that contain a script tag appear as text.
+    assert!(html.contains("맛있어요 &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("그래프가 꺼졌나요? &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains(XSS), "raw script tag in the page");
+    assert!(
+        !html.contains("href=\"javascript:"),
+        "a javascript: link became an href"
+    );
+}
+
+#[test]
+fn the_state_script_round_trips_and_cannot_be_closed_early() {
+    let original = state(true);
+    let html = render(original.clone());
+    let json = state_script(&html);
+    assert!(!json.contains('<'), "unescaped < in the state script");
+    assert!(json.contains(r"\u003c/script>"));
+    let back: PageState = serde_json::from_str(json).expect("state JSON");
+    assert_eq!(back, original);
+    // Exactly one state script, and the module script only when the bundle exists.
+    assert_eq!(count(&html, r#"id="jeju-state""#), 1);
+    assert!(html.contains(r#"<script type="module">"#));
+    assert!(html.contains("/pkg/jeju_web.js"));
+    assert!(html.contains("/pkg/jeju_web_bg.wasm"));
+    let plain = render(state(false));
+    assert!(!plain.contains(r#"<script type="module">"#));
+    assert!(!plain.contains("jeju_web.js"));
+    assert!(plain.contains(r#"id="jeju-state""#));
+}
+
+#[test]
+fn an_empty_page_offers_starter_questions_in_both_languages() {
+    let html = render(PageState {
+        language: Language::En,
+        llm_configured: true,
+        ..PageState::default()
+    });
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    assert!(html.contains(r#"class="intro""#));
+    assert!(html.contains("Jeju Restaurant Finder"));
+    assert!(!html.contains("How did you pick"));
+    let starters = count(&html, r#"class="starter""#);
+    assert!((4..=6).contains(&starters), "{starters} starters");
+    assert!(html.contains("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘"));
+    assert!(html.contains("Seafood near Seongsan Ilchulbong for a family dinner"));
+    // The toggle leads to the other language; no session yet.
+    assert!(html.contains(r#"href="/?lang=ko""#));
+    assert!(!html.contains(r#"class="mode-note""#));
+    assert!(!html.contains(r#"class="message "#));
+    assert!(html.contains(r#"class="messages""#));
+}
+
+#[test]
+fn a_recommend_answer_without_picks_says_so() {
+    let mut answer = recommend();
+    answer.picks.clear();
+    answer.notice = None;
+    let html = render(PageState {
+        turns: vec![ChatTurn {
+            question: answer.question.clone(),
+            answer: Some(answer),
+            error: None,
+        }],
+        ..PageState::default()
+    });
+    assert!(html.contains(r#"class="empty-result""#));
+    assert!(!html.contains(r#"class="pick-card"#));
+    assert!(!html.contains(r#"class="notice""#));
+}
