@@ -10,36 +10,12 @@ use anyhow::{bail, Context, Result};
 use jeju_data::dataset::DataSet;
 use jeju_graph::ingest::IngestOptions;
 use jeju_graph::{GraphClient, GraphConfig};
-use jeju_pipeline::LlmUsage;
+use jeju_pipeline::{LlmUsage, BENCH_QUESTIONS};
 
 use crate::cli::{BenchArgs, EncodingArg, GenerateArgs, ScaleArg};
 use crate::graph_cmd::{local_server_config, project_home};
 use crate::ingest_cmd::{generate, is_generated};
 use crate::progress::Bars;
-
-/// Ten Korean and ten English questions: recommendations and data questions.
-const QUESTIONS: [&str; 20] = [
-    "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘",
-    "제주시 한림읍에 있는 카페 중 30대 이용 비중이 가장 높은 곳은?",
-    "애월읍에 흑돼지 메뉴가 있는 가게는 몇 곳?",
-    "성산일출봉 근처 해산물 맛집 추천",
-    "아이와 가기 좋은 중문 돈까스집",
-    "연동에서 혼밥하기 좋은 국수집 추천해줘",
-    "서귀포시에서 현지인 비중이 가장 높은 일식집 3곳은?",
-    "2023년 8월 애월읍에서 이용건수 상위 10%에 든 가게는 몇 곳?",
-    "협재해수욕장 근처 데이트하기 좋은 카페",
-    "노형동 1인 2만원 이하 저녁 맛집 추천",
-    "Where can I take my parents for black pork in Aewol?",
-    "Which cafe in Hallim-eup has the highest share of customers in their 30s?",
-    "How many places in Aewol-eup serve black pork?",
-    "A quiet cafe for a date near Hyeopjae Beach under 15,000 won",
-    "Good seafood for a group dinner in Seongsan",
-    "Which 3 cafes in Jungmun have the lowest share of locals?",
-    "Kid-friendly lunch in Jocheon",
-    "Best-rated bakery in Gujwa-eup",
-    "Late-night pub with friends in Nohyeong-dong",
-    "Cheap noodles for one person in Yeon-dong",
-];
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -56,7 +32,7 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
     let pipeline = crate::pipeline_setup::build(args.llm).await?;
     let rounds = if args.llm { 1 } else { args.rounds.max(1) };
     if !args.llm {
-        for q in QUESTIONS {
+        for q in BENCH_QUESTIONS {
             pipeline.ask(q).await?;
         }
     }
@@ -65,7 +41,7 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
     let mut fallbacks: BTreeMap<String, usize> = BTreeMap::new();
     let mut llm = LlmUsage::default();
     for _ in 0..rounds {
-        for q in QUESTIONS {
+        for q in BENCH_QUESTIONS {
             let started = Instant::now();
             let answer = pipeline.ask(q).await?;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -87,7 +63,7 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
     println!(
         "{} turns ({} questions × {rounds} round(s){}), LLM {}",
         totals.len(),
-        QUESTIONS.len(),
+        BENCH_QUESTIONS.len(),
         if args.llm {
             ""
         } else {

@@ -48,30 +48,6 @@ const FULL_REVIEWS: usize = 108_451;
 const FULL_STORES: usize = 9_250;
 const DIMS: usize = 384;
 
-/// Ten Korean and ten English questions (those of `jeju bench`).
-const QUESTIONS: [&str; 20] = [
-    "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘",
-    "제주시 한림읍에 있는 카페 중 30대 이용 비중이 가장 높은 곳은?",
-    "애월읍에 흑돼지 메뉴가 있는 가게는 몇 곳?",
-    "성산일출봉 근처 해산물 맛집 추천",
-    "아이와 가기 좋은 중문 돈까스집",
-    "연동에서 혼밥하기 좋은 국수집 추천해줘",
-    "서귀포시에서 현지인 비중이 가장 높은 일식집 3곳은?",
-    "2023년 8월 애월읍에서 이용건수 상위 10%에 든 가게는 몇 곳?",
-    "협재해수욕장 근처 데이트하기 좋은 카페",
-    "노형동 1인 2만원 이하 저녁 맛집 추천",
-    "Where can I take my parents for black pork in Aewol?",
-    "Which cafe in Hallim-eup has the highest share of customers in their 30s?",
-    "How many places in Aewol-eup serve black pork?",
-    "A quiet cafe for a date near Hyeopjae Beach under 15,000 won",
-    "Good seafood for a group dinner in Seongsan",
-    "Which 3 cafes in Jungmun have the lowest share of locals?",
-    "Kid-friendly lunch in Jocheon",
-    "Best-rated bakery in Gujwa-eup",
-    "Late-night pub with friends in Nohyeong-dong",
-    "Cheap noodles for one person in Yeon-dong",
-];
-
 /// Representative recommend intents: (bench name, question).
 const RECOMMEND: [(&str, &str); 4] = [
     (
@@ -178,10 +154,12 @@ async fn candidates(graph: &GraphClient, intent: &Intent) -> Vec<Candidate> {
 
 fn bench_route(c: &mut Criterion) {
     let mut g = group(c, "route");
-    g.throughput(Throughput::Elements(QUESTIONS.len() as u64));
+    g.throughput(Throughput::Elements(
+        jeju_pipeline::BENCH_QUESTIONS.len() as u64
+    ));
     g.bench_function("gazetteer_parser_20_questions_ko_en", |b| {
         b.iter(|| {
-            for q in QUESTIONS {
+            for q in jeju_pipeline::BENCH_QUESTIONS {
                 black_box(parse(black_box(q)));
             }
         })

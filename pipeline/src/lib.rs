@@ -23,5 +23,31 @@ pub mod session;
 pub mod trace;
 
 pub use error::PipelineError;
+
+/// Ten Korean and ten English questions, recommendations and data questions: the fixed set
+/// of `jeju bench` and of the criterion benches (`pipeline/benches/retrieval.rs`).
+pub const BENCH_QUESTIONS: [&str; 20] = [
+    "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘",
+    "제주시 한림읍에 있는 카페 중 30대 이용 비중이 가장 높은 곳은?",
+    "애월읍에 흑돼지 메뉴가 있는 가게는 몇 곳?",
+    "성산일출봉 근처 해산물 맛집 추천",
+    "아이와 가기 좋은 중문 돈까스집",
+    "연동에서 혼밥하기 좋은 국수집 추천해줘",
+    "서귀포시에서 현지인 비중이 가장 높은 일식집 3곳은?",
+    "2023년 8월 애월읍에서 이용건수 상위 10%에 든 가게는 몇 곳?",
+    "협재해수욕장 근처 데이트하기 좋은 카페",
+    "노형동 1인 2만원 이하 저녁 맛집 추천",
+    "Where can I take my parents for black pork in Aewol?",
+    "Which cafe in Hallim-eup has the highest share of customers in their 30s?",
+    "How many places in Aewol-eup serve black pork?",
+    "A quiet cafe for a date near Hyeopjae Beach under 15,000 won",
+    "Good seafood for a group dinner in Seongsan",
+    "Which 3 cafes in Jungmun have the lowest share of locals?",
+    "Kid-friendly lunch in Jocheon",
+    "Best-rated bakery in Gujwa-eup",
+    "Late-night pub with friends in Nohyeong-dong",
+    "Cheap noodles for one person in Yeon-dong",
+];
+
 pub use machine::{Answer, AnswerBody, Observer, PartsHealth, Pipeline, TurnEvent, STAGES};
 pub use trace::{LlmUsage, StageTrace, Trace};

@@ -399,3 +399,27 @@ mod tests {
         assert_eq!(base64(b"ab"), "YWI=");
     }
 }
+
+/// Which prompt of the pipeline a request body to the (fake) LLM carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Route,
+    Cypher,
+    Repair,
+    Select,
+    Other,
+}
+
+pub fn call_of(body: &str) -> Call {
+    if body.contains("That query failed") {
+        Call::Repair
+    } else if body.contains("router of a Jeju") {
+        Call::Route
+    } else if body.contains("read-only Cypher") {
+        Call::Cypher
+    } else if body.contains("You recommend restaurants") {
+        Call::Select
+    } else {
+        Call::Other
+    }
+}

@@ -29,8 +29,8 @@ use jeju_pipeline::session::Session;
 use jeju_pipeline::trace::QuerySource;
 use jeju_pipeline::{Answer, AnswerBody, Pipeline, PipelineError};
 use jeju_tests::{
-    admin_post, assert_three_picks_in, checksum, json_string, loaded_small_graph_with,
-    GraphChecksum, LoadedGraph, TestGraph,
+    admin_post, assert_three_picks_in, call_of, checksum, json_string, loaded_small_graph_with,
+    Call, GraphChecksum, LoadedGraph, TestGraph,
 };
 
 /// The recommendation the model attacks ride on (its answer is checked against the files).
@@ -129,29 +129,6 @@ fn short(text: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // The scripted model: what it answers to each prompt, changed by the test between turns.
-
-#[derive(Debug, Clone, PartialEq)]
-enum Call {
-    Route,
-    Cypher,
-    Repair,
-    Select,
-    Other,
-}
-
-fn call_of(body: &str) -> Call {
-    if body.contains("That query failed") {
-        Call::Repair
-    } else if body.contains("router of a Jeju") {
-        Call::Route
-    } else if body.contains("read-only Cypher") {
-        Call::Cypher
-    } else if body.contains("You recommend restaurants") {
-        Call::Select
-    } else {
-        Call::Other
-    }
-}
 
 /// The model's answers for the next turn.
 #[derive(Debug, Clone)]

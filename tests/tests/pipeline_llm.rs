@@ -8,36 +8,12 @@ use std::time::{Duration, Instant};
 use jeju_llm::fake::{FakeLlm, Reply};
 use jeju_llm::{LlmClient, LlmConfig};
 use jeju_pipeline::{Answer, AnswerBody, Pipeline};
-use jeju_tests::{assert_three_picks_in, loaded_small_graph, LoadedGraph};
+use jeju_tests::{assert_three_picks_in, call_of, loaded_small_graph, Call, LoadedGraph};
 
 const QUESTION: &str = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
 
 const ROUTE_JSON: &str = r#"{"route": "recommend", "region": "애월읍", "store_type": null, "dish": "흑돼지", "companion": null, "hyde": "부모님이 좋아하신 두툼한 흑돼지, 친절한 서비스"}"#;
 const GOOD_CYPHER: &str = "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') RETURN s.id AS id, s.name AS name ORDER BY s.age_60_over_ratio DESC LIMIT 50";
-
-/// Which prompt a request body carries.
-#[derive(Debug, PartialEq)]
-enum Call {
-    Route,
-    Cypher,
-    Repair,
-    Select,
-    Other,
-}
-
-fn call_of(body: &str) -> Call {
-    if body.contains("That query failed") {
-        Call::Repair
-    } else if body.contains("router of a Jeju") {
-        Call::Route
-    } else if body.contains("read-only Cypher") {
-        Call::Cypher
-    } else if body.contains("You recommend restaurants") {
-        Call::Select
-    } else {
-        Call::Other
-    }
-}
 
 async fn pipeline_with(
     graph: &LoadedGraph,
