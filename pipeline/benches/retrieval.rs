@@ -193,20 +193,9 @@ fn bench_text2cypher(c: &mut Criterion, fx: &Fixture) {
 
 /// Every store's FastRP vector, as the pipeline loads them once per process.
 fn store_vectors(fx: &Fixture) -> BTreeMap<String, Vec<f32>> {
-    let text = "MATCH (s:Store) WHERE s.fastrp IS NOT NULL RETURN s.id AS id, s.fastrp AS v";
-    let rows = fx
-        .rt
-        .block_on(fx.graph.rows_of(text))
-        .expect("FastRP vectors");
-    rows.iter()
-        .filter_map(|r| {
-            let v: Vec<f64> = r.get("v").ok()?;
-            Some((
-                r.get::<String>("id").ok()?,
-                v.into_iter().map(|x| x as f32).collect(),
-            ))
-        })
-        .collect()
+    fx.rt
+        .block_on(jeju_pipeline::machine::load_store_vectors(&fx.graph))
+        .expect("FastRP vectors")
 }
 
 fn bench_backfill(c: &mut Criterion, fx: &Fixture) {

@@ -738,25 +738,10 @@ impl Pipeline {
         Ok(State::Select(intent, cards))
     }
 
-    /// Every store's FastRP vector (empty when the graph has none).
+    /// Every store's FastRP vector (empty when the graph has none), loaded once.
     async fn vectors(&self) -> Result<&BTreeMap<String, Vec<f32>>, PipelineError> {
         self.store_vectors
-            .get_or_try_init(|| async {
-                let text =
-                    "MATCH (s:Store) WHERE s.fastrp IS NOT NULL RETURN s.id AS id, s.fastrp AS v";
-                let rows = self.graph.rows_of(text).await?;
-                Ok::<_, PipelineError>(
-                    rows.iter()
-                        .filter_map(|r| {
-                            let v: Vec<f64> = r.get("v").ok()?;
-                            Some((
-                                r.get::<String>("id").ok()?,
-                                v.into_iter().map(|x| x as f32).collect(),
-                            ))
-                        })
-                        .collect(),
-                )
-            })
+            .get_or_try_init(|| load_store_vectors(&self.graph))
             .await
     }
 
@@ -887,6 +872,25 @@ impl Pipeline {
             trace: std::mem::take(&mut turn.trace),
         }))
     }
+}
+
+/// Every store's FastRP vector by store id (empty when the graph has none): what the
+/// backfill stage searches.
+pub async fn load_store_vectors(
+    graph: &GraphClient,
+) -> Result<BTreeMap<String, Vec<f32>>, PipelineError> {
+    let text = "MATCH (s:Store) WHERE s.fastrp IS NOT NULL RETURN s.id AS id, s.fastrp AS v";
+    let rows = graph.rows_of(text).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let v: Vec<f64> = r.get("v").ok()?;
+            Some((
+                r.get::<String>("id").ok()?,
+                v.into_iter().map(|x| x as f32).collect(),
+            ))
+        })
+        .collect())
 }
 
 /// A search row's value as the answer shows it: a share as "42.0%", a count or a rating as
