@@ -152,7 +152,8 @@ async fn try_query(
 }
 
 /// Takes the query out of what the model wrote: code fences, a leading `Cypher:` and any
-/// explanation after a blank line are dropped; lines are joined with spaces.
+/// explanation after a blank line are dropped; lines keep their breaks (so a `//` comment
+/// the model wrote ends at its line instead of swallowing the rest of the query).
 pub fn extract_cypher(text: &str) -> String {
     let mut body = text.trim();
     if let Some(start) = body.find("```") {
@@ -177,7 +178,7 @@ pub fn extract_cypher(text: &str) -> String {
         .take_while(|l| !l.trim().is_empty())
         .map(str::trim)
         .collect::<Vec<_>>()
-        .join(" ")
+        .join("\n")
 }
 
 /// The string values the query may use, and the groups of which one value must appear.
@@ -324,8 +325,17 @@ mod tests {
             extract_cypher(
                 "```cypher\nMATCH (s:Store)\nRETURN s.id AS id LIMIT 3\n```\nThis finds…"
             ),
-            "MATCH (s:Store) RETURN s.id AS id LIMIT 3"
+            "MATCH (s:Store)\nRETURN s.id AS id LIMIT 3"
         );
+        // A comment on one line does not hide the lines after it.
+        assert_eq!(
+            extract_cypher("MATCH (s:Store) // every store\nRETURN s.id AS id LIMIT 3"),
+            "MATCH (s:Store) // every store\nRETURN s.id AS id LIMIT 3"
+        );
+        assert!(crate::guard::check(&extract_cypher(
+            "MATCH (s:Store) // every store\nRETURN s.id AS id LIMIT 3"
+        ))
+        .is_ok());
         assert_eq!(
             extract_cypher("Cypher: MATCH (s:Store) RETURN count(s) AS value\n\nExplanation: …"),
             "MATCH (s:Store) RETURN count(s) AS value"
