@@ -320,7 +320,8 @@ pub fn won(v: u32) -> String {
     out
 }
 
-fn pct(v: f64) -> String {
+/// A share as a whole percentage: 0.184 → "18%".
+pub fn pct(v: f64) -> String {
     format!("{:.0}%", v * 100.0)
 }
 

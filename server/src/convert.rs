@@ -8,7 +8,7 @@ use jeju_api::{
 use jeju_pipeline::intent::{Intent, Lang};
 use jeju_pipeline::lexicon::{age_label, time_label};
 use jeju_pipeline::machine::{search_measure_label, search_value_text};
-use jeju_pipeline::recommend::{won, Pick};
+use jeju_pipeline::recommend::{pct, won, Pick};
 use jeju_pipeline::{Answer, AnswerBody, StageTrace, Trace};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
@@ -198,10 +198,6 @@ fn visitor_facts(pick: &Pick, ko: bool) -> Vec<String> {
         });
     }
     out
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
 }
 
 pub fn trace_view(trace: &Trace) -> TraceView {
