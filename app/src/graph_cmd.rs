@@ -25,6 +25,10 @@ pub(crate) fn local_server_config(graph: &GraphConfig) -> ServerConfig {
     }
     server.database = graph.database.clone();
     server.root_password = graph.password.clone();
+    server.reader = graph
+        .reader
+        .as_ref()
+        .map(|r| (r.user.clone(), r.password.clone()));
     server
 }
 

@@ -57,7 +57,18 @@ pub struct ServerConfig {
     pub database: String,
     /// JVM heap (`-Xmx`), in MiB.
     pub heap_mb: u32,
+    /// The read-only user ([`ensure_reader`]): `(name, password)`; `None` makes none.
+    pub reader: Option<(String, String)>,
 }
+
+/// The group of the read-only user: it may read every type of [`ServerConfig::database`]
+/// and nothing else, with server-side limits on each query.
+pub const READER_GROUP: &str = "jeju_reader";
+/// Most rows one query of the read-only user returns (the server's own cap; the client
+/// caps generated queries at 500).
+pub const READER_RESULT_LIMIT: i64 = 10_000;
+/// The server's time limit for one query of the read-only user, in ms.
+pub const READER_TIMEOUT_MS: i64 = 30_000;
 
 impl ServerConfig {
     /// Defaults for a checkout: `.jeju/arcadedb` (the link `setup.sh` makes) and `.jeju/graph`.
@@ -71,6 +82,7 @@ impl ServerConfig {
             root_password: "jeju-local-dev".into(),
             database: "jeju".into(),
             heap_mb: 2048,
+            reader: Some(("jeju_reader".into(), "jeju-local-reader".into())),
         }
     }
 
@@ -204,6 +216,7 @@ impl ArcadeDb {
     pub async fn spawn_detached(config: ServerConfig) -> Result<ArcadeDb, ServerError> {
         if health(&config).await.is_ok() {
             ensure_database(&config).await?;
+            ensure_reader(&config).await?;
             return Ok(ArcadeDb {
                 config,
                 child: jeju_process::OwnedChild::default(),
@@ -256,6 +269,7 @@ impl ArcadeDb {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         ensure_database(&self.config).await?;
+        ensure_reader(&self.config).await?;
         tracing::info!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             bolt = %self.config.bolt_uri(),
@@ -331,24 +345,107 @@ pub async fn health(config: &ServerConfig) -> Result<(), ServerError> {
     }
 }
 
+/// A call to the HTTP API as root: `Ok(body)` on a 2xx, else an error with the body.
+async fn admin_call(
+    config: &ServerConfig,
+    method: reqwest::Method,
+    path: &str,
+    query: &[(&str, &str)],
+    body: Option<serde_json::Value>,
+) -> Result<serde_json::Value, ServerError> {
+    let url = format!("{}{path}", config.http_base());
+    let url = reqwest::Url::parse_with_params(&url, query)
+        .map_err(|e| ServerError::Http(format!("{url}: {e}")))?;
+    let mut req = http()
+        .request(method.clone(), url.clone())
+        .basic_auth("root", Some(&config.root_password));
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| ServerError::Http(format!("{method} {url}: {e}")))?;
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(ServerError::Http(format!(
+            "{method} {url}: {status}: {text}"
+        )));
+    }
+    serde_json::from_str(&text)
+        .map_err(|e| ServerError::Http(format!("{method} {url}: {e}: {text}")))
+}
+
+/// Creates (or updates) the read-only user of [`ServerConfig::reader`]: a group of the
+/// configured database that may only read records, with the server-side limits
+/// [`READER_RESULT_LIMIT`] and [`READER_TIMEOUT_MS`], and a user in that group whose password
+/// is the configured one. Idempotent; the user keeps its rights on other databases.
+pub async fn ensure_reader(config: &ServerConfig) -> Result<(), ServerError> {
+    let Some((name, password)) = &config.reader else {
+        return Ok(());
+    };
+    admin_call(
+        config,
+        reqwest::Method::POST,
+        "/api/v1/server/groups",
+        &[],
+        Some(serde_json::json!({
+            "database": config.database,
+            "name": READER_GROUP,
+            "access": [],
+            "resultSetLimit": READER_RESULT_LIMIT,
+            "readTimeout": READER_TIMEOUT_MS,
+            "types": { "*": { "access": ["readRecord"] } },
+        })),
+    )
+    .await?;
+    let users = admin_call(
+        config,
+        reqwest::Method::GET,
+        "/api/v1/server/users",
+        &[],
+        None,
+    )
+    .await?;
+    let existing = users["result"].as_array().and_then(|users| {
+        users
+            .iter()
+            .find(|u| u["name"].as_str() == Some(name.as_str()))
+    });
+    let mut databases = existing
+        .and_then(|u| u["databases"].as_object().cloned())
+        .unwrap_or_default();
+    databases.insert(config.database.clone(), serde_json::json!([READER_GROUP]));
+    let user = serde_json::json!({ "name": name, "password": password, "databases": databases });
+    match existing {
+        None => {
+            let path = "/api/v1/server/users";
+            admin_call(config, reqwest::Method::POST, path, &[], Some(user)).await?
+        }
+        Some(_) => {
+            let path = "/api/v1/server/users";
+            let query = [("name", name.as_str())];
+            admin_call(config, reqwest::Method::PUT, path, &query, Some(user)).await?
+        }
+    };
+    Ok(())
+}
+
 async fn server_command(
     config: &ServerConfig,
     command: &str,
 ) -> Result<serde_json::Value, ServerError> {
-    let url = format!("{}/api/v1/server", config.http_base());
-    let resp = http()
-        .post(&url)
-        .basic_auth("root", Some(&config.root_password))
-        .json(&serde_json::json!({ "command": command }))
-        .send()
-        .await
-        .map_err(|e| ServerError::Http(format!("{command}: {e}")))?;
-    let status = resp.status();
-    let body = resp.text().await.unwrap_or_default();
-    if !status.is_success() {
-        return Err(ServerError::Http(format!("{command}: {status}: {body}")));
-    }
-    serde_json::from_str(&body).map_err(|e| ServerError::Http(format!("{command}: {e}: {body}")))
+    let body = serde_json::json!({ "command": command });
+    admin_call(
+        config,
+        reqwest::Method::POST,
+        "/api/v1/server",
+        &[],
+        Some(body),
+    )
+    .await
+    .map_err(|e| ServerError::Http(format!("{command}: {e}")))
 }
 
 /// Creates the configured database unless it exists.

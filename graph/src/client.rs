@@ -15,6 +15,9 @@ use crate::schema::{NODE_LABELS, REL_TYPES};
 #[derive(Clone)]
 pub struct GraphClient {
     graph: Graph,
+    /// The read-only user's pool for generated Cypher ([`GraphConfig::reader`]); `None`
+    /// when no reader is configured.
+    reader: Option<Graph>,
     config: GraphConfig,
     /// Set when a call lost its connection: the next calls first check that the server's
     /// port answers, so a dead server fails each call at once instead of leaving neo4rs's
@@ -61,10 +64,39 @@ impl GraphClient {
             seconds: 5,
         })?
         .map_err(|e| connect_err(e.to_string()))?;
+        let graph = Self::pool(config, &config.user, &config.password).await?;
+        let reader = match &config.reader {
+            Some(r) => Some(Self::pool(config, &r.user, &r.password).await.map_err(
+                |e| match e {
+                    GraphError::Connect { message, .. } => connect_err(format!(
+                        "the read-only user '{}' cannot log in ({message}); `jeju graph start` \
+                         creates the local one, JEJU_GRAPH_READER_USER names another \
+                         (`none`: no reader)",
+                        r.user
+                    )),
+                    other => other,
+                },
+            )?),
+            None => None,
+        };
+        Ok(GraphClient {
+            graph,
+            reader,
+            config: config.clone(),
+            connection_lost: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// A connection pool as `user`, checked with a trivial query.
+    async fn pool(config: &GraphConfig, user: &str, password: &str) -> Result<Graph, GraphError> {
+        let connect_err = |message: String| GraphError::Connect {
+            uri: config.uri.clone(),
+            message,
+        };
         let neo = ConfigBuilder::default()
             .uri(config.uri.as_str())
-            .user(config.user.as_str())
-            .password(config.password.as_str())
+            .user(user)
+            .password(password)
             .db(config.database.as_str())
             .fetch_size(config.fetch_size)
             .max_connections(config.max_connections)
@@ -77,18 +109,21 @@ impl GraphClient {
                 seconds: 15,
             })?
             .map_err(|e| connect_err(e.to_string()))?;
-        let client = GraphClient {
-            graph,
-            config: config.clone(),
-            connection_lost: Arc::new(AtomicBool::new(false)),
+        // In a transaction: neo4rs retries `Graph::run` on errors such as a refused login
+        // for up to a minute, a transaction fails at once.
+        let check = async {
+            let mut txn = graph.start_txn().await?;
+            txn.run(neo4rs::query("RETURN 1")).await?;
+            txn.rollback().await
         };
-        client
-            .with_timeout("RETURN 1", Duration::from_secs(15), async {
-                client.graph.run(neo4rs::query("RETURN 1")).await
-            })
+        tokio::time::timeout(Duration::from_secs(15), check)
             .await
+            .map_err(|_| GraphError::Timeout {
+                uri: config.uri.clone(),
+                seconds: 15,
+            })?
             .map_err(|e| connect_err(e.to_string()))?;
-        Ok(client)
+        Ok(graph)
     }
 
     pub fn config(&self) -> &GraphConfig {
@@ -212,8 +247,18 @@ impl GraphClient {
         q: Query,
         limit: Duration,
     ) -> Result<Vec<Row>, GraphError> {
+        self.rolled_back_on(&self.graph, text, q, limit).await
+    }
+
+    async fn rolled_back_on(
+        &self,
+        graph: &Graph,
+        text: &str,
+        q: Query,
+        limit: Duration,
+    ) -> Result<Vec<Row>, GraphError> {
         self.with_timeout(text, limit, async {
-            let mut txn = self.graph.start_txn().await?;
+            let mut txn = graph.start_txn().await?;
             let result = async {
                 let mut stream = txn.execute(q).await?;
                 let mut rows = Vec::new();
@@ -227,6 +272,26 @@ impl GraphClient {
             result
         })
         .await
+    }
+
+    /// Runs generated Cypher: as the read-only user when one is configured, inside a
+    /// transaction that is always rolled back (see [`GraphClient::rows_rolled_back`]).
+    pub async fn rows_generated(
+        &self,
+        text: &str,
+        q: Query,
+        limit: Duration,
+    ) -> Result<Vec<Row>, GraphError> {
+        let graph = self.reader.as_ref().unwrap_or(&self.graph);
+        self.rolled_back_on(graph, text, q, limit).await
+    }
+
+    /// The server user that generated Cypher runs as.
+    pub fn generated_cypher_user(&self) -> &str {
+        match (&self.reader, &self.config.reader) {
+            (Some(_), Some(r)) => &r.user,
+            _ => &self.config.user,
+        }
     }
 
     /// Runs a query whose text is also its description.

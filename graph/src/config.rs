@@ -17,6 +17,29 @@ pub struct GraphConfig {
     pub fetch_size: usize,
     /// Upper bound on any one query or batch, client side.
     pub query_timeout: Duration,
+    /// The server user that runs generated (LLM-written) Cypher: one whose role can only
+    /// read, so a write that got past every client-side check still fails at the server.
+    /// `JEJU_GRAPH_READER_USER` / `JEJU_GRAPH_READER_PASSWORD`; the local server's is
+    /// created by `jeju graph start`. `None` (a remote server with no reader configured, e.g.
+    /// Neo4j Community, which has no roles): generated Cypher runs as [`GraphConfig::user`],
+    /// still behind the guard and in a rolled-back transaction.
+    pub reader: Option<GraphUser>,
+}
+
+/// A user name and password on the graph server.
+#[derive(Clone, PartialEq, Eq)]
+pub struct GraphUser {
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for GraphUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphUser")
+            .field("user", &self.user)
+            .field("password", &"…")
+            .finish()
+    }
 }
 
 /// The local server's defaults (see `jeju-arcadedb`).
@@ -24,6 +47,19 @@ pub const DEFAULT_URI: &str = "bolt://127.0.0.1:7687";
 pub const DEFAULT_USER: &str = "root";
 pub const DEFAULT_PASSWORD: &str = "jeju-local-dev";
 pub const DEFAULT_DATABASE: &str = "jeju";
+/// The local server's read-only user (see `jeju_arcadedb::ensure_reader`).
+pub const DEFAULT_READER_USER: &str = "jeju_reader";
+pub const DEFAULT_READER_PASSWORD: &str = "jeju-local-reader";
+
+impl GraphUser {
+    /// The local server's read-only user.
+    pub fn local_reader() -> GraphUser {
+        GraphUser {
+            user: DEFAULT_READER_USER.into(),
+            password: DEFAULT_READER_PASSWORD.into(),
+        }
+    }
+}
 
 impl Default for GraphConfig {
     fn default() -> Self {
@@ -35,13 +71,16 @@ impl Default for GraphConfig {
             max_connections: 4,
             fetch_size: 500,
             query_timeout: Duration::from_secs(120),
+            reader: Some(GraphUser::local_reader()),
         }
     }
 }
 
 impl GraphConfig {
     /// Defaults overridden by `JEJU_GRAPH_URI`, `JEJU_GRAPH_USER`, `JEJU_GRAPH_PASSWORD`,
-    /// `JEJU_GRAPH_DB`.
+    /// `JEJU_GRAPH_DB`, `JEJU_GRAPH_READER_USER` and `JEJU_GRAPH_READER_PASSWORD`. The local
+    /// server has its read-only user by default; another server has one only when
+    /// `JEJU_GRAPH_READER_USER` names it (`none` turns it off for the local server too).
     pub fn from_env() -> GraphConfig {
         Self::from_lookup(|k| std::env::var(k).ok())
     }
@@ -55,11 +94,22 @@ impl GraphConfig {
                 .filter(|v| !v.is_empty())
                 .unwrap_or(default)
         };
+        let uri = pick("JEJU_GRAPH_URI", d.uri.clone());
+        let reader = match get("JEJU_GRAPH_READER_USER").map(|v| v.trim().to_owned()) {
+            Some(user) if user.eq_ignore_ascii_case("none") => None,
+            Some(user) if !user.is_empty() => Some(GraphUser {
+                user,
+                password: get("JEJU_GRAPH_READER_PASSWORD").unwrap_or_default(),
+            }),
+            _ if uri == DEFAULT_URI => d.reader.clone(),
+            _ => None,
+        };
         GraphConfig {
-            uri: pick("JEJU_GRAPH_URI", d.uri),
+            uri,
             user: pick("JEJU_GRAPH_USER", d.user),
             password: pick("JEJU_GRAPH_PASSWORD", d.password),
             database: pick("JEJU_GRAPH_DB", d.database),
+            reader,
             ..d
         }
     }
@@ -85,5 +135,33 @@ mod tests {
         assert_eq!(c.password, DEFAULT_PASSWORD);
         assert!(!c.is_local_default());
         assert!(GraphConfig::from_lookup(|_| None).is_local_default());
+    }
+
+    #[test]
+    fn the_reader_is_the_local_one_unless_configured() {
+        assert_eq!(
+            GraphConfig::from_lookup(|_| None).reader,
+            Some(GraphUser::local_reader())
+        );
+        // A remote server has no reader unless one is named.
+        let remote = |k: &str| (k == "JEJU_GRAPH_URI").then(|| "neo4j://db:7687".to_owned());
+        assert_eq!(GraphConfig::from_lookup(remote).reader, None);
+        let named = GraphConfig::from_lookup(|k| match k {
+            "JEJU_GRAPH_URI" => Some("neo4j://db:7687".into()),
+            "JEJU_GRAPH_READER_USER" => Some(" jeju_ro ".into()),
+            "JEJU_GRAPH_READER_PASSWORD" => Some("secret".into()),
+            _ => None,
+        });
+        assert_eq!(
+            named.reader,
+            Some(GraphUser {
+                user: "jeju_ro".into(),
+                password: "secret".into()
+            })
+        );
+        assert!(!format!("{named:?}").contains("secret"));
+        let off =
+            GraphConfig::from_lookup(|k| (k == "JEJU_GRAPH_READER_USER").then(|| "none".into()));
+        assert_eq!(off.reader, None);
     }
 }

@@ -15,5 +15,5 @@ pub mod samples;
 pub mod schema;
 
 pub use client::{GraphClient, GraphCounts};
-pub use config::GraphConfig;
+pub use config::{GraphConfig, GraphUser};
 pub use error::GraphError;

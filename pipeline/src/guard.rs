@@ -1,14 +1,17 @@
 //! The read-only guard for Cypher that an LLM wrote.
 //!
-//! Three layers, so that no single mistake can write to the graph:
+//! Four layers, so that no single mistake can write to the graph:
 //! 1. [`check`]: a lexer-level check (strings and comments understood) that rejects every
 //!    write or admin clause, procedure calls outside an allow-list, subqueries, multiple
 //!    statements, non-ASCII outside string literals (look-alike letters), and adds or caps
 //!    the final `LIMIT`.
 //! 2. The server parses and plans the query (`EXPLAIN`) before it runs.
 //! 3. It runs inside an explicit transaction that is always rolled back
-//!    ([`jeju_graph::GraphClient::rows_rolled_back`]), so even a write that slipped through
+//!    ([`jeju_graph::GraphClient::rows_generated`]), so even a write that slipped through
 //!    would not persist.
+//! 4. It runs as the server's read-only user where one is configured
+//!    ([`jeju_graph::GraphConfig::reader`]; the local ArcadeDB has one): a write committed
+//!    by any route fails at the server with a permission error.
 
 /// Longest accepted query, in characters.
 pub const MAX_QUERY_CHARS: usize = 4_000;
@@ -83,7 +86,8 @@ pub enum GuardError {
     NoReturn,
 }
 
-/// Checks, plans (`EXPLAIN`) and runs generated Cypher in a rolled-back transaction.
+/// Checks, plans (`EXPLAIN`) and runs generated Cypher in a rolled-back transaction, as the
+/// read-only user when there is one.
 pub async fn run_guarded(
     graph: &jeju_graph::GraphClient,
     cypher: &str,
@@ -92,10 +96,10 @@ pub async fn run_guarded(
     let checked = check(cypher)?;
     let explain = format!("EXPLAIN {}", checked.cypher);
     graph
-        .rows_rolled_back(&explain, neo4rs::query(&explain), limit)
+        .rows_generated(&explain, neo4rs::query(&explain), limit)
         .await?;
     let rows = graph
-        .rows_rolled_back(&checked.cypher, neo4rs::query(&checked.cypher), limit)
+        .rows_generated(&checked.cypher, neo4rs::query(&checked.cypher), limit)
         .await?;
     Ok((checked, rows))
 }

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use jeju_arcadedb::{ArcadeDb, ServerConfig};
-use jeju_graph::{GraphClient, GraphConfig};
+use jeju_graph::{GraphClient, GraphConfig, GraphUser};
 use tempfile::TempDir;
 
 /// The workspace root (this crate lives in `tests/`).
@@ -72,6 +72,11 @@ impl TestGraph {
             user: "root".into(),
             password: config.root_password.clone(),
             database: config.database.clone(),
+            // Made by the server's start (`jeju_arcadedb::ensure_reader`).
+            reader: config
+                .reader
+                .clone()
+                .map(|(user, password)| GraphUser { user, password }),
             ..GraphConfig::default()
         };
         let client = GraphClient::connect(&graph_config)
@@ -331,72 +336,16 @@ pub fn json_string(s: &str) -> String {
     out
 }
 
-/// `POST`s a JSON body to the test server's HTTP API as root (ArcadeDB's
-/// `/api/v1/server/...` administration); returns the status code and the body. A minimal
-/// HTTP/1.1 client: the harness needs nothing more, and no HTTP crate for it.
-pub async fn admin_post(config: &ServerConfig, path: &str, json: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut sock = tokio::net::TcpStream::connect((config.host.as_str(), config.http_port))
-        .await
-        .expect("connect to the HTTP port");
-    let auth = base64(format!("root:{}", config.root_password).as_bytes());
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {}:{}\r\nauthorization: Basic {auth}\r\n\
-         content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{json}",
-        config.host,
-        config.http_port,
-        json.len()
-    );
-    sock.write_all(request.as_bytes()).await.expect("send");
-    let mut response = Vec::new();
-    sock.read_to_end(&mut response).await.expect("receive");
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn json_strings_and_base64_are_well_formed() {
+    fn json_strings_are_well_formed() {
         assert_eq!(
             json_string("a\"b\\c\nd\u{1}é"),
             "\"a\\\"b\\\\c\\nd\\u0001é\""
         );
-        assert_eq!(base64(b"root:pw"), "cm9vdDpwdw==");
-        assert_eq!(base64(b"abc"), "YWJj");
-        assert_eq!(base64(b"ab"), "YWI=");
     }
 }
 

@@ -29,8 +29,8 @@ use jeju_pipeline::session::Session;
 use jeju_pipeline::trace::QuerySource;
 use jeju_pipeline::{Answer, AnswerBody, Pipeline, PipelineError};
 use jeju_tests::{
-    admin_post, assert_three_picks_in, call_of, checksum, json_string, loaded_small_graph_with,
-    Call, GraphChecksum, LoadedGraph, TestGraph,
+    assert_three_picks_in, call_of, checksum, json_string, loaded_small_graph_with, Call,
+    GraphChecksum, LoadedGraph, TestGraph,
 };
 
 /// The recommendation the model attacks ride on (its answer is checked against the files).
@@ -939,11 +939,13 @@ async fn no_attack_changes_the_graph() {
     assert!(count("3. indirect injection") >= 5);
 }
 
-/// ArcadeDB 26.10 has server users whose groups grant per-database, per-type rights. A user
-/// whose only group has `readRecord` reads over Bolt, and every write it commits fails at the
-/// server: a layer for generated Cypher that no client bug can remove.
+/// ArcadeDB 26.10 has server users whose groups grant per-database, per-type rights. The
+/// server's start makes `jeju_reader`, whose only group may read records
+/// (`jeju_arcadedb::ensure_reader`). It reads over Bolt, every write it commits fails at the
+/// server, and it is the user the pipeline's generated Cypher runs as: a layer that no client
+/// bug can remove.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_read_only_server_user_cannot_write_over_bolt() {
+async fn generated_cypher_runs_as_a_read_only_server_user() {
     let graph = TestGraph::start().await;
     let root = &graph.client;
     for q in [
@@ -955,30 +957,47 @@ async fn a_read_only_server_user_cannot_write_over_bolt() {
     }
     let before = checksum(root).await;
 
-    // POST /api/v1/server/groups and /users (root only).
-    let server = graph.server_config();
-    let (status, body) = admin_post(
-        server,
-        "/api/v1/server/groups",
-        r#"{"database": "jeju", "name": "reader", "types": {"*": {"access": ["readRecord"]}}}"#,
-    )
-    .await;
-    assert!((200..300).contains(&status), "{status} {body}");
-    let (status, body) = admin_post(
-        server,
-        "/api/v1/server/users",
-        r#"{"name": "jeju_reader", "password": "reader-password", "databases": {"jeju": ["reader"]}}"#,
-    )
-    .await;
-    assert!((200..300).contains(&status), "{status} {body}");
-
+    let user = graph
+        .graph_config
+        .reader
+        .clone()
+        .expect("the test graph has a read-only user");
+    assert_eq!(root.generated_cypher_user(), user.user);
     let reader = GraphClient::connect(&GraphConfig {
-        user: "jeju_reader".into(),
-        password: "reader-password".into(),
+        user: user.user.clone(),
+        password: user.password.clone(),
+        reader: None,
         ..graph.graph_config.clone()
     })
     .await
     .expect("the read-only user connects over Bolt");
+
+    // The pipeline's path for generated Cypher is that user: creating a record fails at
+    // once for it, even inside the rolled-back transaction where root's succeeds.
+    let create = "CREATE (:Store {id: 'evil'}) RETURN 1 AS one";
+    let limit = Duration::from_secs(10);
+    root.rows_rolled_back(create, neo4rs::query(create), limit)
+        .await
+        .expect("root may create inside a transaction (rolled back)");
+    let generated = root
+        .rows_generated(create, neo4rs::query(create), limit)
+        .await;
+    assert!(generated.is_err(), "generated Cypher created a record");
+    assert_eq!(checksum(root).await, before);
+    // A wrong reader password is a clear connect error, not a silent fallback to root.
+    let wrong = GraphClient::connect(&GraphConfig {
+        reader: Some(jeju_graph::GraphUser {
+            user: user.user.clone(),
+            password: "not-the-password".into(),
+        }),
+        ..graph.graph_config.clone()
+    })
+    .await;
+    let message = wrong
+        .err()
+        .expect("a wrong reader password connects")
+        .to_string();
+    assert!(message.contains("read-only user"), "{message}");
 
     // Reads work: auto-commit, and the guarded path (EXPLAIN, then a rolled-back transaction).
     let rows = reader
