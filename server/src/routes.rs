@@ -48,7 +48,30 @@ pub fn router(state: Arc<AppState>) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            content_security_policy(),
+        ))
         .with_state(state)
+}
+
+/// The page may load scripts, styles, the wasm and the answer stream from this server only;
+/// its one inline script (the hydration module, [`jeju_web::HYDRATE_MODULE`]) is allowed by
+/// its SHA-256, so an injected `<script>` or `on…=` handler would not run even if escaping
+/// failed. `'wasm-unsafe-eval'` lets it compile its WebAssembly, and nothing else.
+pub fn content_security_policy() -> HeaderValue {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(jeju_web::HYDRATE_MODULE.as_bytes());
+    let hash = base64::engine::general_purpose::STANDARD.encode(digest);
+    let policy = format!(
+        "default-src 'none'; script-src 'self' 'sha256-{hash}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    // Base64 and ASCII text: always a valid header value.
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
 /// An [`ApiError`] as an HTTP response with its code's status.

@@ -265,6 +265,26 @@ async fn the_stream_reports_every_stage_then_each_pick_then_the_answer() {
     assert!(first_pick < answer_done);
 }
 
+/// The text of every `<script>` that runs (no `src`, not a JSON data block).
+fn inline_scripts(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let Some(close) = rest.find("</script>") else {
+            break;
+        };
+        let body = &rest[tag_end + 1..close];
+        if !tag.contains("src=") && !tag.contains("application/json") {
+            out.push(body.to_owned());
+        }
+        rest = &rest[close..];
+    }
+    out
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_openapi_and_the_server_rendered_page() {
     let s = Server::start(24).await;
@@ -341,6 +361,34 @@ async fn health_openapi_and_the_server_rendered_page() {
         .unwrap();
     assert!(html.contains("pick-card"), "no cards rendered");
     assert!(html.contains("애월읍 흑돼지 맛집 추천해줘"));
+    // The Content-Security-Policy allows every inline script the page has, by hash, and
+    // nothing the policy would block is on the page (inline styles, event handlers).
+    let r = s.http.get(s.url(&location)).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let inline = inline_scripts(&html);
+    assert_eq!(
+        inline.len(),
+        usize::from(jeju_server::hydrates()),
+        "{inline:?}"
+    );
+    for script in &inline {
+        use base64::Engine;
+        use sha2::Digest;
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}\n{script}");
+    }
+    assert!(
+        !html.contains(" style="),
+        "an inline style the policy blocks"
+    );
+    assert!(
+        !html.contains(" onclick="),
+        "an inline handler the policy blocks"
+    );
     // The wasm bundle and the stylesheet are served.
     let css = s.http.get(s.url("/pkg/jeju_web.css")).send().await.unwrap();
     assert_eq!(css.status().as_u16(), 200);

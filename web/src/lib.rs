@@ -72,7 +72,8 @@ impl PageState {
 
 /// The inline module that loads the bundle and hydrates the page.
 #[cfg(feature = "ssr")]
-const HYDRATE_MODULE: &str = "import init, { hydrate } from '/pkg/jeju_web.js';\
+/// The page's one inline script (the server's Content-Security-Policy allows it by hash).
+pub const HYDRATE_MODULE: &str = "import init, { hydrate } from '/pkg/jeju_web.js';\
 init({ module_or_path: '/pkg/jeju_web_bg.wasm' }).then(() => hydrate());";
 
 /// The whole HTML document (without the doctype: [`render_page`] adds it).
