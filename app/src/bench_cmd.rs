@@ -1,9 +1,11 @@
-//! `jeju bench`: per-stage latency of the pipeline over a fixed question set, and with
-//! `--ingest` the ingest throughput per stage; both end with the peak memory of this process
-//! and of the local graph server.
+//! `jeju bench`: per-stage latency of the pipeline over a fixed question set, with `--ingest`
+//! the ingest throughput per stage, and with `--load` concurrent sessions against the HTTP
+//! API (`jeju_server::load`); each ends with the peak memory of this process and of the local
+//! graph server.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -11,6 +13,8 @@ use jeju_data::dataset::DataSet;
 use jeju_graph::ingest::IngestOptions;
 use jeju_graph::{GraphClient, GraphConfig};
 use jeju_pipeline::{LlmUsage, BENCH_QUESTIONS};
+use jeju_server::load::{self, LoadPlan, LoadReport};
+use jeju_server::{AppState, Listener, ServerConfig};
 
 use crate::cli::{BenchArgs, EncodingArg, GenerateArgs, ScaleArg};
 use crate::graph_cmd::{local_server_config, project_home};
@@ -28,6 +32,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub async fn bench(args: &BenchArgs) -> Result<()> {
     if args.ingest {
         return ingest_bench(args).await;
+    }
+    if args.load {
+        return load_bench(args).await;
     }
     let pipeline = crate::pipeline_setup::build(args.llm).await?;
     let rounds = if args.llm { 1 } else { args.rounds.max(1) };
@@ -112,6 +119,94 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
     Ok(())
 }
 
+/// How long `jeju bench --load` waits after the load before it reads the memory again.
+const SETTLE: Duration = Duration::from_secs(5);
+
+/// `jeju bench --load`: sessions against `--url`, or against the server started here.
+async fn load_bench(args: &BenchArgs) -> Result<()> {
+    let sessions = args.connections.max(1);
+    let duration = Duration::from_secs(args.duration_secs.max(1));
+    if let Some(url) = &args.url {
+        let plan = LoadPlan::mixed(url.as_str(), sessions, duration, !args.no_llm);
+        println!(
+            "load test: {sessions} sessions for {} s against {} ({} questions, ko/en, with follow-ups; client timeout {} s)",
+            duration.as_secs(),
+            plan.base_url,
+            plan.questions.len(),
+            plan.request_timeout.as_secs()
+        );
+        let report = load::run(&plan).await?;
+        print!("{report}");
+        return gate(&report);
+    }
+    let pipeline = Arc::new(crate::pipeline_setup::build_for_server(!args.no_llm).await?);
+    let has_llm = pipeline.has_llm();
+    let config = ServerConfig::for_pipeline(has_llm);
+    let room = config.max_concurrent_turns + config.max_waiting_turns;
+    if sessions > room {
+        eprintln!(
+            "warning: {sessions} sessions, but the server lets {} turns run and {} wait: expect `busy` (HTTP 429)",
+            config.max_concurrent_turns, config.max_waiting_turns
+        );
+    }
+    let limits = format!(
+        "{} turn slots, {} waiting, turn deadline {} s",
+        config.max_concurrent_turns,
+        config.max_waiting_turns,
+        config.turn_timeout.as_secs()
+    );
+    let state = AppState::new(pipeline, config);
+    let listener = Listener::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(listener.serve(state.clone(), std::future::pending()));
+    let plan = LoadPlan::mixed(format!("http://{addr}"), sessions, duration, has_llm);
+    println!(
+        "load test: {sessions} sessions for {} s against the server in this process on http://{addr} (LLM {}; {limits}); {} questions, ko/en, with follow-ups",
+        duration.as_secs(),
+        if has_llm { "on" } else { "off" },
+        plan.questions.len()
+    );
+    let rss_before = proc_status_kib("self", "VmRSS");
+    let report = load::run(&plan).await?;
+    let rss_after = proc_status_kib("self", "VmRSS");
+    tokio::time::sleep(SETTLE).await;
+    let rss_settled = proc_status_kib("self", "VmRSS");
+    print!("{report}");
+    println!(
+        "  {:<20} {} kept (bounded at {})",
+        "server conversations",
+        state.sessions.len(),
+        state.config.max_sessions
+    );
+    let show = |kib: Option<u64>| kib.map_or_else(|| "unknown".to_owned(), mib);
+    println!(
+        "RSS of jeju (server + load client, VmRSS): {} before the load, {} right after, {} {} s later",
+        show(rss_before),
+        show(rss_after),
+        show(rss_settled),
+        SETTLE.as_secs()
+    );
+    print_peak_memory(&GraphConfig::from_env(), None);
+    gate(&report)
+}
+
+/// An error when any request failed, so that `jeju bench --load` can gate a deployment.
+fn gate(report: &LoadReport) -> Result<()> {
+    if report.errors() > 0 {
+        bail!(
+            "{} of {} requests did not get an answer ({} error responses, {} transport errors)",
+            report.errors(),
+            report.requests,
+            report.error_responses(),
+            report.transport_error_count()
+        );
+    }
+    if report.answers == 0 {
+        bail!("no request was answered");
+    }
+    Ok(())
+}
+
 /// The scratch database `jeju bench --ingest` loads into (recreated at the start, dropped at
 /// the end).
 const SCRATCH_DB: &str = "jeju_bench_ingest";
@@ -169,8 +264,10 @@ async fn ingest_bench(args: &BenchArgs) -> Result<()> {
         location.display(),
         graph.database
     );
+    // Ingest writes as root; the read-only user has no rights on the scratch database.
     let scratch_graph = GraphConfig {
         database: SCRATCH_DB.to_owned(),
+        reader: None,
         ..graph.clone()
     };
     let measured = measure_ingest(&dir, &scratch_graph).await;

@@ -41,7 +41,8 @@ pub enum Command {
     /// "2번 근처 카페도") revise the previous answer. Ends at EOF or an empty line.
     Chat(ChatArgs),
     /// Per-stage latency of `ask` over a fixed set of 20 questions (median and p95) and peak
-    /// memory; `--ingest`: ingest throughput (rows/s per stage) and peak memory.
+    /// memory; `--ingest`: ingest throughput (rows/s per stage) and peak memory; `--load`:
+    /// concurrent sessions against the HTTP API (throughput, latency, errors, memory).
     Bench(BenchArgs),
     /// Start the graph server, generate the synthetic data (unless present), ingest it and run
     /// the sample questions.
@@ -205,6 +206,28 @@ pub struct BenchArgs {
     /// missing).
     #[arg(long, requires = "ingest")]
     pub data: Option<PathBuf>,
+    /// A load test instead: --connections sessions ask mixed questions (ko/en,
+    /// recommendations, data questions and follow-ups in the same session) over `POST
+    /// /api/ask` for --duration-secs, each as soon as its previous answer came. Without --url
+    /// it starts the server in this process on 127.0.0.1 (the pipeline of `jeju serve`: the
+    /// configured LLM unless --no-llm) and also prints this process's memory before and
+    /// after. Prints throughput, latency p50/p95/max and errors; exits 1 on any error.
+    #[arg(long, conflicts_with_all = ["llm", "ingest"])]
+    pub load: bool,
+    /// Concurrent sessions for --load (with the LLM the server lets 2 turns run and 32 wait:
+    /// use fewer, e.g. 8).
+    #[arg(long, default_value_t = 50, requires = "load")]
+    pub connections: usize,
+    /// How long --load sends new questions (the answers in flight are waited for).
+    #[arg(long, default_value_t = 60, requires = "load")]
+    pub duration_secs: u64,
+    /// Load a running server instead (e.g. http://127.0.0.1:8080): only the client runs here.
+    #[arg(long, requires = "load")]
+    pub url: Option<String>,
+    /// --load without an LLM (deterministic fallbacks only). With --url it says that the
+    /// server runs without one, which shortens the client's per-request timeout to fit.
+    #[arg(long, requires = "load")]
+    pub no_llm: bool,
 }
 
 /// Which pipeline an evaluation runs.

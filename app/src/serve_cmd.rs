@@ -9,7 +9,7 @@ use crate::cli::ServeArgs;
 use crate::pipeline_setup;
 
 pub async fn serve(args: &ServeArgs) -> Result<()> {
-    let pipeline = Arc::new(pipeline_setup::build(!args.no_llm).await?);
+    let pipeline = Arc::new(pipeline_setup::build_for_server(!args.no_llm).await?);
     let config = ServerConfig::for_pipeline(pipeline.has_llm());
     let state = AppState::new(pipeline, config);
     let listener = Listener::bind(args.addr).await?;

@@ -87,28 +87,31 @@ impl GraphClient {
         })
     }
 
+    /// A client for a server that did not answer yet (down when the service started): the
+    /// pools are made without connecting, and every call first checks that the server's port
+    /// answers, so calls fail at once with [`GraphError::Connect`] until the server is up,
+    /// then work. The logins are checked by the first calls, not here.
+    pub async fn connect_lazy(config: &GraphConfig) -> Result<GraphClient, GraphError> {
+        let graph = Self::unchecked_pool(config, &config.user, &config.password).await?;
+        let reader = match &config.reader {
+            Some(r) => Some(Self::unchecked_pool(config, &r.user, &r.password).await?),
+            None => None,
+        };
+        Ok(GraphClient {
+            graph,
+            reader,
+            config: config.clone(),
+            connection_lost: Arc::new(AtomicBool::new(true)),
+        })
+    }
+
     /// A connection pool as `user`, checked with a trivial query.
     async fn pool(config: &GraphConfig, user: &str, password: &str) -> Result<Graph, GraphError> {
         let connect_err = |message: String| GraphError::Connect {
             uri: config.uri.clone(),
             message,
         };
-        let neo = ConfigBuilder::default()
-            .uri(config.uri.as_str())
-            .user(user)
-            .password(password)
-            .db(config.database.as_str())
-            .fetch_size(config.fetch_size)
-            .max_connections(config.max_connections)
-            .build()
-            .map_err(|e| connect_err(e.to_string()))?;
-        let graph = tokio::time::timeout(Duration::from_secs(15), Graph::connect(neo))
-            .await
-            .map_err(|_| GraphError::Timeout {
-                uri: config.uri.clone(),
-                seconds: 15,
-            })?
-            .map_err(|e| connect_err(e.to_string()))?;
+        let graph = Self::unchecked_pool(config, user, password).await?;
         // In a transaction: neo4rs retries `Graph::run` on errors such as a refused login
         // for up to a minute, a transaction fails at once.
         let check = async {
@@ -124,6 +127,34 @@ impl GraphClient {
             })?
             .map_err(|e| connect_err(e.to_string()))?;
         Ok(graph)
+    }
+
+    /// A connection pool as `user` (neo4rs connects on first use).
+    async fn unchecked_pool(
+        config: &GraphConfig,
+        user: &str,
+        password: &str,
+    ) -> Result<Graph, GraphError> {
+        let connect_err = |message: String| GraphError::Connect {
+            uri: config.uri.clone(),
+            message,
+        };
+        let neo = ConfigBuilder::default()
+            .uri(config.uri.as_str())
+            .user(user)
+            .password(password)
+            .db(config.database.as_str())
+            .fetch_size(config.fetch_size)
+            .max_connections(config.max_connections)
+            .build()
+            .map_err(|e| connect_err(e.to_string()))?;
+        tokio::time::timeout(Duration::from_secs(15), Graph::connect(neo))
+            .await
+            .map_err(|_| GraphError::Timeout {
+                uri: config.uri.clone(),
+                seconds: 15,
+            })?
+            .map_err(|e| connect_err(e.to_string()))
     }
 
     pub fn config(&self) -> &GraphConfig {

@@ -35,11 +35,20 @@ pub enum LlmError {
 
 impl LlmError {
     /// Is this the kind of failure after which the no-LLM path should take over
-    /// (nothing answered in time), as opposed to a bad answer?
+    /// (nothing answered in time, or the server says it cannot serve now), as opposed to a
+    /// bad answer?
     pub fn is_unavailable(&self) -> bool {
+        // 429/502/503/504 (after the retries): overloaded, still loading its model, or a
+        // proxy with no server behind it: nothing will answer this turn either.
         matches!(
             self,
-            LlmError::Unreachable { .. } | LlmError::Timeout { .. } | LlmError::Transport { .. }
+            LlmError::Unreachable { .. }
+                | LlmError::Timeout { .. }
+                | LlmError::Transport { .. }
+                | LlmError::Status {
+                    status: 429 | 502 | 503 | 504,
+                    ..
+                }
         )
     }
 }

@@ -20,6 +20,9 @@ pub enum Reply {
     Hang,
     /// Writes these bytes, then keeps the connection open without another byte.
     RawThenHang(String),
+    /// Waits this long after reading the request, then does what the inner reply says (a
+    /// slow model: the call holds its connection and its caller for the whole delay).
+    Delayed(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -40,6 +43,11 @@ impl Reply {
             "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
         });
         Reply::http("200 OK", "application/json", &body.to_string())
+    }
+
+    /// This reply, sent after `delay`.
+    pub fn after(self, delay: Duration) -> Reply {
+        Reply::Delayed(delay, Box::new(self))
     }
 
     /// A 200 event stream that sends `content` in pieces of `piece` characters and stops.
@@ -141,15 +149,61 @@ async fn serve(mut sock: TcpStream, script: Script, seen: Arc<AtomicUsize>) {
     }
     seen.fetch_add(1, Ordering::SeqCst);
     let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
-    match script(&body) {
-        Reply::Raw(bytes) => {
-            let _ = sock.write_all(bytes.as_bytes()).await;
-            let _ = sock.shutdown().await;
+    let mut reply = script(&body);
+    loop {
+        match reply {
+            Reply::Raw(bytes) => {
+                let _ = sock.write_all(bytes.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            }
+            Reply::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
+            Reply::RawThenHang(bytes) => {
+                let _ = sock.write_all(bytes.as_bytes()).await;
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            Reply::Delayed(delay, inner) => {
+                tokio::time::sleep(delay).await;
+                reply = *inner;
+                continue;
+            }
         }
-        Reply::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
-        Reply::RawThenHang(bytes) => {
-            let _ = sock.write_all(bytes.as_bytes()).await;
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-        }
+        return;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    async fn post(url: &str) -> String {
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches("/v1")
+            .to_owned();
+        let mut sock = TcpStream::connect(addr).await.unwrap();
+        let body = "{}";
+        let req = format!(
+            "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        sock.write_all(req.as_bytes()).await.unwrap();
+        let mut out = String::new();
+        sock.read_to_string(&mut out).await.unwrap();
+        out
+    }
+
+    #[tokio::test]
+    async fn a_delayed_reply_comes_after_its_delay() {
+        let fake = FakeLlm::constant(Reply::completion("slow").after(Duration::from_millis(300)))
+            .await
+            .unwrap();
+        let started = Instant::now();
+        let answer = post(&fake.url).await;
+        let took = started.elapsed();
+        assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+        assert!(answer.contains("\"slow\""), "{answer}");
+        assert!(took >= Duration::from_millis(300), "{took:?}");
+        assert_eq!(fake.requests(), 1);
     }
 }

@@ -128,6 +128,28 @@ async fn http_500_is_a_status_error_after_one_retry() {
     }
     // The default is one retry: two requests in all.
     assert_eq!(seen.requests(), 2);
+    // A 500 is a broken answer, not a server that cannot serve now.
+    assert!(!err.is_unavailable());
+}
+
+#[tokio::test]
+async fn http_503_while_the_model_loads_counts_as_unavailable() {
+    let (url, seen) = fake(http(
+        "503 Service Unavailable",
+        "text/plain",
+        "Loading model",
+    ))
+    .await;
+    let err = client(&url, Duration::from_secs(5))
+        .chat(&req())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, LlmError::Status { status: 503, .. }),
+        "{err:?}"
+    );
+    assert!(err.is_unavailable(), "{err:?}");
+    assert_eq!(seen.requests(), 2);
 }
 
 #[tokio::test]

@@ -49,5 +49,7 @@ pub const BENCH_QUESTIONS: [&str; 20] = [
     "Cheap noodles for one person in Yeon-dong",
 ];
 
-pub use machine::{Answer, AnswerBody, Observer, PartsHealth, Pipeline, TurnEvent, STAGES};
+pub use machine::{
+    Answer, AnswerBody, Observer, PartsHealth, Pipeline, ReviewOpener, TurnEvent, STAGES,
+};
 pub use trace::{LlmUsage, StageTrace, Trace};

@@ -197,8 +197,89 @@ pub struct Pipeline {
     store_vectors: tokio::sync::OnceCell<BTreeMap<String, Vec<f32>>>,
     /// The graph's schema, introspected on first use (for the text2cypher prompt).
     schema: tokio::sync::OnceCell<GraphSchema>,
-    /// HyDE review search (`with_reviews`); `None` = rank by graph signals only.
-    reviews: Option<Arc<ReviewSearch>>,
+    /// HyDE review search (`with_reviews`, or opened later by `with_review_opener`); empty =
+    /// rank by graph signals only.
+    reviews: ReviewSlot,
+}
+
+/// Opens the review search: its index and its embedding model. `Err` says what is missing.
+pub type ReviewOpener = Arc<
+    dyn Fn() -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<ReviewSearch, String>> + Send>,
+        > + Send
+        + Sync,
+>;
+
+/// The review search, if open, and how to open it when it is not: a part missing at start
+/// (the index not built yet, the embedding model not installed) comes back without a restart.
+#[derive(Default)]
+struct ReviewSlot {
+    shared: Arc<std::sync::Mutex<ReviewState>>,
+    opener: Option<(ReviewOpener, std::time::Duration)>,
+}
+
+#[derive(Default)]
+struct ReviewState {
+    open: Option<Arc<ReviewSearch>>,
+    /// When the opener last started, whether it is running, and why it last failed.
+    tried_at: Option<Instant>,
+    running: bool,
+    error: Option<String>,
+}
+
+impl ReviewSlot {
+    fn state(&self) -> std::sync::MutexGuard<'_, ReviewState> {
+        // A panic while holding this lock cannot leave the state half-written (each field
+        // is set on its own), so a poisoned lock is still usable.
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn is_open(&self) -> bool {
+        self.state().open.is_some()
+    }
+
+    /// The open review search. When there is none, starts the opener in the background (at
+    /// most once per retry interval; the turn does not wait) so that a later turn has it.
+    fn get(&self) -> Option<Arc<ReviewSearch>> {
+        let mut state = self.state();
+        if let Some(open) = &state.open {
+            return Some(open.clone());
+        }
+        let (opener, every) = self.opener.as_ref()?;
+        let due = state.tried_at.is_none_or(|t| t.elapsed() >= *every);
+        if state.running || !due || tokio::runtime::Handle::try_current().is_err() {
+            return None;
+        }
+        state.running = true;
+        state.tried_at = Some(Instant::now());
+        let shared = self.shared.clone();
+        let opening = opener();
+        tokio::spawn(async move {
+            let outcome = opening.await;
+            let mut state = shared.lock().unwrap_or_else(|e| e.into_inner());
+            state.running = false;
+            match outcome {
+                Ok(search) => {
+                    tracing::info!("review search opened");
+                    state.open = Some(Arc::new(search));
+                    state.error = None;
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "review search still not available");
+                    state.error = Some(e);
+                }
+            }
+        });
+        None
+    }
+
+    /// Why the review search is not open, for the trace.
+    fn missing_reason(&self) -> String {
+        match &self.state().error {
+            Some(e) => format!("review search not available ({e}): ranking by graph signals only"),
+            None => "review vector index not available: ranking by graph signals only".into(),
+        }
+    }
 }
 
 /// Stores the review search returns (the candidates it re-ranks).
@@ -223,13 +304,28 @@ impl Pipeline {
             llm: None,
             store_vectors: tokio::sync::OnceCell::new(),
             schema: tokio::sync::OnceCell::new(),
-            reviews: None,
+            reviews: ReviewSlot::default(),
         })
     }
 
     /// Uses HyDE review search to re-rank the candidates.
-    pub fn with_reviews(mut self, reviews: Arc<ReviewSearch>) -> Pipeline {
-        self.reviews = Some(reviews);
+    pub fn with_reviews(self, reviews: Arc<ReviewSearch>) -> Pipeline {
+        self.reviews.state().open = Some(reviews);
+        self
+    }
+
+    /// Opens the review search with `opener` when it is not open: at once (in the
+    /// background), then at most once per `retry` from the turns that find it missing. A
+    /// review index built or an embedding model installed while the server runs is then
+    /// used without a restart; until then turns rank by graph signals, and the trace says
+    /// why.
+    pub fn with_review_opener(
+        mut self,
+        opener: ReviewOpener,
+        retry: std::time::Duration,
+    ) -> Pipeline {
+        self.reviews.opener = Some((opener, retry));
+        let _ = self.reviews.get();
         self
     }
 
@@ -238,6 +334,11 @@ impl Pipeline {
     pub fn with_llm(mut self, llm: jeju_llm::LlmClient) -> Pipeline {
         self.llm = Some(llm);
         self
+    }
+
+    /// Whether the review search is open now.
+    pub fn has_review_search(&self) -> bool {
+        self.reviews.is_open()
     }
 
     /// Whether an LLM is configured.
@@ -264,7 +365,7 @@ impl Pipeline {
         PartsHealth {
             graph,
             llm,
-            review_search: self.reviews.is_some(),
+            review_search: self.reviews.is_open(),
         }
     }
 
@@ -450,8 +551,10 @@ impl Pipeline {
         if let Some(lang) = session.language {
             intent.lang = lang;
         }
-        if let (Some(reviews), Route::Recommend) = (&self.reviews, &intent.route) {
-            turn.hyde_embedding = Some(reviews.embed_in_background(&intent.hyde));
+        if intent.route == Route::Recommend {
+            if let Some(reviews) = self.reviews.get() {
+                turn.hyde_embedding = Some(reviews.embed_in_background(&intent.hyde));
+            }
         }
         State::Text2Cypher(intent)
     }
@@ -613,12 +716,12 @@ impl Pipeline {
         mut candidates: Vec<Candidate>,
     ) -> State {
         let started = Instant::now();
-        let Some(reviews) = &self.reviews else {
+        let Some(reviews) = self.reviews.get() else {
             turn.finish(
                 "review_search",
                 started,
                 format!("hyde: {}", intent.hyde),
-                Some("review vector index not available: ranking by graph signals only".into()),
+                Some(self.reviews.missing_reason()),
                 None,
             );
             return State::Backfill(intent, candidates);

@@ -6,12 +6,15 @@
 //! - `POST /api/ask`, `GET /api/ask/stream` (Server-Sent Events), `GET /api/health`,
 //!   `GET /api/openapi.json`: see [`jeju_api`] and [`openapi`].
 //!
+//! [`load`] is a load generator for `POST /api/ask` (`jeju bench --load`, `tests/load.rs`).
+//!
 //! Every turn runs in its own task under a deadline, behind a bounded queue, and the turns of
 //! one session run one after another; failures become an [`jeju_api::ApiError`] with a stable
 //! code and HTTP status, never a panic or a 500 for the user's input.
 
 mod bundle;
 pub mod convert;
+pub mod load;
 pub mod openapi;
 mod routes;
 pub mod sessions;

@@ -14,20 +14,36 @@ pub struct Server {
     /// The graph server (kept alive with the server; fault tests kill and restart it).
     #[allow(dead_code)] // not every test binary touches it
     pub graph: LoadedGraph,
+    /// The server's shared state (its sessions, its limits).
+    #[allow(dead_code)] // not every test binary looks inside
+    pub state: Arc<AppState>,
 }
 
 impl Server {
+    /// The no-LLM pipeline with the no-LLM limits.
+    #[allow(dead_code)] // not every test binary uses the plain server
     pub async fn start(seed: u64) -> Server {
         let graph = loaded_small_graph(seed).await;
-        let pipeline = Arc::new(Pipeline::new(graph.graph.client.clone()).unwrap());
-        let state = AppState::new(pipeline, ServerConfig::for_pipeline(false));
+        let pipeline = Pipeline::new(graph.graph.client.clone()).unwrap();
+        Server::start_with(graph, pipeline, ServerConfig::for_pipeline(false)).await
+    }
+
+    /// A server over `pipeline` (built on `graph`) with `config`.
+    #[allow(dead_code)] // not every test binary needs another pipeline
+    pub async fn start_with(
+        graph: LoadedGraph,
+        pipeline: Pipeline,
+        config: ServerConfig,
+    ) -> Server {
+        let state = AppState::new(Arc::new(pipeline), config);
         let listener = Listener::bind("127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(listener.serve(state, std::future::pending()));
+        tokio::spawn(listener.serve(state.clone(), std::future::pending()));
         Server {
             addr,
+            state,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
