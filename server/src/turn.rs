@@ -18,7 +18,13 @@ use crate::AppState;
 pub fn clean_question(raw: &str) -> Result<String, ErrorCode> {
     let cleaned: String = raw
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || is_invisible(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() {
@@ -28,6 +34,12 @@ pub fn clean_question(raw: &str) -> Result<String, ErrorCode> {
         return Err(ErrorCode::QuestionTooLong);
     }
     Ok(cleaned.to_owned())
+}
+
+/// Zero-width and direction-control characters: they show nothing, so a question made of
+/// them is empty, and inside a question they only hide what the words are.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// The language of messages for a request: the one asked for, else the question's.
@@ -165,6 +177,14 @@ mod tests {
         );
         assert_eq!(clean_question(" \t\r\n"), Err(ErrorCode::EmptyQuestion));
         assert_eq!(clean_question("\u{7}\u{1b}"), Err(ErrorCode::EmptyQuestion));
+        assert_eq!(
+            clean_question("\u{200B}\u{FEFF}\u{202E} \u{2066}"),
+            Err(ErrorCode::EmptyQuestion)
+        );
+        assert_eq!(
+            clean_question("애월\u{202E}읍 흑\u{200B}돼지").as_deref(),
+            Ok("애월 읍 흑 돼지")
+        );
         let long = "가".repeat(jeju_api::MAX_QUESTION_CHARS + 1);
         assert_eq!(clean_question(&long), Err(ErrorCode::QuestionTooLong));
         let at_limit = "가".repeat(jeju_api::MAX_QUESTION_CHARS);

@@ -125,6 +125,11 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
             ErrorCode::EmptyQuestion,
         ),
         (
+            json!({"question": "\u{200b}\u{feff}\u{202e}\u{2066}"}),
+            400,
+            ErrorCode::EmptyQuestion,
+        ),
+        (
             json!({"question": "흑".repeat(jeju_api::MAX_QUESTION_CHARS + 1)}),
             400,
             ErrorCode::QuestionTooLong,
@@ -172,6 +177,9 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
         "<script>alert(1)</script> 애월 흑돼지",
         "애월 black pork 맛집 近く",
         "' OR 1=1 --",
+        "애월읍\u{0} 흑돼지\u{202e} 맛집\u{7} 추천",
+        "<img src=x onerror=alert(1)> 한림읍 카페",
+        "👨\u{200d}👩\u{200d}👧 가족 식당",
     ] {
         let (status, body) = s.ask(json!({ "question": q })).await;
         assert_eq!(status, 200, "{q}: {body}");
@@ -184,6 +192,17 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 400);
+    // A 5,000-character question in the stream's query string (45 KB encoded; the client
+    // library refuses URIs over 64 KB): refused, not answered.
+    let r = s
+        .http
+        .get(s.url("/api/ask/stream"))
+        .query(&[("question", "흑".repeat(5_000))])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    assert!((400..500).contains(&status), "{status}");
     // Unknown API paths are JSON 404s.
     let r = s.http.get(s.url("/api/nope")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 404);
