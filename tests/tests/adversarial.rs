@@ -14,7 +14,8 @@
 //! 3. Indirect injection: reviews and store names written for the model that reads the select
 //!    prompt.
 //!
-//! `a_read_only_server_user_cannot_write_over_bolt` is the layer the server itself enforces.
+//! `generated_cypher_runs_as_a_read_only_server_user` is the layer the server itself enforces:
+//! the pipeline runs generated Cypher as `jeju_reader`, who cannot write.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
