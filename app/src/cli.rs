@@ -260,6 +260,11 @@ pub struct EvalArgs {
     /// .jeju/data/full-42 when present).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Go on from OUT/results.jsonl: cases already scored in this mode (and not edited since)
+    /// are not asked again. Every finished case is logged there as it ends, so a stopped run
+    /// loses at most the case in flight.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 #[derive(Debug, Subcommand)]

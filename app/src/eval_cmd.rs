@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jeju_eval::generate::{self, GenerateOptions};
+use jeju_eval::log::{self, LoggedCase, ResultsLog};
 use jeju_eval::{Evaluator, Report, ReportMeta, TruthTable};
 
 use crate::cli::{EvalArgs, EvalGenerateArgs, EvalMode, EvalSetArg};
@@ -55,23 +56,84 @@ pub async fn run(args: &EvalArgs) -> Result<()> {
         }
     };
     let evaluator = Evaluator::new(graph, truth);
+    let mode = if use_llm { "llm" } else { "no-llm" };
 
-    let bar = ProgressBar::new(cases.len() as u64);
+    let (mut results_log, logged) = ResultsLog::open(out, args.resume)?;
+    let mut done = log::done_by_fingerprint(logged, mode);
+    let fingerprints: Vec<String> = cases.iter().map(log::fingerprint).collect();
+    let todo: Vec<jeju_eval::Case> = cases
+        .iter()
+        .zip(&fingerprints)
+        .filter(|(_, f)| !done.contains_key(*f))
+        .map(|(c, _)| c.clone())
+        .collect();
+    if args.resume {
+        eprintln!(
+            "resuming from {}: {} of {} cases already scored in {mode} mode, {} to run",
+            results_log.path().display(),
+            cases.len() - todo.len(),
+            cases.len(),
+            todo.len()
+        );
+    }
+
+    let bar = ProgressBar::new(todo.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("eval {bar:30} {pos}/{len} {elapsed_precise} eta {eta} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let started = Instant::now();
+    let fingerprint_of: std::collections::HashMap<&str, &str> = cases
+        .iter()
+        .zip(&fingerprints)
+        .map(|(c, f)| (c.id.as_str(), f.as_str()))
+        .collect();
     let mut failed = 0usize;
-    let results = evaluator
-        .run_all(&pipeline, &cases, &mut |r| {
+    let mut case_started = Instant::now();
+    let mut fresh_seconds = 0.0;
+    let mut log_error = None;
+    let fresh = evaluator
+        .run_all(&pipeline, &todo, &mut |r| {
+            let seconds = case_started.elapsed().as_secs_f64();
+            case_started = Instant::now();
+            fresh_seconds += seconds;
             failed += usize::from(!r.ok);
             bar.set_message(format!("{failed} failed, last {}", r.id));
             bar.inc(1);
+            let entry = LoggedCase {
+                mode: mode.to_owned(),
+                fingerprint: fingerprint_of
+                    .get(r.id.as_str())
+                    .copied()
+                    .unwrap_or("")
+                    .to_owned(),
+                seconds,
+                result: r.clone(),
+            };
+            if let Err(e) = results_log.append(&entry) {
+                log_error.get_or_insert(e);
+            }
         })
         .await;
     bar.finish_and_clear();
+    if let Some(e) = log_error {
+        eprintln!("warning: the results log could not be written ({e}); the report is complete");
+    }
+    // Every case in file order, from this run or an earlier one; the wall time is the sum of
+    // the cases' own times, so a resumed run reports what the whole set took.
+    let mut fresh: std::collections::HashMap<String, jeju_eval::CaseResult> =
+        fresh.into_iter().map(|r| (r.id.clone(), r)).collect();
+    let mut wall_s = fresh_seconds;
+    let mut results = Vec::with_capacity(cases.len());
+    for (case, f) in cases.iter().zip(&fingerprints) {
+        if let Some(entry) = done.remove(f) {
+            wall_s += entry.seconds;
+            results.push(entry.result);
+        } else if let Some(r) = fresh.remove(&case.id) {
+            results.push(r);
+        }
+    }
+
     let report = Report::build(
         ReportMeta {
             cases_file: cases_path.display().to_string(),
@@ -79,7 +141,7 @@ pub async fn run(args: &EvalArgs) -> Result<()> {
             llm_configured: pipeline.has_llm(),
             graph_stores: stores,
             truth_file: truth_file.map(|p| p.display().to_string()),
-            wall_s: started.elapsed().as_secs_f64(),
+            wall_s,
         },
         results,
     );

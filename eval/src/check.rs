@@ -6,7 +6,7 @@ use jeju_data::catalog::StoreTruth;
 use jeju_graph::GraphClient;
 use jeju_pipeline::AnswerBody;
 use neo4rs::query;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::case::CaseConstraints;
 use crate::error::EvalError;
@@ -17,7 +17,7 @@ use crate::facts::StoreFact;
 pub const MIN_TIME_SHARE: f64 = 0.05;
 
 /// One constraint checked on one store.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConstraintCheck {
     pub constraint: String,
     pub ok: bool,
@@ -219,7 +219,7 @@ pub async fn satisfying_stores(
 }
 
 /// What a gold query returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum GoldAnswer {
     /// Store ids; `ordered` when the query ends in `ORDER BY … LIMIT k`.

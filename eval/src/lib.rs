@@ -5,6 +5,7 @@
 //!   templates (never by the system under test), each gold answer checked twice.
 //! - [`run`]: every case through the same [`jeju_pipeline::Pipeline`] the CLI uses; each pick
 //!   checked against the graph with the harness's own queries and against the truth file.
+//! - [`log`]: `results.jsonl`, every case as it finishes, so a long run can resume.
 //! - [`report`]: totals, latency percentiles, LLM cost, fallbacks, failure classes; JSON and
 //!   Markdown.
 
@@ -13,6 +14,7 @@ pub mod check;
 pub mod error;
 pub mod facts;
 pub mod generate;
+pub mod log;
 pub mod report;
 pub mod run;
 

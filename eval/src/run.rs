@@ -6,7 +6,7 @@ use std::time::Instant;
 use jeju_graph::GraphClient;
 use jeju_pipeline::session::Session;
 use jeju_pipeline::{Answer, AnswerBody, LlmUsage, Pipeline};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
 use crate::case::{Case, CaseKind, Turn, DEFAULT_NEAR_M};
@@ -15,7 +15,7 @@ use crate::error::EvalError;
 use crate::facts::{self, StoreFact, TruthTable};
 
 /// How one pick fared.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PickResult {
     /// 1-based.
     pub rank: usize,
@@ -40,7 +40,7 @@ pub struct PickResult {
 }
 
 /// The scored outcome of a turn.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum TurnOutcome {
     Search {
@@ -65,7 +65,7 @@ pub enum TurnOutcome {
 }
 
 /// A stage's time, fallback and LLM cost.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StageResult {
     pub stage: String,
     pub ms: f64,
@@ -74,7 +74,7 @@ pub struct StageResult {
 }
 
 /// One turn's record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TurnResult {
     pub question: String,
     pub expected: CaseKind,
@@ -93,7 +93,7 @@ pub struct TurnResult {
 }
 
 /// One case's record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CaseResult {
     pub id: String,
     pub kind: CaseKind,

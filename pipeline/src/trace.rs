@@ -4,12 +4,12 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compose::ComposedQuery;
 
 /// What the LLM calls of one stage cost.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LlmUsage {
     pub calls: u32,
     /// Token counts as the server reported them (0 when it did not).
