@@ -211,7 +211,11 @@ impl fmt::Display for LoadReport {
         row(
             f,
             "throughput",
-            format!("{:.1} answers/s", self.throughput()),
+            // More digits below one answer a second (the LLM mode).
+            match self.throughput() {
+                t if t < 1.0 => format!("{t:.3} answers/s ({:.1} answers/min)", t * 60.0),
+                t => format!("{t:.1} answers/s"),
+            },
         )?;
         row(
             f,
