@@ -604,6 +604,30 @@ impl Pipeline {
                             // the answer ("가장 높은 곳" is one place).
                             let mut rows = g.rows;
                             let top = intent.goal.as_ref().map_or(usize::MAX, |g| g.top as usize);
+                            // Fewer rows than asked (none, or `LIMIT 1` for "3 bakeries"):
+                            // the composed query answers when it finds more.
+                            let wanted =
+                                intent.goal.as_ref().map_or(1, |g| (g.top as usize).max(1));
+                            if rows.len() < wanted {
+                                if let Some(q) = compose::search_query(&intent) {
+                                    let composed = self.graph.rows(&q.cypher, q.to_query()).await?;
+                                    if composed.len() > rows.len() {
+                                        turn.trace.composed(q);
+                                        let body = search_body(&intent, &composed);
+                                        turn.finish(
+                                            "text2cypher",
+                                            started,
+                                            format!("composed search query{repaired}"),
+                                            Some(format!(
+                                                "the LLM query found {} of the asked {wanted}: composed query",
+                                                rows.len()
+                                            )),
+                                            Some(usage),
+                                        );
+                                        return Ok(State::Answer(intent, body));
+                                    }
+                                }
+                            }
                             let cut = if rows.len() > top.max(1) {
                                 let n = rows.len();
                                 rows.truncate(top.max(1));

@@ -235,3 +235,42 @@ async fn a_search_answer_keeps_the_asked_top_even_if_the_llm_asks_for_more() {
     };
     assert_eq!(rows.len(), 1, "{}", answer.text);
 }
+
+/// A search whose LLM query finds fewer rows than asked (none at all, or `LIMIT 1` for "3
+/// places") is answered by the composed query when that finds more; the trace says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_llm_query_that_finds_less_than_asked_gives_way_to_the_composed_one() {
+    let graph = loaded_small_graph(21).await;
+    let route = r#"{"route": "search", "region": "애월읍", "store_type": null, "dish": "흑돼지", "companion": null, "hyde": "흑돼지가 맛있어요"}"#;
+    for (question, cypher, want) in [
+        (
+            "애월읍에서 평점이 가장 높은 흑돼지 맛집은?",
+            "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') AND s.rating > 100 RETURN s.id AS id, s.name AS name, s.rating AS value ORDER BY value DESC LIMIT 1",
+            1,
+        ),
+        (
+            "애월읍에서 평점이 가장 높은 흑돼지 맛집 3곳은?",
+            "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') AND s.rating IS NOT NULL RETURN s.id AS id, s.name AS name, s.rating AS value ORDER BY value DESC LIMIT 1",
+            3,
+        ),
+    ] {
+        let (pipeline, _fake) =
+            pipeline_with(&graph, Duration::from_secs(5), move |call| match call {
+                Call::Route => Reply::completion(route),
+                Call::Cypher => Reply::completion(cypher),
+                _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
+            })
+            .await;
+        let answer = pipeline.ask(question).await.unwrap();
+        let t2c = stage(&answer, "text2cypher");
+        let why = t2c.fallback.clone().unwrap_or_default();
+        assert!(
+            why.contains(&format!("of the asked {want}: composed query")),
+            "{question}: {t2c:?}"
+        );
+        let AnswerBody::Search { rows, .. } = &answer.body else {
+            panic!("{}", answer.text)
+        };
+        assert_eq!(rows.len(), want, "{question}: {}", answer.text);
+    }
+}
