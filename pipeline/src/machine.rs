@@ -63,6 +63,28 @@ pub struct Answer {
     pub trace: Trace,
 }
 
+impl AnswerBody {
+    /// How many answers a search body holds: its rows, or one for a count; 0 for picks.
+    fn answered(&self) -> usize {
+        match self {
+            AnswerBody::Search { rows, count } => rows.len().max(usize::from(count.is_some())),
+            AnswerBody::Recommend { .. } => 0,
+        }
+    }
+
+    /// Keeps the first `top` search rows; returns how many were cut.
+    fn keep_top(&mut self, top: usize) -> usize {
+        match self {
+            AnswerBody::Search { rows, .. } if rows.len() > top => {
+                let cut = rows.len() - top;
+                rows.truncate(top);
+                cut
+            }
+            _ => 0,
+        }
+    }
+}
+
 impl Answer {
     /// The store ids the answer names (picks or search rows), in order.
     pub fn ids(&self) -> Vec<String> {
@@ -600,46 +622,54 @@ impl Pipeline {
                             },
                         });
                         if intent.route == Route::Search {
-                            // The question asked for the top N: a larger LIMIT does not widen
-                            // the answer ("가장 높은 곳" is one place).
-                            let mut rows = g.rows;
-                            let top = intent.goal.as_ref().map_or(usize::MAX, |g| g.top as usize);
-                            // Fewer rows than asked (none, or `LIMIT 1` for "3 bakeries"):
-                            // the composed query answers when it finds more.
+                            // Only rows with an id, a name and a value answer: `ORDER BY value
+                            // DESC` without `IS NOT NULL` puts stores without the value first.
+                            let mut body = search_body(&intent, &g.rows);
+                            let found = body.answered();
+                            let unusable = g.rows.len().saturating_sub(found);
+                            // Fewer answers than asked (none, `LIMIT 1` for "3 bakeries", or a
+                            // null value first): the composed query answers when it finds more.
                             let wanted =
                                 intent.goal.as_ref().map_or(1, |g| (g.top as usize).max(1));
-                            if rows.len() < wanted {
+                            if found < wanted {
                                 if let Some(q) = compose::search_query(&intent) {
                                     let composed = self.graph.rows(&q.cypher, q.to_query()).await?;
-                                    if composed.len() > rows.len() {
-                                        turn.trace.composed(q);
-                                        let body = search_body(&intent, &composed);
-                                        turn.finish(
-                                            "text2cypher",
-                                            started,
-                                            format!("composed search query{repaired}"),
-                                            Some(format!(
-                                                "the LLM query found {} of the asked {wanted}: composed query",
-                                                rows.len()
-                                            )),
-                                            Some(usage),
+                                    if search_body(&intent, &composed).answered() > found {
+                                        let why = format!(
+                                            "the LLM query answered {found} of the asked {wanted}: composed query"
                                         );
-                                        return Ok(State::Answer(intent, body));
+                                        return Ok(answer_composed_search(
+                                            turn,
+                                            started,
+                                            intent,
+                                            q,
+                                            &composed,
+                                            format!("composed search query{repaired}"),
+                                            Some(why),
+                                            usage,
+                                        ));
                                     }
                                 }
                             }
-                            let cut = if rows.len() > top.max(1) {
-                                let n = rows.len();
-                                rows.truncate(top.max(1));
-                                format!(" ({n} rows cut to the asked top {top})")
-                            } else {
-                                String::new()
-                            };
-                            let body = search_body(&intent, &rows);
+                            // The question asked for the top N: a larger LIMIT does not widen
+                            // the answer ("가장 높은 곳" is one place).
+                            let top = intent.goal.as_ref().map_or(usize::MAX, |g| g.top as usize);
+                            let mut notes = String::new();
+                            if unusable > 0 {
+                                notes.push_str(&format!(
+                                    " ({unusable} rows without an id, name or value left out)"
+                                ));
+                            }
+                            let cut = body.keep_top(top.max(1));
+                            if cut > 0 {
+                                notes.push_str(&format!(
+                                    " ({cut} rows over the asked top {top} cut)"
+                                ));
+                            }
                             turn.finish(
                                 "text2cypher",
                                 started,
-                                format!("LLM query{repaired}{cut}"),
+                                format!("LLM query{repaired}{notes}"),
                                 None,
                                 Some(usage),
                             );
@@ -704,16 +734,16 @@ impl Pipeline {
         if intent.route == Route::Search {
             if let Some(q) = compose::search_query(&intent) {
                 let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
-                turn.trace.composed(q);
-                let body = search_body(&intent, &rows);
-                turn.finish(
-                    "text2cypher",
+                return Ok(answer_composed_search(
+                    turn,
                     started,
+                    intent,
+                    q,
+                    &rows,
                     format!("composed search query{follow_up}"),
                     fallback,
-                    Some(usage),
-                );
-                return Ok(State::Answer(intent, body));
+                    usage,
+                ));
             }
         }
         let q = compose::candidate_query(&intent.constraints, CANDIDATE_LIMIT);
@@ -1046,6 +1076,25 @@ pub fn search_measure_label(intent: &Intent) -> String {
 
 /// The structured answer of a search query's rows (`value` = the count, or `id`, `name`,
 /// `value` per store).
+/// Ends text2cypher with the rows of the composed search query: traces the query, records the
+/// stage and answers.
+#[allow(clippy::too_many_arguments)]
+fn answer_composed_search(
+    turn: &mut TurnCtx<'_>,
+    started: Instant,
+    intent: Intent,
+    query: ComposedQuery,
+    rows: &[neo4rs::Row],
+    detail: String,
+    fallback: Option<String>,
+    usage: LlmUsage,
+) -> State {
+    turn.trace.composed(query);
+    let body = search_body(&intent, rows);
+    turn.finish("text2cypher", started, detail, fallback, Some(usage));
+    State::Answer(intent, body)
+}
+
 fn search_body(intent: &Intent, rows: &[neo4rs::Row]) -> AnswerBody {
     if matches!(
         intent.goal.as_ref().map(|g| &g.measure),

@@ -226,7 +226,7 @@ async fn a_search_answer_keeps_the_asked_top_even_if_the_llm_asks_for_more() {
     let t2c = stage(&answer, "text2cypher");
     assert!(t2c.fallback.is_none(), "{t2c:?}");
     assert!(
-        t2c.detail.contains("cut to the asked top 1"),
+        t2c.detail.contains("over the asked top 1 cut"),
         "{}",
         t2c.detail
     );
@@ -236,8 +236,9 @@ async fn a_search_answer_keeps_the_asked_top_even_if_the_llm_asks_for_more() {
     assert_eq!(rows.len(), 1, "{}", answer.text);
 }
 
-/// A search whose LLM query finds fewer rows than asked (none at all, or `LIMIT 1` for "3
-/// places") is answered by the composed query when that finds more; the trace says why.
+/// A search whose LLM query answers fewer than asked (no rows, `LIMIT 1` for "3 places", or rows
+/// without a value, as `ORDER BY value DESC` puts stores without the property first) is answered
+/// by the composed query when that finds more; the trace says why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_llm_query_that_finds_less_than_asked_gives_way_to_the_composed_one() {
     let graph = loaded_small_graph(21).await;
@@ -252,6 +253,11 @@ async fn a_search_llm_query_that_finds_less_than_asked_gives_way_to_the_composed
             "애월읍에서 평점이 가장 높은 흑돼지 맛집 3곳은?",
             "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') AND s.rating IS NOT NULL RETURN s.id AS id, s.name AS name, s.rating AS value ORDER BY value DESC LIMIT 1",
             3,
+        ),
+        (
+            "애월읍에서 평점이 가장 높은 흑돼지 맛집은?",
+            "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') RETURN s.id AS id, s.name AS name, null AS value ORDER BY s.rating DESC LIMIT 1",
+            1,
         ),
     ] {
         let (pipeline, _fake) =
