@@ -116,6 +116,13 @@ pub struct LlmTotals {
     pub llm_ms: f64,
 }
 
+/// Turns that reached the review-search stage, and those where it ran (no fallback).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ReviewSearchTotals {
+    pub reached: usize,
+    pub ran: usize,
+}
+
 /// Every total of a run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -133,6 +140,9 @@ pub struct Summary {
     pub latency_ms: BTreeMap<String, Percentiles>,
     /// `stage: reason` (up to the reason's first detail) → turns.
     pub fallbacks: BTreeMap<String, usize>,
+    /// Whether review search took part: a run without the review index ranks by graph signals
+    /// only, and its numbers are not those of the full system.
+    pub review_search: ReviewSearchTotals,
     /// Most frequent first.
     pub failure_classes: Vec<FailureClass>,
 }
@@ -287,6 +297,10 @@ impl Report {
             per_stage.entry("total".into()).or_default().push(t.ms);
             for st in &t.stages {
                 per_stage.entry(st.stage.clone()).or_default().push(st.ms);
+                if st.stage == "review_search" {
+                    s.review_search.reached += 1;
+                    s.review_search.ran += usize::from(st.fallback.is_none());
+                }
                 if let Some(f) = &st.fallback {
                     let reason = f.split(" (").next().unwrap_or(f);
                     *s.fallbacks
@@ -481,6 +495,15 @@ fn markdown(r: &Report) -> String {
             .unwrap_or_else(|| "none (truth-fit not scored)".into()),
         r.meta.wall_s
     );
+    let rs = s.review_search;
+    let _ = match (rs.reached, rs.reached - rs.ran) {
+        (0, _) => writeln!(out, "- review search: no turn reached it"),
+        (n, 0) => writeln!(out, "- review search: ran in all {n} turns that reach it"),
+        (n, off) => writeln!(
+            out,
+            "- review search: **off in {off} of {n} turns** that reach it (see Fallbacks): they rank by graph signals only"
+        ),
+    };
     let total = s.latency_ms.get("total").cloned().unwrap_or_default();
     let _ = writeln!(out, "\n## Headline\n\n| metric | value |\n|---|---|");
     let _ = writeln!(out, "| cases passed | {} |", frac(s.cases_ok, s.cases));

@@ -76,6 +76,19 @@ async fn smoke_set_meets_the_thresholds_and_the_harness_catches_wrong_answers() 
         s.search.execution_accuracy
     );
     assert!(markdown.contains("## Failure classes") && markdown.contains("| id | lang | ok |"));
+    // This pipeline has no review index: the report says so in its header.
+    let reached = s.review_search.reached;
+    assert!(
+        reached > 0 && s.review_search.ran == 0,
+        "{:?}",
+        s.review_search
+    );
+    assert!(
+        markdown.contains(&format!(
+            "review search: **off in {reached} of {reached} turns**"
+        )),
+        "the header hides that review search was off"
+    );
 
     // Negative controls: the same questions with gold answers and constraints they do not
     // meet must be scored as failures (so the thresholds above can fail).
