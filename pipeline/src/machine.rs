@@ -693,16 +693,44 @@ impl Pipeline {
                             );
                             let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
                             turn.trace.composed(q);
-                            let candidates =
+                            let mut candidates =
                                 recommend::candidates_from_rows(&rows, &intent.constraints);
                             if !candidates.is_empty() {
+                                let narrowed = candidates.len();
+                                // Narrowed below the shortlist (`LIMIT 1` for "a bakery"):
+                                // stores that pass the filters fill it, not FastRP neighbours
+                                // that break them.
+                                let mut topped = String::new();
+                                if narrowed < MAX_CANDIDATES {
+                                    let q = compose::candidate_query(
+                                        &intent.constraints,
+                                        CANDIDATE_LIMIT,
+                                    );
+                                    let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
+                                    turn.trace.composed(q);
+                                    let more =
+                                        recommend::candidates_from_rows(&rows, &intent.constraints);
+                                    for c in more {
+                                        if candidates.len() >= MAX_CANDIDATES {
+                                            break;
+                                        }
+                                        if !candidates.iter().any(|k| k.id == c.id) {
+                                            candidates.push(c);
+                                        }
+                                    }
+                                    if candidates.len() > narrowed {
+                                        topped = format!(
+                                            "; {} more from the composed query",
+                                            candidates.len() - narrowed
+                                        );
+                                    }
+                                }
                                 turn.finish(
                                     "text2cypher",
                                     started,
                                     format!(
-                                        "LLM query found {} stores, {} pass the hard constraints{repaired}",
+                                        "LLM query found {} stores, {narrowed} pass the hard constraints{topped}{repaired}",
                                         ids.len(),
-                                        candidates.len()
                                     ),
                                     None,
                                     Some(usage),

@@ -280,3 +280,36 @@ async fn a_search_llm_query_that_finds_less_than_asked_gives_way_to_the_composed
         assert_eq!(rows.len(), want, "{question}: {}", answer.text);
     }
 }
+
+/// A recommendation whose LLM query narrows below the shortlist (`LIMIT 1`) is topped up with
+/// stores that pass the filters, so no FastRP neighbour that breaks them is picked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recommend_llm_query_that_narrows_to_one_store_is_topped_up_by_the_filters() {
+    let graph = loaded_small_graph(21).await;
+    let one = GOOD_CYPHER.replace("LIMIT 50", "LIMIT 1");
+    let (pipeline, _fake) = pipeline_with(&graph, Duration::from_secs(5), move |call| match call {
+        Call::Route => Reply::completion(ROUTE_JSON),
+        Call::Cypher => Reply::completion(&one),
+        _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
+    })
+    .await;
+    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let t2c = stage(&answer, "text2cypher");
+    assert!(t2c.fallback.is_none(), "{t2c:?}");
+    assert!(
+        t2c.detail
+            .contains("1 pass the hard constraints; 5 more from the composed query"),
+        "{}",
+        t2c.detail
+    );
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("{}", answer.text)
+    };
+    assert_eq!(picks.len(), 3, "{}", answer.text);
+    assert!(
+        picks.iter().all(|p| !p.card.backfilled),
+        "a backfilled pick: {}",
+        answer.text
+    );
+    assert_constraints_hold(&graph, &answer);
+}
