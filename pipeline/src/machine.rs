@@ -634,7 +634,8 @@ impl Pipeline {
                             if found < wanted {
                                 if let Some(q) = compose::search_query(&intent) {
                                     let composed = self.graph.rows(&q.cypher, q.to_query()).await?;
-                                    if search_body(&intent, &composed).answered() > found {
+                                    let composed = search_body(&intent, &composed);
+                                    if composed.answered() > found {
                                         let why = format!(
                                             "the LLM query answered {found} of the asked {wanted}: composed query"
                                         );
@@ -643,7 +644,7 @@ impl Pipeline {
                                             started,
                                             intent,
                                             q,
-                                            &composed,
+                                            composed,
                                             format!("composed search query{repaired}"),
                                             Some(why),
                                             usage,
@@ -762,12 +763,13 @@ impl Pipeline {
         if intent.route == Route::Search {
             if let Some(q) = compose::search_query(&intent) {
                 let rows = self.graph.rows(&q.cypher, q.to_query()).await?;
+                let body = search_body(&intent, &rows);
                 return Ok(answer_composed_search(
                     turn,
                     started,
                     intent,
                     q,
-                    &rows,
+                    body,
                     format!("composed search query{follow_up}"),
                     fallback,
                     usage,
@@ -1102,27 +1104,26 @@ pub fn search_measure_label(intent: &Intent) -> String {
     }
 }
 
-/// The structured answer of a search query's rows (`value` = the count, or `id`, `name`,
-/// `value` per store).
-/// Ends text2cypher with the rows of the composed search query: traces the query, records the
-/// stage and answers.
+/// Ends text2cypher with the answer of the composed search query: traces the query, records
+/// the stage and answers.
 #[allow(clippy::too_many_arguments)]
 fn answer_composed_search(
     turn: &mut TurnCtx<'_>,
     started: Instant,
     intent: Intent,
     query: ComposedQuery,
-    rows: &[neo4rs::Row],
+    body: AnswerBody,
     detail: String,
     fallback: Option<String>,
     usage: LlmUsage,
 ) -> State {
     turn.trace.composed(query);
-    let body = search_body(&intent, rows);
     turn.finish("text2cypher", started, detail, fallback, Some(usage));
     State::Answer(intent, body)
 }
 
+/// The structured answer of a search query's rows (`value` = the count, or `id`, `name`,
+/// `value` per store).
 fn search_body(intent: &Intent, rows: &[neo4rs::Row]) -> AnswerBody {
     if matches!(
         intent.goal.as_ref().map(|g| &g.measure),
