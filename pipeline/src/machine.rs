@@ -955,12 +955,13 @@ impl Pipeline {
                 Ok(llm) => {
                     let mut on_pick =
                         |index: usize, pick: &Pick| observer(TurnEvent::Pick { index, pick });
+                    let (shortlist, held_back) = recommend::select_shortlist(&cards);
                     let selected = crate::llm_select::select_with_llm(
                         llm,
                         &self.prompts,
                         &turn.request,
                         &intent,
-                        &cards,
+                        &shortlist,
                         &mut usage,
                         &mut on_pick,
                     )
@@ -968,6 +969,13 @@ impl Pipeline {
                     match selected {
                         Ok(sel) => {
                             let mut detail = format!("LLM picked {}", sel.picks.len());
+                            if held_back > 0 {
+                                detail.push_str(&format!(
+                                    " of {} stores that pass the filters ({held_back} FastRP \
+                                     neighbours held back)",
+                                    shortlist.len()
+                                ));
+                            }
                             if sel.retried {
                                 detail.push_str(" after one retry");
                             }

@@ -431,6 +431,24 @@ pub fn facts(card: &Card, c: &Constraints, lang: Lang) -> Vec<String> {
     out
 }
 
+/// How many stores an answer recommends.
+pub const PICKS: usize = 3;
+
+/// The cards the LLM select chooses from, and how many FastRP neighbours were held back.
+/// When at least [`PICKS`] cards pass the filters, the backfilled neighbours (which may break
+/// a hard constraint) are left out: the small local model picks them readily even though the
+/// prompt marks them (full-r-098 of the eval: a store in 연동 for "구좌읍 … late-night" while a
+/// third store in 구좌읍 went unpicked). With fewer, they stay, so the answer still has three.
+pub fn select_shortlist(cards: &[Card]) -> (Vec<Card>, usize) {
+    let passing = cards.iter().filter(|c| !c.backfilled).count();
+    if passing >= PICKS {
+        let shortlist = cards.iter().filter(|c| !c.backfilled).cloned().collect();
+        (shortlist, cards.len() - passing)
+    } else {
+        (cards.to_vec(), 0)
+    }
+}
+
 /// The deterministic select: the three best-scored candidates, with templated reasons.
 pub fn deterministic_select(cards: &[Card], c: &Constraints, lang: Lang) -> Vec<Pick> {
     cards
@@ -505,6 +523,58 @@ mod tests {
             hyde_reviews: Vec::new(),
             score: 0.0,
         }
+    }
+
+    fn card(id: &str, backfilled: bool) -> Card {
+        Card {
+            id: id.into(),
+            name: id.into(),
+            store_type: "단품요리 전문".into(),
+            city: None,
+            region: None,
+            address: String::new(),
+            lat: None,
+            lng: None,
+            menu: Vec::new(),
+            price_per_person: None,
+            rating: None,
+            review_count: 0,
+            companion_reviews: 0,
+            ages: Vec::new(),
+            local_ratio: None,
+            busiest_time: None,
+            distance_m: None,
+            quotes: Vec::new(),
+            backfilled,
+        }
+    }
+
+    fn ids(cards: &[Card]) -> Vec<&str> {
+        cards.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    #[test]
+    fn neighbours_are_held_back_from_the_llm_when_three_stores_pass_the_filters() {
+        let cards = [
+            card("a", false),
+            card("n1", true),
+            card("b", false),
+            card("c", false),
+            card("n2", true),
+        ];
+        let (shortlist, held_back) = select_shortlist(&cards);
+        assert_eq!(ids(&shortlist), ["a", "b", "c"]);
+        assert_eq!(held_back, 2);
+    }
+
+    #[test]
+    fn neighbours_stay_when_fewer_than_three_stores_pass_the_filters() {
+        let cards = [card("a", false), card("b", false), card("n1", true)];
+        let (shortlist, held_back) = select_shortlist(&cards);
+        assert_eq!(ids(&shortlist), ["a", "b", "n1"]);
+        assert_eq!(held_back, 0);
+        let (all_passing, none) = select_shortlist(&cards[..2]);
+        assert_eq!((all_passing.len(), none), (2, 0));
     }
 
     #[test]
