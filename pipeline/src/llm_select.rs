@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::intent::{Intent, Lang};
 use crate::prompts::Prompts;
-use crate::recommend::{self, Card, Pick};
+use crate::recommend::{self, Card, Pick, PICKS};
 use crate::trace::LlmUsage;
 
 /// Completion budget: three reasons of ≤ 110 characters plus the JSON around them.
@@ -64,7 +64,7 @@ pub fn select_schema(ids: &[&str]) -> serde_json::Value {
             "picks": {
                 "type": "array",
                 "minItems": 1,
-                "maxItems": 3,
+                "maxItems": PICKS,
                 "items": {
                     "type": "object",
                     "properties": {
@@ -170,7 +170,7 @@ pub async fn select_with_llm(
             ));
         }
         // Fewer than three: fill from the deterministic order.
-        let want = cards.len().min(3);
+        let want = cards.len().min(PICKS);
         if accepted.len() < want {
             let chosen: HashSet<String> = accepted.iter().map(|p| p.card.id.clone()).collect();
             let rest: Vec<Card> = cards

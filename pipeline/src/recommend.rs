@@ -453,7 +453,7 @@ pub fn select_shortlist(cards: &[Card]) -> (Vec<Card>, usize) {
 pub fn deterministic_select(cards: &[Card], c: &Constraints, lang: Lang) -> Vec<Pick> {
     cards
         .iter()
-        .take(3)
+        .take(PICKS)
         .map(|card| {
             let facts = facts(card, c, lang);
             let reason = facts
