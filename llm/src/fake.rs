@@ -122,6 +122,27 @@ impl FakeLlm {
     }
 }
 
+/// With `JEJU_FAKE_LLM_LOG=FILE`, every request body is appended to FILE, one JSON line
+/// each: what the pipeline sent, byte for byte, so that two builds' prompts can be diffed
+/// (`sort` the file first: tests run in parallel).
+fn log_request(body: &str) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("JEJU_FAKE_LLM_LOG") else {
+        return;
+    };
+    let line = match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(v) => v.to_string(),
+        Err(_) => serde_json::Value::String(body.to_owned()).to_string(),
+    };
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(f, "{line}");
+    }
+}
+
 async fn serve(mut sock: TcpStream, script: Script, seen: Arc<AtomicUsize>) {
     // Read the head, then the body by content-length.
     let mut buf = Vec::new();
@@ -149,6 +170,7 @@ async fn serve(mut sock: TcpStream, script: Script, seen: Arc<AtomicUsize>) {
     }
     seen.fetch_add(1, Ordering::SeqCst);
     let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
+    log_request(&body);
     let mut reply = script(&body);
     loop {
         match reply {
