@@ -12,6 +12,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod stage;
+pub use stage::Stage;
+
 /// The longest question accepted, in characters (Unicode scalar values).
 pub const MAX_QUESTION_CHARS: usize = 500;
 /// The largest request body accepted, in bytes.
@@ -183,7 +186,7 @@ pub struct TraceView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageView {
     /// `route`, `text2cypher`, `review_search`, `backfill`, `select` or `answer`.
-    pub stage: String,
+    pub stage: Stage,
     pub ms: f64,
     pub detail: String,
     pub fallback: Option<String>,
@@ -262,7 +265,7 @@ impl StreamEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageEvent {
-    pub stage: String,
+    pub stage: Stage,
     pub status: StageStatus,
     /// Set when finished.
     pub ms: Option<f64>,
@@ -420,7 +423,7 @@ mod tests {
     fn stream_events_round_trip_through_their_sse_form() {
         let events = [
             StreamEvent::Stage(StageEvent {
-                stage: "route".into(),
+                stage: Stage::Route,
                 status: StageStatus::Finished,
                 ms: Some(1.5),
                 fallback: Some("no llm".into()),

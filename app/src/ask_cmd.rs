@@ -38,7 +38,7 @@ async fn ask_streaming(
     let lang = Lang::detect(question);
     let observer = |event: TurnEvent<'_>| match event {
         TurnEvent::StageStarted(stage) => {
-            eprint!("  {} …", stage_label(stage, lang));
+            eprint!("  {} …", stage.label(language_of(lang)));
             open_line.store(true, Ordering::SeqCst);
             let _ = std::io::stderr().flush();
         }
@@ -59,14 +59,9 @@ async fn ask_streaming(
                 eprintln!();
             }
             if streamed.fetch_add(1, Ordering::SeqCst) == 0 {
-                println!(
-                    "{}",
-                    if lang == Lang::Ko {
-                        "이런 곳은 어떠세요?"
-                    } else {
-                        "Here are my picks:"
-                    }
-                );
+                if let Ok(header) = pipeline.prompts().picks_header(lang) {
+                    println!("{header}");
+                }
             }
             if let Ok(text) = pipeline.pick_text(index, pick) {
                 println!("\n{text}");
@@ -79,7 +74,7 @@ async fn ask_streaming(
     match &answer.body {
         // The picks are on screen; only a notice (if any) is left to show.
         AnswerBody::Recommend { picks } if picks_shown == picks.len() && !picks.is_empty() => {
-            if let Some(notice) = answer.text.lines().last().filter(|l| l.starts_with('(')) {
+            if let Some(notice) = &answer.notice {
                 println!("\n{notice}");
             }
         }
@@ -88,22 +83,11 @@ async fn ask_streaming(
     Ok(answer)
 }
 
-/// What the user sees for a stage while it runs.
-fn stage_label(stage: &str, lang: Lang) -> &'static str {
-    let ko = lang == Lang::Ko;
-    match stage {
-        "route" if ko => "조건 분석",
-        "route" => "understanding the question",
-        "text2cypher" if ko => "후보 검색",
-        "text2cypher" => "querying the graph",
-        "review_search" if ko => "리뷰 분석",
-        "review_search" => "searching reviews",
-        "backfill" if ko => "비슷한 가게 보충",
-        "backfill" => "finding similar places",
-        "select" if ko => "선택",
-        "select" => "choosing",
-        _ if ko => "답변 작성",
-        _ => "writing the answer",
+/// The page's language of a question's language (stage labels are shared with the page).
+fn language_of(lang: Lang) -> jeju_api::Language {
+    match lang {
+        Lang::Ko => jeju_api::Language::Ko,
+        Lang::En => jeju_api::Language::En,
     }
 }
 
@@ -137,8 +121,8 @@ fn print_trace(answer: &Answer) -> Result<()> {
         for s in &answer.trace.stages {
             let fallback = s
                 .fallback
-                .as_deref()
-                .map(|f| format!("  [fallback: {f}]"))
+                .as_ref()
+                .map(|f| format!("  [fallback {}: {f}]", f.reason.as_str()))
                 .unwrap_or_default();
             let llm = s
                 .llm
@@ -156,7 +140,11 @@ fn print_trace(answer: &Answer) -> Result<()> {
                 .unwrap_or_default();
             println!(
                 "{:<14} {:>8.1} ms  {}{}{}",
-                s.stage, s.ms, s.detail, llm, fallback
+                s.stage.as_str(),
+                s.ms,
+                s.detail,
+                llm,
+                fallback
             );
         }
         for q in &answer.trace.cypher {

@@ -43,7 +43,7 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
             pipeline.ask(q).await?;
         }
     }
-    let mut per_stage: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    let mut per_stage: BTreeMap<jeju_pipeline::Stage, Vec<f64>> = BTreeMap::new();
     let mut totals = Vec::new();
     let mut fallbacks: BTreeMap<String, usize> = BTreeMap::new();
     let mut llm = LlmUsage::default();
@@ -56,9 +56,8 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
             for s in &answer.trace.stages {
                 per_stage.entry(s.stage).or_default().push(s.ms);
                 if let Some(f) = &s.fallback {
-                    // The reason up to its first detail, so that alike fallbacks add up.
-                    let kind = f.split(" (").next().unwrap_or(f);
-                    *fallbacks.entry(format!("{}: {kind}", s.stage)).or_default() += 1;
+                    let key = format!("{}: {}", s.stage, f.reason.as_str());
+                    *fallbacks.entry(key).or_default() += 1;
                 }
             }
             llm.merge(&answer.trace.llm_total());
@@ -82,11 +81,12 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
         "{:<14} {:>9} {:>9} {:>9}",
         "stage", "p50 ms", "p95 ms", "max ms"
     );
-    for stage in jeju_pipeline::STAGES {
-        if let Some(v) = per_stage.get_mut(stage) {
+    for stage in jeju_pipeline::Stage::ALL {
+        if let Some(v) = per_stage.get_mut(&stage) {
             v.sort_by(f64::total_cmp);
             println!(
-                "{stage:<14} {:>9.1} {:>9.1} {:>9.1}",
+                "{:<14} {:>9.1} {:>9.1} {:>9.1}",
+                stage.as_str(),
                 percentile(v, 0.5),
                 percentile(v, 0.95),
                 v[v.len() - 1]

@@ -3,9 +3,8 @@
 //! pipeline says about a store (its cards); the facts come from the harness's own queries.
 
 use jeju_data::catalog::StoreTruth;
-use jeju_graph::GraphClient;
+use jeju_graph::{GraphClient, Param, Statement};
 use jeju_pipeline::AnswerBody;
-use neo4rs::query;
 use serde::{Deserialize, Serialize};
 
 use crate::case::CaseConstraints;
@@ -145,7 +144,7 @@ pub struct Satisfier {
 
 /// The harness's own query for every store satisfying the hard constraints of `c` (values
 /// as parameters). Written independently of the pipeline's composer.
-pub fn satisfying_query(c: &CaseConstraints) -> neo4rs::Query {
+pub fn satisfying_query(c: &CaseConstraints) -> Statement {
     let mut conds: Vec<String> = Vec::new();
     if c.region.is_some() {
         conds.push("s.region = $region".into());
@@ -175,24 +174,24 @@ pub fn satisfying_query(c: &CaseConstraints) -> neo4rs::Query {
     let text = format!(
         "MATCH (s:Store){filter} RETURN s.id AS id, s.price_per_person AS price, s.lat AS lat, s.lng AS lng"
     );
-    let mut q = query(&text);
+    let mut q = Statement::text(text);
     if let Some(r) = &c.region {
-        q = q.param("region", r.as_str());
+        q = q.param("region", Param::Text(r.clone()));
     }
     if let Some(city) = &c.city {
-        q = q.param("city", city.as_str());
+        q = q.param("city", Param::Text(city.clone()));
     }
     if !c.store_types.is_empty() {
-        q = q.param("types", c.store_types.clone());
+        q = q.param("types", Param::List(c.store_types.clone()));
     }
     if let Some(d) = &c.dish {
-        q = q.param("terms", dish_terms(d));
+        q = q.param("terms", Param::List(dish_terms(d)));
     }
     if let Some(p) = c.price_max_per_person {
-        q = q.param("price", i64::from(p));
+        q = q.param("price", Param::Int(i64::from(p)));
     }
     if c.time.is_some() {
-        q = q.param("min_time_share", MIN_TIME_SHARE);
+        q = q.param("min_time_share", Param::Float(MIN_TIME_SHARE));
     }
     q
 }
@@ -202,9 +201,7 @@ pub async fn satisfying_stores(
     graph: &GraphClient,
     c: &CaseConstraints,
 ) -> Result<Vec<Satisfier>, EvalError> {
-    let rows = graph
-        .rows("eval: satisfying stores", satisfying_query(c))
-        .await?;
+    let rows = graph.records(&satisfying_query(c)).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -264,9 +261,9 @@ pub fn gold_is_ordered(cypher: &str) -> bool {
 /// Runs a gold query and reads its answer: an `id` column (one row per store), or one row
 /// whose only (or `count`/`value`) column is an integer.
 pub async fn run_gold(graph: &GraphClient, cypher: &str) -> Result<GoldAnswer, EvalError> {
-    let rows = graph.rows(cypher, query(cypher)).await?;
+    let rows = graph.records(&Statement::text(cypher)).await?;
     let ordered = gold_is_ordered(cypher);
-    let maps: Vec<_> = rows.iter().map(jeju_graph::client::row_to_json).collect();
+    let maps: Vec<_> = rows.iter().map(|r| r.columns().clone()).collect();
     let Some(first) = maps.first() else {
         return Ok(GoldAnswer::Ids {
             ids: Vec::new(),
@@ -360,7 +357,7 @@ mod tests {
     use super::*;
     use jeju_data::catalog::{Mood, View, Wait};
     use jeju_data::vocab::{AgeBand, Companion, TimeOfDay};
-    use jeju_pipeline::machine::SearchRow;
+    use jeju_pipeline::SearchRow;
 
     fn store() -> StoreFact {
         StoreFact {

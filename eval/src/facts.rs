@@ -6,8 +6,7 @@ use std::path::Path;
 
 use jeju_data::catalog::StoreTruth;
 use jeju_data::contest::RATIO_PROPERTIES;
-use jeju_graph::GraphClient;
-use neo4rs::query;
+use jeju_graph::{GraphClient, Param, Record, Statement};
 
 use crate::error::EvalError;
 
@@ -35,13 +34,13 @@ impl StoreFact {
     }
 }
 
-fn opt_f64(r: &neo4rs::Row, col: &str) -> Option<f64> {
+fn opt_f64(r: &Record, col: &str) -> Option<f64> {
     r.get::<f64>(col)
         .ok()
         .or_else(|| r.get::<i64>(col).ok().map(|v| v as f64))
 }
 
-fn opt_i64(r: &neo4rs::Row, col: &str) -> Option<i64> {
+fn opt_i64(r: &Record, col: &str) -> Option<i64> {
     r.get::<i64>(col)
         .ok()
         .or_else(|| r.get::<f64>(col).ok().map(|v| v.round() as i64))
@@ -68,11 +67,11 @@ pub async fn store_facts(
          s.lat AS lat, s.lng AS lng, {}",
         ratio_cols.join(", ")
     );
-    let mut q = query(&text);
+    let mut q = Statement::text(text);
     if let Some(ids) = ids {
-        q = q.param("ids", ids.to_vec());
+        q = q.param("ids", Param::List(ids.to_vec()));
     }
-    let rows = graph.rows(&text, q).await?;
+    let rows = graph.records(&q).await?;
     let mut out = BTreeMap::new();
     for r in &rows {
         let Ok(id) = r.get::<String>("id") else {

@@ -85,7 +85,7 @@ pub async fn snapshot(graph: &GraphClient) -> Result<Snapshot, EvalError> {
     let stores = facts::store_facts(graph, None).await?;
     let text =
         "MATCH (s:Store)-[u:USE]->(m:Month) WHERE u.cnt_rank = 1 RETURN s.id AS id, m.ym AS ym";
-    let rows = graph.rows_of(text).await?;
+    let rows = graph.records(&jeju_graph::Statement::text(text)).await?;
     let busiest = rows
         .iter()
         .filter_map(|r| Some((r.get::<String>("id").ok()?, r.get::<i64>("ym").ok()?)))

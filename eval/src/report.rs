@@ -296,13 +296,21 @@ impl Report {
             s.errors += usize::from(t.error.is_some());
             per_stage.entry("total".into()).or_default().push(t.ms);
             for st in &t.stages {
-                per_stage.entry(st.stage.clone()).or_default().push(st.ms);
-                if st.stage == "review_search" {
+                per_stage
+                    .entry(st.stage.as_str().to_owned())
+                    .or_default()
+                    .push(st.ms);
+                if st.stage == jeju_pipeline::Stage::ReviewSearch {
                     s.review_search.reached += 1;
                     s.review_search.ran += usize::from(st.fallback.is_none());
                 }
                 if let Some(f) = &st.fallback {
-                    let reason = f.split(" (").next().unwrap_or(f);
+                    // The reason code; a log from before the codes: the message up to its
+                    // first detail, so that alike fallbacks add up.
+                    let reason = st
+                        .fallback_reason
+                        .as_deref()
+                        .unwrap_or_else(|| f.split(" (").next().unwrap_or(f));
                     *s.fallbacks
                         .entry(format!("{}: {reason}", st.stage))
                         .or_default() += 1;
@@ -564,9 +572,9 @@ fn markdown(r: &Report) -> String {
         out,
         "\n## Latency (ms)\n\n| stage | n | p50 | p95 | max |\n|---|---|---|---|---|"
     );
-    let order: Vec<&str> = jeju_pipeline::STAGES
+    let order: Vec<&str> = jeju_pipeline::Stage::ALL
         .iter()
-        .copied()
+        .map(|s| s.as_str())
         .chain(["total"])
         .collect();
     let mut names: Vec<&String> = s.latency_ms.keys().collect();

@@ -67,9 +67,14 @@ pub enum TurnOutcome {
 /// A stage's time, fallback and LLM cost.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StageResult {
-    pub stage: String,
+    pub stage: jeju_pipeline::Stage,
     pub ms: f64,
+    /// The fallback's message, for people.
     pub fallback: Option<String>,
+    /// The fallback's reason code (`no_llm`, `llm_failed`, …; absent in logs written before
+    /// the codes existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_reason: Option<String>,
     pub llm: Option<LlmUsage>,
 }
 
@@ -592,9 +597,10 @@ fn record_trace(result: &mut TurnResult, answer: &Answer) {
         .stages
         .iter()
         .map(|s| StageResult {
-            stage: s.stage.to_owned(),
+            stage: s.stage,
             ms: s.ms,
-            fallback: s.fallback.clone(),
+            fallback: s.fallback.as_ref().map(|f| f.message.clone()),
+            fallback_reason: s.fallback.as_ref().map(|f| f.reason.as_str().to_owned()),
             llm: s.llm,
         })
         .collect();

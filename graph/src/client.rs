@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::config::GraphConfig;
 use crate::error::GraphError;
+use crate::record::{Record, Statement};
 use crate::schema::{NODE_LABELS, REL_TYPES};
 
 /// A connection pool to the graph server.
@@ -325,6 +326,25 @@ impl GraphClient {
         }
     }
 
+    /// Runs a statement and collects every row as [`Record`]s.
+    pub async fn records(&self, statement: &Statement) -> Result<Vec<Record>, GraphError> {
+        let rows = self.rows(&statement.cypher, statement.to_query()).await?;
+        rows.iter().map(to_record).collect()
+    }
+
+    /// Runs generated Cypher as [`GraphClient::rows_generated`] does (the read-only user, a
+    /// transaction that is always rolled back, `limit`), as [`Record`]s.
+    pub async fn records_generated(
+        &self,
+        cypher: &str,
+        limit: Duration,
+    ) -> Result<Vec<Record>, GraphError> {
+        let rows = self
+            .rows_generated(cypher, neo4rs::query(cypher), limit)
+            .await?;
+        rows.iter().map(to_record).collect()
+    }
+
     /// Runs a query whose text is also its description.
     pub async fn rows_of(&self, text: &str) -> Result<Vec<Row>, GraphError> {
         self.rows(text, neo4rs::query(text)).await
@@ -379,6 +399,16 @@ fn host_port(uri: &str) -> String {
     } else {
         format!("{authority}:7687")
     }
+}
+
+/// A row as a [`Record`]: every column must be a plain value (no nodes or paths).
+fn to_record(row: &Row) -> Result<Record, GraphError> {
+    row.to::<BTreeMap<String, Value>>()
+        .map(Record::from)
+        .map_err(|e| GraphError::Decode {
+            column: "*".into(),
+            message: e.to_string(),
+        })
 }
 
 /// Converts a row to JSON-like values, for printing query results.

@@ -11,9 +11,11 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod record;
 pub mod samples;
 pub mod schema;
 
 pub use client::{GraphClient, GraphCounts};
 pub use config::{GraphConfig, GraphUser};
 pub use error::GraphError;
+pub use record::{Param, Record, Statement};

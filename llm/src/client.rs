@@ -494,6 +494,13 @@ impl LlmClient {
 pub struct StreamUsage(std::sync::Arc<std::sync::Mutex<Option<(u32, u32)>>>);
 
 impl StreamUsage {
+    /// Counts already known (a model that is not a server, e.g. a test's fake).
+    pub fn reported(prompt: u32, completion: u32) -> StreamUsage {
+        let usage = StreamUsage::default();
+        usage.set(prompt, completion);
+        usage
+    }
+
     /// `(prompt_tokens, completion_tokens)`, if the server reported them.
     pub fn tokens(&self) -> Option<(u32, u32)> {
         self.0.lock().ok().and_then(|g| *g)

@@ -29,11 +29,12 @@ use criterion::{BenchmarkGroup, Criterion, Throughput};
 use jeju_graph::{GraphClient, GraphConfig};
 use jeju_pipeline::compose;
 use jeju_pipeline::intent::{Intent, Route};
-use jeju_pipeline::machine::{
-    CANDIDATE_LIMIT, MAX_CANDIDATES, MIN_BACKFILL_SIMILARITY, REVIEW_SEARCH_STORES,
-};
 use jeju_pipeline::parse::parse;
+use jeju_pipeline::prompts::Prompts;
 use jeju_pipeline::recommend::{self, Candidate};
+use jeju_pipeline::stages::backfill::MIN_BACKFILL_SIMILARITY;
+use jeju_pipeline::stages::review_search::REVIEW_SEARCH_STORES;
+use jeju_pipeline::stages::text2cypher::{CANDIDATE_LIMIT, MAX_CANDIDATES};
 use jeju_review_search::{ReviewIndexPaths, ReviewSearch};
 use jeju_vectors::{EmbeddedStore, Point};
 use rand::{Rng, SeedableRng};
@@ -145,10 +146,7 @@ fn intent_of(question: &str, route: Route) -> Intent {
 /// scored (as `Pipeline::text2cypher` does).
 async fn candidates(graph: &GraphClient, intent: &Intent) -> Vec<Candidate> {
     let q = compose::candidate_query(&intent.constraints, CANDIDATE_LIMIT);
-    let rows = graph
-        .rows(&q.cypher, q.to_query())
-        .await
-        .expect("candidate query");
+    let rows = graph.records(&q).await.expect("candidate query");
     recommend::candidates_from_rows(&rows, &intent.constraints)
 }
 
@@ -182,9 +180,7 @@ fn bench_text2cypher(c: &mut Criterion, fx: &Fixture) {
         g.bench_function(format!("search_{name}"), |b| {
             b.iter(|| {
                 let q = compose::search_query(black_box(&intent)).expect("a search query");
-                fx.rt
-                    .block_on(fx.graph.rows(&q.cypher, q.to_query()))
-                    .expect("search query")
+                fx.rt.block_on(fx.graph.records(&q)).expect("search query")
             })
         });
     }
@@ -194,7 +190,9 @@ fn bench_text2cypher(c: &mut Criterion, fx: &Fixture) {
 /// Every store's FastRP vector, as the pipeline loads them once per process.
 fn store_vectors(fx: &Fixture) -> BTreeMap<String, Vec<f32>> {
     fx.rt
-        .block_on(jeju_pipeline::machine::load_store_vectors(&fx.graph))
+        .block_on(jeju_pipeline::stages::backfill::load_store_vectors(
+            &fx.graph,
+        ))
         .expect("FastRP vectors")
 }
 
@@ -390,6 +388,7 @@ fn bench_cards(c: &mut Criterion, fx: &Fixture) {
         .rt
         .block_on(recommend::load_cards(&fx.graph, &six, &intent.constraints))
         .expect("cards");
+    let prompts = Prompts::load().expect("prompts");
     let mut g = group(c, "cards");
     g.bench_function(
         format!("load_{}_cards_and_deterministic_select", six.len()),
@@ -403,13 +402,20 @@ fn bench_cards(c: &mut Criterion, fx: &Fixture) {
                         &intent.constraints,
                     ))
                     .expect("cards");
-                recommend::deterministic_select(&cards, &intent.constraints, intent.lang)
+                recommend::deterministic_select(&cards, &intent.constraints, intent.lang, &prompts)
+                    .expect("picks")
             })
         },
     );
     g.bench_function(format!("deterministic_select_{}_cards", cards.len()), |b| {
         b.iter(|| {
-            recommend::deterministic_select(black_box(&cards), &intent.constraints, intent.lang)
+            recommend::deterministic_select(
+                black_box(&cards),
+                &intent.constraints,
+                intent.lang,
+                &prompts,
+            )
+            .expect("picks")
         })
     });
     g.finish();

@@ -4,8 +4,7 @@
 
 use jeju_data::contest::RATIO_PROPERTIES;
 use jeju_data::vocab::companion_keyword;
-use neo4rs::{query, Query};
-use serde::Serialize;
+pub use jeju_graph::Param;
 
 use crate::intent::{Constraints, Intent, Measure, SearchGoal};
 use crate::lexicon;
@@ -29,37 +28,8 @@ pub fn is_orderable(property: &str) -> bool {
         )
 }
 
-/// A parameter value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Param {
-    Text(String),
-    Int(i64),
-    Float(f64),
-    List(Vec<String>),
-}
-
 /// A query with its parameters, printable for the trace.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ComposedQuery {
-    pub cypher: String,
-    pub params: Vec<(String, Param)>,
-}
-
-impl ComposedQuery {
-    pub fn to_query(&self) -> Query {
-        let mut q = query(&self.cypher);
-        for (k, v) in &self.params {
-            q = match v {
-                Param::Text(s) => q.param(k, s.as_str()),
-                Param::Int(i) => q.param(k, *i),
-                Param::Float(f) => q.param(k, *f),
-                Param::List(l) => q.param(k, l.clone()),
-            };
-        }
-        q
-    }
-}
+pub type ComposedQuery = jeju_graph::Statement;
 
 /// The shared `MATCH … WHERE` of both queries.
 fn filters(

@@ -89,18 +89,14 @@ pub enum GuardError {
 /// Checks, plans (`EXPLAIN`) and runs generated Cypher in a rolled-back transaction, as the
 /// read-only user when there is one.
 pub async fn run_guarded(
-    graph: &jeju_graph::GraphClient,
+    graph: &dyn crate::ports::GraphPort,
     cypher: &str,
     limit: std::time::Duration,
-) -> Result<(CheckedCypher, Vec<neo4rs::Row>), crate::PipelineError> {
+) -> Result<(CheckedCypher, Vec<jeju_graph::Record>), crate::PipelineError> {
     let checked = check(cypher)?;
     let explain = format!("EXPLAIN {}", checked.cypher);
-    graph
-        .rows_generated(&explain, neo4rs::query(&explain), limit)
-        .await?;
-    let rows = graph
-        .rows_generated(&checked.cypher, neo4rs::query(&checked.cypher), limit)
-        .await?;
+    graph.generated(&explain, limit).await?;
+    let rows = graph.generated(&checked.cypher, limit).await?;
     Ok((checked, rows))
 }
 

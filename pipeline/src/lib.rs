@@ -6,8 +6,10 @@
 //! deterministic fallback (gazetteer parser, composed Cypher, graph-signal ranker) that the
 //! trace names when it fires.
 
+pub mod answer;
 pub mod compose;
 pub mod error;
+pub mod fact;
 pub mod guard;
 pub mod intent;
 pub mod lexicon;
@@ -16,11 +18,20 @@ pub mod llm_route;
 pub mod llm_select;
 pub mod machine;
 pub mod parse;
+pub mod ports;
 pub mod prompts;
 pub mod recommend;
+mod review_slot;
 pub mod schema;
 pub mod session;
+pub mod stages;
 pub mod trace;
+pub mod turn;
+
+#[cfg(test)]
+mod fakes;
+#[cfg(test)]
+mod machine_tests;
 
 pub use error::PipelineError;
 
@@ -49,7 +60,10 @@ pub const BENCH_QUESTIONS: [&str; 20] = [
     "Cheap noodles for one person in Yeon-dong",
 ];
 
-pub use machine::{
-    Answer, AnswerBody, Observer, PartsHealth, Pipeline, ReviewOpener, TurnEvent, STAGES,
-};
-pub use trace::{LlmUsage, StageTrace, Trace};
+pub use answer::{Answer, AnswerBody, SearchRow};
+pub use jeju_api::Stage;
+pub use machine::{PartsHealth, Pipeline};
+pub use ports::{ChatModel, GraphPort, ReviewIndex};
+pub use review_slot::ReviewOpener;
+pub use trace::{Fallback, FallbackReason, LlmUsage, StageTrace, Trace};
+pub use turn::{Observer, TurnEvent};

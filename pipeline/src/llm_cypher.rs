@@ -10,12 +10,13 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use jeju_graph::GraphClient;
-use jeju_llm::{ChatRequest, LlmClient, LlmError, Turn};
+use jeju_graph::Record;
+use jeju_llm::{ChatRequest, LlmError, Turn};
 
 use crate::guard::{self, CheckedCypher};
 use crate::intent::{Intent, Measure, Route};
-use crate::prompts::{self, Prompts};
+use crate::ports::{ChatModel, GraphPort};
+use crate::prompts::{self, Prompt, Prompts};
 use crate::trace::LlmUsage;
 
 /// Few-shot examples put in the prompt.
@@ -29,7 +30,7 @@ const MAX_TOKENS: u32 = 220;
 #[derive(Debug)]
 pub struct Generated {
     pub checked: CheckedCypher,
-    pub rows: Vec<neo4rs::Row>,
+    pub rows: Vec<Record>,
     /// What was wrong with the first query, when the repair round fixed it.
     pub repaired: Option<String>,
 }
@@ -68,19 +69,29 @@ impl Expect {
 
 /// Asks the LLM for a query answering `question` (schema text already filtered), checks it,
 /// runs it, and repairs it once. `usage` collects the cost of every call, failed or not.
-pub async fn generate(
-    llm: &LlmClient,
+/// The text2cypher prompt exactly as it is sent: the filtered schema, the literals the
+/// question resolved to and the [`EXAMPLES`] nearest few-shot examples.
+pub fn text2cypher_prompt(
     prompts: &Prompts,
-    graph: &GraphClient,
+    schema: &str,
+    intent: &Intent,
+    question: &str,
+) -> Result<Prompt, crate::PipelineError> {
+    let values = prompts::fixed_values(intent);
+    let examples = prompts::nearest_examples(question, EXAMPLES);
+    prompts.text2cypher(schema, &values, &examples, question)
+}
+
+pub async fn generate(
+    llm: &dyn ChatModel,
+    prompts: &Prompts,
+    graph: &dyn GraphPort,
     schema: &str,
     intent: &Intent,
     question: &str,
     usage: &mut LlmUsage,
 ) -> Result<Generated, Text2CypherError> {
-    let values = prompts::fixed_values(intent);
-    let examples = prompts::nearest_examples(question, EXAMPLES);
-    let prompt = prompts
-        .text2cypher(schema, &values, &examples, question)
+    let prompt = text2cypher_prompt(prompts, schema, intent, question)
         .map_err(|e| Text2CypherError::Prompt(e.to_string()))?;
     let expect = Expect::of(intent);
     let mut request = ChatRequest::new(prompt.system.clone(), prompt.user.clone())
@@ -125,9 +136,9 @@ pub async fn generate(
                     Turn::user(prompt.user.clone()),
                     Turn::assistant(cypher.clone()),
                 ]);
-                request.user = format!(
-                    "That query failed: {problem}\nWrite the corrected query only.\nCypher:"
-                );
+                request.user = prompts
+                    .repair(&problem)
+                    .map_err(|e| Text2CypherError::Prompt(e.to_string()))?;
                 first_problem = Some(problem);
             }
         }
@@ -136,11 +147,11 @@ pub async fn generate(
 
 /// Runs every check and the query; `Err` is the text for the repair round.
 async fn try_query(
-    graph: &GraphClient,
+    graph: &dyn GraphPort,
     cypher: &str,
     intent: &Intent,
     expect: &Expect,
-) -> Result<(CheckedCypher, Vec<neo4rs::Row>), String> {
+) -> Result<(CheckedCypher, Vec<Record>), String> {
     let checked = guard::check(cypher).map_err(|e| format!("refused: {e}"))?;
     check_literals(&checked.cypher, intent)?;
     check_goal(&checked.cypher, intent, expect)?;
@@ -283,8 +294,8 @@ fn check_goal(cypher: &str, intent: &Intent, expect: &Expect) -> Result<(), Stri
 }
 
 /// The rows carry the columns the answer needs.
-fn check_rows(rows: &[neo4rs::Row], expect: &Expect) -> Result<(), String> {
-    let numeric = |r: &neo4rs::Row| {
+fn check_rows(rows: &[Record], expect: &Expect) -> Result<(), String> {
+    let numeric = |r: &Record| {
         r.get::<f64>("value").is_ok() || r.get::<i64>("value").is_ok() || {
             // A null value (no data for that store) is acceptable in a ranking.
             matches!(r.get::<Option<f64>>("value"), Ok(None))

@@ -6,12 +6,13 @@
 
 use jeju_data::gazetteer;
 use jeju_data::vocab::Companion;
-use jeju_llm::{ChatRequest, LlmClient, LlmError};
+use jeju_llm::{ChatRequest, LlmError};
 use serde::Deserialize;
 use std::time::Instant;
 
 use crate::intent::{Intent, Route};
 use crate::lexicon::{DISHES, TYPE_WORDS};
+use crate::ports::ChatModel;
 use crate::prompts::Prompts;
 use crate::trace::LlmUsage;
 
@@ -49,7 +50,7 @@ pub fn route_schema() -> serde_json::Value {
 /// `usage` collects the cost of the call; the notes say what of the LLM's answer was
 /// overruled.
 pub async fn route_with_llm(
-    llm: &LlmClient,
+    llm: &dyn ChatModel,
     prompts: &Prompts,
     question: &str,
     mut intent: Intent,

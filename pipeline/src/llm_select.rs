@@ -13,11 +13,13 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use futures_util::StreamExt;
-use jeju_llm::{ChatRequest, LlmClient, LlmError};
+use jeju_llm::{ChatRequest, LlmError};
 use serde::Deserialize;
 
-use crate::intent::{Intent, Lang};
-use crate::prompts::Prompts;
+use crate::fact;
+use crate::intent::Intent;
+use crate::ports::ChatModel;
+use crate::prompts::{Prompt, Prompts};
 use crate::recommend::{self, Card, Pick, PICKS};
 use crate::trace::LlmUsage;
 
@@ -79,11 +81,34 @@ pub fn select_schema(ids: &[&str]) -> serde_json::Value {
     })
 }
 
+/// The select prompt exactly as it is sent, and each candidate's (alias, card line): short
+/// aliases (`c1`…`c6`) instead of store ids, fewer tokens and nothing to misspell.
+pub fn select_prompt(
+    prompts: &Prompts,
+    request: &str,
+    intent: &Intent,
+    cards: &[Card],
+) -> Result<(Prompt, Vec<(String, String)>), crate::PipelineError> {
+    let texts = cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| {
+            Ok((
+                alias(i),
+                prompts.card_line(card, &intent.constraints, intent.lang)?,
+            ))
+        })
+        .collect::<Result<Vec<(String, String)>, crate::PipelineError>>()?;
+    let intent_text = prompts.intent_line(intent)?;
+    let prompt = prompts.select(request, &intent_text, &texts, intent.lang)?;
+    Ok((prompt, texts))
+}
+
 /// Asks the LLM to pick from `cards` (best-scored first), streaming each accepted pick to
 /// `on_pick`. Fills up to three picks from the deterministic order when the model returns
 /// fewer (noted).
 pub async fn select_with_llm(
-    llm: &LlmClient,
+    llm: &dyn ChatModel,
     prompts: &Prompts,
     question: &str,
     intent: &Intent,
@@ -93,15 +118,7 @@ pub async fn select_with_llm(
 ) -> Result<Selection, SelectError> {
     let c = &intent.constraints;
     let lang = intent.lang;
-    // Short aliases (`c1`…`c6`) instead of store ids: fewer tokens, nothing to misspell.
-    let texts: Vec<(String, String)> = cards
-        .iter()
-        .enumerate()
-        .map(|(i, card)| (alias(i), recommend::card_text(card, c, lang)))
-        .collect();
-    let intent_text = describe_intent(intent);
-    let prompt = prompts
-        .select(question, &intent_text, &texts, lang)
+    let (prompt, texts) = select_prompt(prompts, question, intent, cards)
         .map_err(|e| SelectError::Prompt(e.to_string()))?;
     let aliases: Vec<String> = (0..cards.len()).map(alias).collect();
     let ids: Vec<&str> = aliases.iter().map(String::as_str).collect();
@@ -135,7 +152,7 @@ pub async fn select_with_llm(
             }
             for object in complete_pick_objects(&text).into_iter().skip(seen_objects) {
                 seen_objects += 1;
-                match accept(object, cards, &texts, &accepted, lang, intent) {
+                match accept(object, cards, &texts, &accepted, prompts, intent) {
                     Ok((pick, note)) => {
                         notes.extend(note);
                         on_pick(accepted.len(), &pick);
@@ -178,7 +195,8 @@ pub async fn select_with_llm(
                 .filter(|c| !chosen.contains(&c.id))
                 .cloned()
                 .collect();
-            let fill = recommend::deterministic_select(&rest, c, lang);
+            let fill = recommend::deterministic_select(&rest, c, lang, prompts)
+                .map_err(|e| SelectError::Prompt(e.to_string()))?;
             let n = want - accepted.len();
             notes.push(format!("{n} pick(s) filled by the deterministic ranker"));
             for pick in fill.into_iter().take(n) {
@@ -200,50 +218,16 @@ fn alias(i: usize) -> String {
     format!("c{}", i + 1)
 }
 
-/// The parsed request as one short line for the prompt.
-fn describe_intent(intent: &Intent) -> String {
-    let c = &intent.constraints;
-    let mut parts = Vec::new();
-    if let Some(r) = c.region.as_ref().or(c.city.as_ref()) {
-        parts.push(format!("region={r}"));
-    }
-    if !c.store_types.is_empty() {
-        parts.push(format!("type={}", c.store_types.join("/")));
-    }
-    if let Some(d) = &c.dish {
-        parts.push(format!("dish={d}"));
-    }
-    if let Some(x) = c.companion {
-        parts.push(format!("with={x:?}").to_lowercase());
-    }
-    if let Some(a) = c.age_band {
-        parts.push(format!("age={}", a.property()));
-    }
-    if let Some(p) = c.price_max_per_person {
-        parts.push(format!("max_price_per_person={p}"));
-    }
-    if let Some(t) = c.time {
-        parts.push(format!("time={}", t.property()));
-    }
-    if let Some(a) = &c.near_attraction {
-        parts.push(format!("near={a}"));
-    }
-    if parts.is_empty() {
-        "no hard constraints".to_owned()
-    } else {
-        parts.join(", ")
-    }
-}
-
 /// Checks one pick object; returns the pick and a note when its reason was replaced.
 fn accept(
     object: &str,
     cards: &[Card],
     texts: &[(String, String)],
     accepted: &[Pick],
-    lang: Lang,
+    prompts: &Prompts,
     intent: &Intent,
 ) -> Result<(Pick, Option<String>), String> {
+    let lang = intent.lang;
     let json: PickJson =
         serde_json::from_str(object).map_err(|e| format!("unreadable pick ({e})"))?;
     let alias_given = json.id.trim();
@@ -256,7 +240,9 @@ fn accept(
     if accepted.iter().any(|p| p.card.id == id) {
         return Err(format!("id {id} picked twice: dropped"));
     }
-    let facts = recommend::facts(card, &intent.constraints, lang);
+    let facts = prompts
+        .fact_lines(fact::facts(card, &intent.constraints), lang)
+        .map_err(|e| format!("facts of {id}: {e}"))?;
     // The model sometimes names a place by its alias ("c1은 …"): use the name.
     let mut reason = tidy_reason(&json.reason);
     for (i, other) in cards.iter().enumerate().rev() {
@@ -277,14 +263,7 @@ fn accept(
     } else {
         ungrounded_number(&reason, card_text).map(|n| format!("cites {n}, not in its data"))
     };
-    let templated = || {
-        facts
-            .iter()
-            .take(3)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(if lang == Lang::Ko { ", " } else { "; " })
-    };
+    let templated = || Pick::templated_reason(&facts, lang);
     let (reason, note) = match problem {
         None => (reason, None),
         Some(p) => (

@@ -6,6 +6,10 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::fact::{facts, Fact, FactLine};
+use crate::intent::{Constraints, Intent, Lang};
+use crate::recommend::{won, Card, Pick};
+
 /// One few-shot example.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Example {
@@ -127,6 +131,14 @@ impl Prompts {
             ),
             ("select", include_str!("../../prompts/select.tera")),
             ("pick", include_str!("../../prompts/pick.tera")),
+            (
+                "picks_header",
+                include_str!("../../prompts/picks_header.tera"),
+            ),
+            ("fact", include_str!("../../prompts/fact.tera")),
+            ("card", include_str!("../../prompts/card.tera")),
+            ("intent", include_str!("../../prompts/intent.tera")),
+            ("repair", include_str!("../../prompts/repair.tera")),
         ])
         .map_err(|e| crate::PipelineError::Template(format!("{e:?}")))?;
         Ok(Prompts { tera })
@@ -198,14 +210,7 @@ impl Prompts {
             .map(|(id, text)| serde_json::json!({"id": id, "text": text}))
             .collect();
         ctx.insert("cards", &cards);
-        ctx.insert(
-            "lang",
-            if lang == crate::intent::Lang::Ko {
-                "ko"
-            } else {
-                "en"
-            },
-        );
+        ctx.insert("lang", lang_code(lang));
         let text = self.render("select", &ctx)?;
         // The instructions are the static system part; the request and the cards the user part.
         Ok(match text.find("\nUser request: ") {
@@ -218,6 +223,130 @@ impl Prompts {
                 user: text,
             },
         })
+    }
+}
+
+impl Prompts {
+    /// One fact in `lang` (`fact.tera`).
+    pub fn fact(&self, fact: &Fact, lang: Lang) -> Result<String, crate::PipelineError> {
+        self.render("fact", &fact.template_context(lang))
+    }
+
+    /// Facts with their texts in `lang`.
+    pub fn fact_lines(
+        &self,
+        facts: Vec<Fact>,
+        lang: Lang,
+    ) -> Result<Vec<FactLine>, crate::PipelineError> {
+        facts
+            .into_iter()
+            .map(|fact| {
+                let text = self.fact(&fact, lang)?;
+                Ok(FactLine { fact, text })
+            })
+            .collect()
+    }
+
+    /// A candidate's one-line card for the select prompt (`card.tera`): name, type, region,
+    /// three menu items, the facts for this request, two short quotes.
+    pub fn card_line(
+        &self,
+        card: &Card,
+        c: &Constraints,
+        lang: Lang,
+    ) -> Result<String, crate::PipelineError> {
+        let menu: Vec<serde_json::Value> = card
+            .menu
+            .iter()
+            .take(3)
+            .map(|(name, price)| serde_json::json!({"name": name, "price": won(*price)}))
+            .collect();
+        let mut rest = facts(card, c);
+        // The menu is listed above; drop its fact (it follows the backfill note, if any).
+        let menu_fact = usize::from(card.backfilled);
+        if menu_fact < rest.len() && (c.dish.is_some() || !card.menu.is_empty()) {
+            rest.remove(menu_fact);
+        }
+        let facts = rest
+            .iter()
+            .map(|f| self.fact(f, lang))
+            .collect::<Result<Vec<String>, _>>()?;
+        // Two short quotes: every character costs prompt time on a CPU.
+        let quotes: Vec<String> = card
+            .quotes
+            .iter()
+            .take(2)
+            .map(|q| q.chars().take(40).collect())
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang_code(lang));
+        ctx.insert("name", &card.name);
+        ctx.insert("store_type", &card.store_type);
+        ctx.insert("region", card.region.as_deref().unwrap_or("-"));
+        ctx.insert("menu", &menu);
+        ctx.insert("facts", &facts);
+        ctx.insert("quotes", &quotes);
+        self.render("card", &ctx)
+    }
+
+    /// The parsed request as one short line for the select prompt (`intent.tera`).
+    pub fn intent_line(&self, intent: &Intent) -> Result<String, crate::PipelineError> {
+        let c = &intent.constraints;
+        let mut ctx = tera::Context::new();
+        let text = |v: Option<String>| v.unwrap_or_default();
+        ctx.insert("region", &text(c.region.clone().or(c.city.clone())));
+        ctx.insert("types", &c.store_types.join("/"));
+        ctx.insert("dish", &text(c.dish.clone()));
+        ctx.insert(
+            "companion",
+            &text(c.companion.map(|x| format!("{x:?}").to_lowercase())),
+        );
+        ctx.insert("age", &text(c.age_band.map(|a| a.property().to_owned())));
+        ctx.insert(
+            "max_price",
+            &text(c.price_max_per_person.map(|p| p.to_string())),
+        );
+        ctx.insert("time", &text(c.time.map(|t| t.property().to_owned())));
+        ctx.insert("near", &text(c.near_attraction.clone()));
+        self.render("intent", &ctx)
+    }
+
+    /// The text2cypher repair turn for a query that failed `problem` (`repair.tera`).
+    pub fn repair(&self, problem: &str) -> Result<String, crate::PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("problem", problem);
+        self.render("repair", &ctx)
+    }
+
+    /// The line above the picks (`picks_header.tera`).
+    pub fn picks_header(&self, lang: Lang) -> Result<String, crate::PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang_code(lang));
+        self.render("picks_header", &ctx)
+    }
+
+    /// One pick as the answer shows it (`pick.tera`: `1. name (type, region)`, the reason,
+    /// a quote).
+    pub fn pick(&self, index: usize, pick: &Pick) -> Result<String, crate::PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("index", &(index + 1));
+        ctx.insert("name", &pick.card.name);
+        ctx.insert("store_type", &pick.card.store_type);
+        ctx.insert("region", &pick.card.region.clone().unwrap_or_default());
+        ctx.insert("reason", &pick.reason);
+        ctx.insert(
+            "quote",
+            &pick.card.quotes.first().cloned().unwrap_or_default(),
+        );
+        self.render("pick", &ctx)
+    }
+}
+
+/// The templates' language code.
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ko => "ko",
+        Lang::En => "en",
     }
 }
 

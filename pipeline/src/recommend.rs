@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 
 use jeju_data::vocab::{AgeBand, TimeOfDay};
-use jeju_graph::GraphClient;
-use neo4rs::query;
+use jeju_graph::{Param, Record, Statement};
 use serde::Serialize;
 
 use crate::error::PipelineError;
+use crate::fact::{self, FactLine};
 use crate::intent::{Constraints, Lang};
 use crate::lexicon;
+use crate::ports::GraphPort;
+use crate::prompts::Prompts;
 
 /// A store that passed the hard constraints, with its ranking signals.
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +40,7 @@ pub struct Candidate {
 }
 
 /// Reads candidate rows of [`crate::compose::candidate_query`] and scores them.
-pub fn candidates_from_rows(rows: &[neo4rs::Row], c: &Constraints) -> Vec<Candidate> {
+pub fn candidates_from_rows(rows: &[Record], c: &Constraints) -> Vec<Candidate> {
     let dish_terms: Vec<&str> = c
         .dish
         .as_deref()
@@ -163,7 +165,7 @@ const NEGATIVE_MARKERS: &[&str] = &[
 
 /// Loads cards for the given candidates, in their order.
 pub async fn load_cards(
-    graph: &GraphClient,
+    graph: &dyn GraphPort,
     candidates: &[Candidate],
     c: &Constraints,
 ) -> Result<Vec<Card>, PipelineError> {
@@ -197,12 +199,12 @@ pub async fn load_cards(
         props.join(", ")
     );
     let rows = graph
-        .rows(&text, query(&text).param("ids", ids.clone()))
+        .records(&Statement::text(text).param("ids", Param::List(ids.clone())))
         .await?;
     let review_text = "MATCH (s:Store)-[:HAS_REVIEW]->(r:Review) WHERE s.id IN $ids \
                        RETURN s.id AS id, r.id AS rid, r.text AS text, r.rating AS rating, r.keywords AS keywords";
     let review_rows = graph
-        .rows(review_text, query(review_text).param("ids", ids))
+        .records(&Statement::text(review_text).param("ids", Param::List(ids)))
         .await?;
     let mut reviews: BTreeMap<String, Vec<(f64, String)>> = BTreeMap::new();
     let dish_terms: Vec<&str> = c
@@ -302,9 +304,21 @@ pub async fn load_cards(
 #[derive(Debug, Clone, Serialize)]
 pub struct Pick {
     pub card: Card,
-    /// Facts from the card that support the pick, rendered in the answer's language.
-    pub facts: Vec<String>,
+    /// Facts from the card that support the pick, with their text in the answer's language.
+    pub facts: Vec<FactLine>,
     pub reason: String,
+}
+
+impl Pick {
+    /// The templated reason: the first three facts' texts.
+    pub fn templated_reason(facts: &[FactLine], lang: Lang) -> String {
+        facts
+            .iter()
+            .take(3)
+            .map(|f| f.text.as_str())
+            .collect::<Vec<_>>()
+            .join(if lang == Lang::Ko { ", " } else { "; " })
+    }
 }
 
 /// 21000 → "21,000".
@@ -323,112 +337,6 @@ pub fn won(v: u32) -> String {
 /// A share as a whole percentage: 0.184 → "18%".
 pub fn pct(v: f64) -> String {
     format!("{:.0}%", v * 100.0)
-}
-
-/// Facts of a card that matter for these constraints, in the answer's language.
-pub fn facts(card: &Card, c: &Constraints, lang: Lang) -> Vec<String> {
-    let ko = lang == Lang::Ko;
-    let mut out = Vec::new();
-    if card.backfilled {
-        out.push(if ko {
-            "조건에 딱 맞는 곳이 적어, 방문객 패턴이 비슷한 곳".to_owned()
-        } else {
-            "few exact matches: a place with a similar visitor pattern".to_owned()
-        });
-    }
-    if let Some(d) = c.dish.as_deref() {
-        let terms = lexicon::dish(d)
-            .map(|x| x.menu_terms.to_vec())
-            .unwrap_or_else(|| vec![d]);
-        if let Some((name, price)) = card
-            .menu
-            .iter()
-            .find(|(n, _)| terms.iter().any(|t| n.contains(t)))
-        {
-            out.push(if ko {
-                format!("{name} {}원", won(*price))
-            } else {
-                format!("{name} ₩{}", won(*price))
-            });
-        }
-    } else if let Some((name, price)) = card.menu.first() {
-        out.push(if ko {
-            format!("대표 메뉴 {name} {}원", won(*price))
-        } else {
-            format!("menu: {name} ₩{}", won(*price))
-        });
-    }
-    if let Some(d) = card.distance_m {
-        let place = c
-            .near_attraction
-            .clone()
-            .or_else(|| c.near_point.as_ref().map(|p| p.label.clone()))
-            .unwrap_or_default();
-        out.push(if ko {
-            format!("{place}에서 {d}m")
-        } else {
-            format!("{d} m from {place}")
-        });
-    }
-    if let Some(comp) = c.companion {
-        if card.companion_reviews > 0 {
-            let label = lexicon::companion_label(comp, ko);
-            out.push(if ko {
-                format!(
-                    "'{label}' 방문 리뷰 {}건 (리뷰 {}건 중)",
-                    card.companion_reviews, card.review_count
-                )
-            } else {
-                format!(
-                    "{} of {} reviews were visits {label}",
-                    card.companion_reviews, card.review_count
-                )
-            });
-        }
-    }
-    if c.price_max_per_person.is_some() {
-        if let Some(p) = card.price_per_person {
-            let p = u32::try_from(p).unwrap_or(0);
-            out.push(if ko {
-                format!("1인 약 {}원", won(p))
-            } else {
-                format!("about ₩{} per person", won(p))
-            });
-        }
-    }
-    if let Some(band) = c.age_band {
-        if let Some((_, v)) = card.ages.iter().find(|(a, _)| *a == band) {
-            let label = lexicon::age_label(band, ko);
-            out.push(if ko {
-                format!("{label} 손님 비중 {}", pct(*v))
-            } else {
-                format!("{label} customers {}", pct(*v))
-            });
-        }
-    }
-    if let Some(l) = card.local_ratio {
-        out.push(if ko {
-            format!("현지인 비중 {}", pct(l))
-        } else {
-            format!("locals {}", pct(l))
-        });
-    }
-    if let Some((t, v)) = card.busiest_time {
-        let label = lexicon::time_label(t, ko);
-        out.push(if ko {
-            format!("가장 붐비는 시간 {label} ({})", pct(v))
-        } else {
-            format!("busiest at {label} ({})", pct(v))
-        });
-    }
-    if let Some(r) = card.rating {
-        out.push(if ko {
-            format!("평점 {r:.1}")
-        } else {
-            format!("rated {r:.1}")
-        });
-    }
-    out
 }
 
 /// How many stores an answer recommends.
@@ -450,58 +358,24 @@ pub fn select_shortlist(cards: &[Card]) -> (Vec<Card>, usize) {
 }
 
 /// The deterministic select: the three best-scored candidates, with templated reasons.
-pub fn deterministic_select(cards: &[Card], c: &Constraints, lang: Lang) -> Vec<Pick> {
+pub fn deterministic_select(
+    cards: &[Card],
+    c: &Constraints,
+    lang: Lang,
+    prompts: &Prompts,
+) -> Result<Vec<Pick>, PipelineError> {
     cards
         .iter()
         .take(PICKS)
         .map(|card| {
-            let facts = facts(card, c, lang);
-            let reason = facts
-                .iter()
-                .take(3)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(if lang == Lang::Ko { ", " } else { "; " });
-            Pick {
+            let facts = prompts.fact_lines(fact::facts(card, c), lang)?;
+            Ok(Pick {
                 card: card.clone(),
+                reason: Pick::templated_reason(&facts, lang),
                 facts,
-                reason,
-            }
+            })
         })
         .collect()
-}
-
-/// A compact one-line card for the select prompt (≈ 150–200 tokens of Korean).
-pub fn card_text(card: &Card, c: &Constraints, lang: Lang) -> String {
-    let ko = lang == Lang::Ko;
-    let menu: Vec<String> = card
-        .menu
-        .iter()
-        .take(3)
-        .map(|(n, p)| format!("{n} {}{}", won(*p), if ko { "원" } else { " won" }))
-        .collect();
-    let mut parts = vec![
-        format!(
-            "{} ({}, {})",
-            card.name,
-            card.store_type,
-            card.region.as_deref().unwrap_or("-")
-        ),
-        format!("{}: {}", if ko { "메뉴" } else { "menu" }, menu.join(", ")),
-    ];
-    let mut rest = facts(card, c, lang);
-    // The menu is listed above; drop its fact (it follows the backfill note, if any).
-    let menu_fact = usize::from(card.backfilled);
-    if menu_fact < rest.len() && (c.dish.is_some() || !card.menu.is_empty()) {
-        rest.remove(menu_fact);
-    }
-    parts.extend(rest);
-    for q in card.quotes.iter().take(2) {
-        // Two short quotes: every character costs prompt time on a CPU.
-        let short: String = q.chars().take(40).collect();
-        parts.push(format!("\"{short}\""));
-    }
-    parts.join(" | ")
 }
 
 #[cfg(test)]

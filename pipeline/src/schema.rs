@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jeju_graph::schema::{NODE_LABELS, REL_TYPES};
-use jeju_graph::GraphClient;
+use jeju_graph::Statement;
 
 use crate::error::PipelineError;
 use crate::intent::Intent;
+use crate::ports::GraphPort;
 
 /// Labels and relationship patterns with their property keys, as found in the data.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,11 +23,11 @@ const SAMPLE: i64 = 50;
 
 impl GraphSchema {
     /// Reads the schema from the data (property keys of sampled nodes and relationships).
-    pub async fn introspect(graph: &GraphClient) -> Result<GraphSchema, PipelineError> {
+    pub async fn introspect(graph: &dyn GraphPort) -> Result<GraphSchema, PipelineError> {
         let mut schema = GraphSchema::default();
         for label in NODE_LABELS {
             let text = format!("MATCH (n:{label}) WITH n LIMIT {SAMPLE} UNWIND keys(n) AS k RETURN DISTINCT k AS k");
-            let rows = graph.rows_of(&text).await?;
+            let rows = graph.records(&Statement::text(text)).await?;
             let keys = rows
                 .iter()
                 .filter_map(|r| r.get::<String>("k").ok())
@@ -38,7 +39,7 @@ impl GraphSchema {
                 "MATCH (a)-[r:{rel}]->(b) WITH a, r, b LIMIT {SAMPLE} \
                  RETURN DISTINCT labels(a)[0] AS from, labels(b)[0] AS to, keys(r) AS keys"
             );
-            for r in graph.rows_of(&text).await? {
+            for r in graph.records(&Statement::text(text)).await? {
                 let (Ok(from), Ok(to)) = (r.get::<String>("from"), r.get::<String>("to")) else {
                     continue;
                 };

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use jeju_api::Stage;
 use serde::{Deserialize, Serialize};
 
 use crate::compose::ComposedQuery;
@@ -67,14 +68,92 @@ impl LlmUsage {
     }
 }
 
+/// Why a stage used its deterministic fallback: a stable code to count and match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FallbackReason {
+    /// No LLM is configured (`--no-llm`): the rules answer by design.
+    NoLlm,
+    /// An earlier LLM call of this turn found the server unavailable.
+    LlmDownEarlier,
+    /// The LLM call failed (unreachable, timeout, bad answer).
+    LlmFailed,
+    /// The LLM's query failed its checks twice (guard, literals, goal, server, rows).
+    LlmQueryRejected,
+    /// The LLM's recommendation query found no store.
+    LlmQueryFoundNothing,
+    /// None of the stores of the LLM's query passes the hard constraints.
+    LlmQueryOutsideFilters,
+    /// The LLM's search query answered fewer rows than asked, the composed query more.
+    LlmQueryAnsweredFewer,
+    /// The LLM's selection was unusable twice (or its prompt could not be made).
+    LlmAnswerUnusable,
+    /// The review index or the embedding model is missing.
+    ReviewSearchUnavailable,
+    /// The review search failed.
+    ReviewSearchFailed,
+    /// The graph has no FastRP vectors.
+    NoStoreVectors,
+    /// The FastRP vectors could not be loaded.
+    StoreVectorsFailed,
+}
+
+impl FallbackReason {
+    /// The stable code (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FallbackReason::NoLlm => "no_llm",
+            FallbackReason::LlmDownEarlier => "llm_down_earlier",
+            FallbackReason::LlmFailed => "llm_failed",
+            FallbackReason::LlmQueryRejected => "llm_query_rejected",
+            FallbackReason::LlmQueryFoundNothing => "llm_query_found_nothing",
+            FallbackReason::LlmQueryOutsideFilters => "llm_query_outside_filters",
+            FallbackReason::LlmQueryAnsweredFewer => "llm_query_answered_fewer",
+            FallbackReason::LlmAnswerUnusable => "llm_answer_unusable",
+            FallbackReason::ReviewSearchUnavailable => "review_search_unavailable",
+            FallbackReason::ReviewSearchFailed => "review_search_failed",
+            FallbackReason::NoStoreVectors => "no_store_vectors",
+            FallbackReason::StoreVectorsFailed => "store_vectors_failed",
+        }
+    }
+
+    /// Whether a configured part failed (rather than the rules answering by design because
+    /// no LLM is configured).
+    pub fn is_failure(self) -> bool {
+        self != FallbackReason::NoLlm
+    }
+}
+
+/// A fallback that fired: its reason code and a message for people (trace, logs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fallback {
+    pub reason: FallbackReason,
+    pub message: String,
+}
+
+impl Fallback {
+    pub fn new(reason: FallbackReason, message: impl Into<String>) -> Fallback {
+        Fallback {
+            reason,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Fallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// One stage's record.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageTrace {
-    pub stage: &'static str,
+    pub stage: Stage,
     pub ms: f64,
     pub detail: String,
     /// Set when the stage used its deterministic fallback (or was skipped), and why.
-    pub fallback: Option<String>,
+    pub fallback: Option<Fallback>,
     /// The LLM calls of the stage (`None` when it made none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<LlmUsage>,
@@ -107,40 +186,24 @@ pub struct Trace {
 }
 
 impl Trace {
-    pub(crate) fn record(
-        &mut self,
-        stage: &'static str,
-        started: Instant,
-        detail: String,
-        fallback: Option<String>,
-        llm: Option<LlmUsage>,
-    ) {
-        self.stages.push(StageTrace {
-            stage,
-            ms: started.elapsed().as_secs_f64() * 1000.0,
-            detail,
-            fallback,
-            llm: llm.filter(|u| u.calls > 0),
-        });
+    /// The record of a stage.
+    pub fn stage(&self, stage: Stage) -> Option<&StageTrace> {
+        self.stages.iter().find(|s| s.stage == stage)
     }
 
-    pub(crate) fn composed(&mut self, query: ComposedQuery) {
-        self.cypher.push(TracedQuery {
-            source: QuerySource::Composed,
-            query,
-        });
-    }
-
-    /// The record of a stage, by name (see [`crate::STAGES`]).
-    pub fn stage(&self, name: &str) -> Option<&StageTrace> {
-        self.stages.iter().find(|s| s.stage == name)
-    }
-
-    /// Stages that fell back, as `stage: why`.
+    /// Stages that fell back, as `stage: message`.
     pub fn fallbacks(&self) -> Vec<String> {
         self.stages
             .iter()
             .filter_map(|s| s.fallback.as_ref().map(|f| format!("{}: {f}", s.stage)))
+            .collect()
+    }
+
+    /// Stages that fell back, with their reason codes.
+    pub fn fallback_reasons(&self) -> Vec<(Stage, FallbackReason)> {
+        self.stages
+            .iter()
+            .filter_map(|s| s.fallback.as_ref().map(|f| (s.stage, f.reason)))
             .collect()
     }
 
@@ -153,5 +216,23 @@ impl Trace {
             }
         }
         total
+    }
+}
+
+impl TracedQuery {
+    /// A query composed by code.
+    pub fn composed(query: ComposedQuery) -> TracedQuery {
+        TracedQuery {
+            source: QuerySource::Composed,
+            query,
+        }
+    }
+
+    /// A query the LLM wrote (checked by the guard).
+    pub fn llm(cypher: impl Into<String>) -> TracedQuery {
+        TracedQuery {
+            source: QuerySource::Llm,
+            query: ComposedQuery::text(cypher),
+        }
     }
 }

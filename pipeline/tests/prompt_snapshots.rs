@@ -1,13 +1,16 @@
-//! Snapshots of the rendered prompts: a change to a template or to what feeds it shows up as
-//! a reviewed diff (`cargo insta review`, or INSTA_UPDATE=always and read the .snap diff).
+//! Snapshots of the rendered prompts, made by the same functions that build what is sent to
+//! the model (aliases `c1`…, the described intent, the repair turn), and of the answer and
+//! pick templates: a change to a template or to what feeds it shows up as a reviewed diff
+//! (`cargo insta review`, or INSTA_UPDATE=always and read the .snap diff).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use jeju_data::vocab::{AgeBand, TimeOfDay};
-use jeju_pipeline::intent::Lang;
+use jeju_pipeline::llm_cypher::text2cypher_prompt as build_text2cypher_prompt;
+use jeju_pipeline::llm_select::select_prompt;
 use jeju_pipeline::parse::parse;
-use jeju_pipeline::prompts::{fixed_values, nearest_examples, Prompts};
-use jeju_pipeline::recommend::{card_text, Card};
+use jeju_pipeline::prompts::Prompts;
+use jeju_pipeline::recommend::{deterministic_select, Card};
 use jeju_pipeline::schema::GraphSchema;
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -75,21 +78,25 @@ fn text2cypher_prompt() {
     let q = "2023년 8월 한림읍 카페 중 30대 비중이 가장 높은 곳은?";
     let intent = parse(q);
     let schema = schema().render_for(&intent, q);
-    let examples = nearest_examples(q, 3);
-    let p = Prompts::load()
-        .unwrap()
-        .text2cypher(&schema, &fixed_values(&intent), &examples, q)
-        .unwrap();
+    let prompts = Prompts::load().unwrap();
+    let p = build_text2cypher_prompt(&prompts, &schema, &intent, q).unwrap();
     insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
 }
 
 #[test]
-fn select_prompt() {
-    let q = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
-    let intent = parse(q);
-    let card = Card {
-        id: "S0000000000000001".into(),
-        name: "돌담흑돼지".into(),
+fn text2cypher_repair_turn() {
+    let repair = Prompts::load()
+        .unwrap()
+        .repair("the literal '한림' is not one of the fixed values (allowed: '한림읍', '커피')")
+        .unwrap();
+    insta::assert_snapshot!(repair);
+}
+
+/// A card as the backfill stage loads it.
+fn card(id: &str, name: &str, backfilled: bool) -> Card {
+    Card {
+        id: id.into(),
+        name: name.into(),
         store_type: "가정식".into(),
         city: Some("제주시".into()),
         region: Some("애월읍".into()),
@@ -109,16 +116,52 @@ fn select_prompt() {
         busiest_time: Some((TimeOfDay::Dinner, 0.52)),
         distance_m: None,
         quotes: vec!["부모님 모시고 갔는데 너무 좋아하셨어요. 흑돼지 오겹살 최고!".into()],
-        backfilled: false,
-    };
-    let cards = vec![(
-        card.id.clone(),
-        card_text(&card, &intent.constraints, Lang::Ko),
-    )];
-    let intent_text = serde_json::to_string(&intent.constraints).unwrap();
-    let p = Prompts::load()
-        .unwrap()
-        .select(q, &intent_text, &cards, Lang::Ko)
-        .unwrap();
+        backfilled,
+    }
+}
+
+#[test]
+fn select_prompt_as_sent() {
+    let q = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
+    let intent = parse(q);
+    let mut neighbour = card("S0000000000000003", "한라식당", true);
+    neighbour.menu = vec![("갈치조림".into(), 35_000)];
+    let cards = vec![
+        card("S0000000000000001", "돌담흑돼지", false),
+        card("S0000000000000002", "애월숯불", false),
+        neighbour,
+    ];
+    let prompts = Prompts::load().unwrap();
+    let (p, aliases) = select_prompt(&prompts, q, &intent, &cards).unwrap();
+    assert_eq!(
+        aliases.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
+        ["c1", "c2", "c3"]
+    );
     insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
+}
+
+#[test]
+fn answer_and_picks_as_shown() {
+    let prompts = Prompts::load().unwrap();
+    let mut out = String::new();
+    for q in [
+        "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘",
+        "Where can I take my parents for black pork in Aewol?",
+    ] {
+        let intent = parse(q);
+        let cards = vec![
+            card("S0000000000000001", "돌담흑돼지", false),
+            card("S0000000000000002", "애월숯불", false),
+        ];
+        let picks =
+            deterministic_select(&cards, &intent.constraints, intent.lang, &prompts).unwrap();
+        out.push_str(&format!("{q}\n"));
+        for (i, p) in picks.iter().enumerate() {
+            out.push_str(&prompts.pick(i, p).unwrap());
+            out.push('\n');
+        }
+        out.push_str(&prompts.picks_header(intent.lang).unwrap());
+        out.push_str("\n\n");
+    }
+    insta::assert_snapshot!(out);
 }

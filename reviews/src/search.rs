@@ -240,6 +240,15 @@ pub struct QueryEmbedding {
         tokio::task::JoinHandle<Result<(Vec<f32>, std::time::Duration), jeju_embed::EmbedError>>,
 }
 
+impl QueryEmbedding {
+    /// An embedding that is already known (for callers that embed elsewhere, and fakes).
+    pub fn ready(vector: Vec<f32>) -> QueryEmbedding {
+        QueryEmbedding {
+            handle: tokio::task::spawn_blocking(move || Ok((vector, std::time::Duration::ZERO))),
+        }
+    }
+}
+
 fn manifest_of(paths: &ReviewIndexPaths) -> Result<Manifest, ReviewSearchError> {
     let Some(manifest) = read_manifest(&paths.manifest_file())? else {
         return Err(ReviewSearchError::NotBuilt {

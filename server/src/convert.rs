@@ -3,11 +3,12 @@
 
 use jeju_api::{
     AnswerKind, AskResponse, CypherView, Language, MapLinks, PickCard, PriceRange, SearchAnswer,
-    SearchRowView, StageEvent, StageStatus, StageView, TraceView,
+    SearchRowView, Stage, StageEvent, StageStatus, StageView, TraceView,
 };
+use jeju_pipeline::answer::{search_measure_label, search_value_text, SearchRow};
+use jeju_pipeline::fact::FactKind;
 use jeju_pipeline::intent::{Intent, Lang};
 use jeju_pipeline::lexicon::{age_label, time_label};
-use jeju_pipeline::machine::{search_measure_label, search_value_text};
 use jeju_pipeline::recommend::{pct, won, Pick};
 use jeju_pipeline::{Answer, AnswerBody, StageTrace, Trace};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -63,11 +64,7 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
     }
 }
 
-fn search_answer(
-    intent: &Intent,
-    rows: &[jeju_pipeline::machine::SearchRow],
-    count: Option<i64>,
-) -> SearchAnswer {
+fn search_answer(intent: &Intent, rows: &[SearchRow], count: Option<i64>) -> SearchAnswer {
     let ko = intent.lang == Lang::Ko;
     let measure = search_measure_label(intent);
     let rows: Vec<SearchRowView> = rows
@@ -138,7 +135,7 @@ pub fn pick_card(index: usize, pick: &Pick, language: Language) -> PickCard {
         menu,
         quotes: card.quotes.iter().take(2).cloned().collect(),
         visitor_facts: visitor_facts(pick, ko),
-        facts: pick.facts.clone(),
+        facts: pick.facts.iter().map(|f| f.text.clone()).collect(),
         reason: pick.reason.clone(),
         backfilled: card.backfilled,
     }
@@ -166,15 +163,14 @@ pub fn map_links(name: &str, address: &str, lat: Option<f64>, lng: Option<f64>) 
 /// unless the pick's facts already say it (they are shown beside these).
 fn visitor_facts(pick: &Pick, ko: bool) -> Vec<String> {
     let card = &pick.card;
-    let stated = |words: &[&str]| {
-        pick.facts
-            .iter()
-            .any(|f| words.iter().any(|w| f.to_lowercase().contains(w)))
-    };
+    let stated = |kind: FactKind| pick.facts.iter().any(|f| f.fact.kind() == kind);
     let mut out = Vec::new();
     if let Some((band, share)) = card.ages.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)) {
         let label = age_label(band, ko);
-        if !stated(&[label]) {
+        let band_stated = pick.facts.iter().any(
+            |f| matches!(f.fact, jeju_pipeline::fact::Fact::AgeShare { band: b, .. } if b == band),
+        );
+        if !band_stated {
             out.push(if ko {
                 format!("{label} 손님 비중 {}", pct(share))
             } else {
@@ -182,14 +178,14 @@ fn visitor_facts(pick: &Pick, ko: bool) -> Vec<String> {
             });
         }
     }
-    if let Some(local) = card.local_ratio.filter(|_| !stated(&["현지인", "local"])) {
+    if let Some(local) = card.local_ratio.filter(|_| !stated(FactKind::LocalShare)) {
         out.push(if ko {
             format!("현지인 {}", pct(local))
         } else {
             format!("locals {}", pct(local))
         });
     }
-    if let Some((time, share)) = card.busiest_time.filter(|_| !stated(&["붐비", "busiest"])) {
+    if let Some((time, share)) = card.busiest_time.filter(|_| !stated(FactKind::BusiestTime)) {
         let label = time_label(time, ko);
         out.push(if ko {
             format!("가장 붐비는 때: {label} ({})", pct(share))
@@ -231,19 +227,19 @@ pub fn trace_view(trace: &Trace) -> TraceView {
 fn stage_view(s: &StageTrace) -> StageView {
     let llm = s.llm.unwrap_or_default();
     StageView {
-        stage: s.stage.to_owned(),
+        stage: s.stage,
         ms: s.ms,
         detail: s.detail.clone(),
-        fallback: s.fallback.clone(),
+        fallback: s.fallback.as_ref().map(|f| f.message.clone()),
         llm_calls: llm.calls,
         prompt_tokens: llm.prompt_tokens,
         completion_tokens: llm.completion_tokens,
     }
 }
 
-pub fn stage_started(stage: &str) -> StageEvent {
+pub fn stage_started(stage: Stage) -> StageEvent {
     StageEvent {
-        stage: stage.to_owned(),
+        stage,
         status: StageStatus::Started,
         ms: None,
         fallback: None,
@@ -252,10 +248,10 @@ pub fn stage_started(stage: &str) -> StageEvent {
 
 pub fn stage_finished(s: &StageTrace) -> StageEvent {
     StageEvent {
-        stage: s.stage.to_owned(),
+        stage: s.stage,
         status: StageStatus::Finished,
         ms: Some(s.ms),
-        fallback: s.fallback.clone(),
+        fallback: s.fallback.as_ref().map(|f| f.message.clone()),
     }
 }
 

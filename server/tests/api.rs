@@ -3,6 +3,7 @@
 
 mod common;
 
+use jeju_pipeline::Stage;
 use std::collections::BTreeSet;
 
 use common::Server;
@@ -247,14 +248,14 @@ async fn the_stream_reports_every_stage_then_each_pick_then_the_answer() {
         .unwrap()
         .starts_with("text/event-stream"));
     let events = sse_events(&r.text().await.unwrap());
-    let started: Vec<String> = events
+    let started: Vec<Stage> = events
         .iter()
         .filter_map(|e| match e {
-            StreamEvent::Stage(s) if s.status == StageStatus::Started => Some(s.stage.clone()),
+            StreamEvent::Stage(s) if s.status == StageStatus::Started => Some(s.stage),
             _ => None,
         })
         .collect();
-    assert_eq!(started, jeju_pipeline::STAGES.map(str::to_owned).to_vec());
+    assert_eq!(started, Stage::ALL.to_vec());
     let finished = events
         .iter()
         .filter(|e| matches!(e, StreamEvent::Stage(s) if s.status == StageStatus::Finished && s.ms.is_some()))
@@ -279,7 +280,7 @@ async fn the_stream_reports_every_stage_then_each_pick_then_the_answer() {
         .unwrap();
     let answer_done = events
         .iter()
-        .position(|e| matches!(e, StreamEvent::Stage(s) if s.stage == "answer" && s.status == StageStatus::Finished))
+        .position(|e| matches!(e, StreamEvent::Stage(s) if s.stage == Stage::Answer && s.status == StageStatus::Finished))
         .unwrap();
     assert!(first_pick < answer_done);
 }

@@ -6,6 +6,7 @@
 
 mod common;
 
+use jeju_pipeline::Stage;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -142,7 +143,7 @@ async fn an_llm_that_is_down_gives_rule_based_answers_until_it_is_back() {
         .trace
         .stages
         .iter()
-        .find(|t| t.stage == "route")
+        .find(|t| t.stage == Stage::Route)
         .unwrap();
     assert!(route.fallback.is_some(), "{route:?}");
 
@@ -158,7 +159,7 @@ async fn an_llm_that_is_down_gives_rule_based_answers_until_it_is_back() {
         .trace
         .stages
         .iter()
-        .find(|t| t.stage == "route")
+        .find(|t| t.stage == Stage::Route)
         .unwrap();
     assert!(
         route.fallback.is_none(),

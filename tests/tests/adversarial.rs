@@ -17,6 +17,7 @@
 //! `generated_cypher_runs_as_a_read_only_server_user` is the layer the server itself enforces:
 //! the pipeline runs generated Cypher as `jeju_reader`, who cannot write.
 
+use jeju_pipeline::Stage;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,8 +26,9 @@ use jeju_graph::{GraphClient, GraphConfig};
 use jeju_llm::fake::{FakeLlm, Reply};
 use jeju_llm::{LlmClient, LlmConfig};
 use jeju_pipeline::guard::MAX_QUERY_CHARS;
-use jeju_pipeline::machine::{CANDIDATE_LIMIT, MAX_QUESTION_CHARS};
+use jeju_pipeline::machine::MAX_QUESTION_CHARS;
 use jeju_pipeline::session::Session;
+use jeju_pipeline::stages::text2cypher::CANDIDATE_LIMIT;
 use jeju_pipeline::trace::QuerySource;
 use jeju_pipeline::{Answer, AnswerBody, Pipeline, PipelineError};
 use jeju_tests::{
@@ -223,11 +225,12 @@ fn assert_only_read_queries(answer: &Answer, case: &str) {
 fn assert_refused_then_composed(answer: &Answer, case: &str) {
     let t2c = answer
         .trace
-        .stage("text2cypher")
+        .stage(Stage::Text2Cypher)
         .unwrap_or_else(|| panic!("{case}: no text2cypher stage"));
     let why = t2c
         .fallback
-        .as_deref()
+        .as_ref()
+        .map(|f| f.message.as_str())
         .unwrap_or_else(|| panic!("{case}: no fallback recorded: {t2c:?}"));
     assert!(
         why.contains("composed query"),
@@ -370,7 +373,7 @@ fn echo(question: &str) -> Script {
 fn fresh(answer: &Answer) -> bool {
     answer
         .trace
-        .stage("route")
+        .stage(Stage::Route)
         .is_some_and(|s| !s.detail.starts_with("follow-up"))
 }
 
@@ -405,7 +408,7 @@ async fn ask_hostile(
         assert!(
             answer
                 .trace
-                .stage("text2cypher")
+                .stage(Stage::Text2Cypher)
                 .unwrap()
                 .fallback
                 .is_none(),
@@ -477,7 +480,7 @@ impl Target<'_> {
             .await
             .unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_refused_then_composed(&answer, &case);
-        let t2c = answer.trace.stage("text2cypher").unwrap();
+        let t2c = answer.trace.stage(Stage::Text2Cypher).unwrap();
         assert_eq!(
             t2c.llm.map(|u| u.calls),
             Some(2),
@@ -635,10 +638,11 @@ async fn direct_attacks(target: &Target<'_>, ledger: &mut Ledger) {
             );
         }
         if name.starts_with("ids not") {
-            let sel = answer.trace.stage("select").unwrap();
+            let sel = answer.trace.stage(Stage::Select).unwrap();
             assert!(
                 sel.fallback
-                    .as_deref()
+                    .as_ref()
+                    .map(|f| f.message.as_str())
                     .is_some_and(|f| f.contains("deterministic ranker")),
                 "{case}: {sel:?}"
             );

@@ -1,5 +1,6 @@
 //! The pipeline's deterministic path against a real graph server with the small data set.
 
+use jeju_pipeline::Stage;
 use std::collections::HashMap;
 
 use jeju_data::address::parse_address;
@@ -250,11 +251,12 @@ async fn graph_backfill_fills_up_to_six_candidates_with_fastrp_neighbours() {
     let narrow = format!("{region} {store_type} 추천해줘");
     // Without vectors in the graph the backfill says why it did not fill.
     let before = pipeline.ask(&narrow).await.unwrap();
-    let stage = before.trace.stage("backfill").unwrap();
+    let stage = before.trace.stage(Stage::Backfill).unwrap();
     assert!(
         stage
             .fallback
-            .as_deref()
+            .as_ref()
+            .map(|f| f.message.as_str())
             .unwrap_or("")
             .contains("no FastRP vectors"),
         "{stage:?}"
@@ -273,7 +275,7 @@ async fn graph_backfill_fills_up_to_six_candidates_with_fastrp_neighbours() {
     let AnswerBody::Recommend { picks } = &answer.body else {
         panic!()
     };
-    let backfill = answer.trace.stage("backfill").unwrap();
+    let backfill = answer.trace.stage(Stage::Backfill).unwrap();
     assert!(backfill.fallback.is_none(), "{backfill:?}");
     assert!(
         backfill
@@ -326,11 +328,12 @@ async fn a_dead_llm_falls_back_to_the_gazetteer_route_at_once() {
         .await
         .unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
-    let route = answer.trace.stage("route").unwrap();
+    let route = answer.trace.stage(Stage::Route).unwrap();
     assert!(
         route
             .fallback
-            .as_deref()
+            .as_ref()
+            .map(|f| f.message.as_str())
             .unwrap_or("")
             .starts_with("LLM failed"),
         "{route:?}"

@@ -35,7 +35,7 @@ async fn pipeline_with(
 fn stage<'a>(answer: &'a Answer, name: &str) -> &'a jeju_pipeline::StageTrace {
     answer
         .trace
-        .stage(name)
+        .stage(Stage::parse(name).expect("a stage name"))
         .unwrap_or_else(|| panic!("no {name} stage"))
 }
 
@@ -75,7 +75,11 @@ async fn a_writing_query_is_refused_twice_and_the_composed_query_answers() {
     .await;
     let answer = pipeline.ask(QUESTION).await.unwrap();
     let t2c = stage(&answer, "text2cypher");
-    let why = t2c.fallback.as_deref().unwrap_or_default();
+    let why = t2c
+        .fallback
+        .as_ref()
+        .map(|f| f.message.as_str())
+        .unwrap_or_default();
     assert!(why.contains("DETACH") && why.contains("SET"), "{why}");
     assert_eq!(t2c.llm.unwrap().calls, 2, "one repair round");
     assert_constraints_hold(&graph, &answer);
@@ -179,7 +183,8 @@ async fn truncated_select_json_is_retried_once_then_the_ranker_answers() {
     assert_eq!(sel.llm.unwrap().calls, 2, "one retry: {sel:?}");
     assert!(
         sel.fallback
-            .as_deref()
+            .as_ref()
+            .map(|f| f.message.as_str())
             .is_some_and(|f| f.contains("deterministic ranker")),
         "{sel:?}"
     );
@@ -199,7 +204,8 @@ async fn a_hanging_llm_costs_one_timeout_per_turn_not_one_per_stage() {
     let t2c = stage(&answer, "text2cypher");
     assert!(
         t2c.fallback
-            .as_deref()
+            .as_ref()
+            .map(|f| f.message.as_str())
             .is_some_and(|f| f.contains("unavailable earlier in this turn")),
         "{t2c:?}"
     );
@@ -269,7 +275,7 @@ async fn a_search_llm_query_that_finds_less_than_asked_gives_way_to_the_composed
             .await;
         let answer = pipeline.ask(question).await.unwrap();
         let t2c = stage(&answer, "text2cypher");
-        let why = t2c.fallback.clone().unwrap_or_default();
+        let why = t2c.fallback.as_ref().map(|f| f.message.clone()).unwrap_or_default();
         assert!(
             why.contains(&format!("of the asked {want}: composed query")),
             "{question}: {t2c:?}"

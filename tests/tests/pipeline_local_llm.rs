@@ -35,11 +35,18 @@ async fn the_local_model_runs_every_llm_stage_and_the_constraints_hold() {
     for s in &answer.trace.stages {
         println!(
             "{:<14} {:>9.0} ms  {:?}  {}",
-            s.stage, s.ms, s.fallback, s.detail
+            s.stage.as_str(),
+            s.ms,
+            s.fallback,
+            s.detail
         );
     }
     // Each LLM stage made its call (none was skipped as unavailable).
-    for name in ["route", "text2cypher", "select"] {
+    for name in [
+        jeju_pipeline::Stage::Route,
+        jeju_pipeline::Stage::Text2Cypher,
+        jeju_pipeline::Stage::Select,
+    ] {
         let s = answer.trace.stage(name).unwrap();
         let usage = s
             .llm
@@ -47,7 +54,8 @@ async fn the_local_model_runs_every_llm_stage_and_the_constraints_hold() {
         assert!(usage.completion_tokens > 0, "{name}: {usage:?}");
         assert!(
             !s.fallback
-                .as_deref()
+                .as_ref()
+                .map(|f| f.message.as_str())
                 .unwrap_or_default()
                 .contains("unavailable"),
             "{s:?}"

@@ -2,6 +2,7 @@
 //! data's 애월읍 stores (through the cache shared by test processes), then a turn with and
 //! without it.
 
+use jeju_pipeline::Stage;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -58,14 +59,14 @@ async fn review_search_reranks_the_candidates_and_the_constraints_hold() {
     let before = plain.ask(question).await.unwrap();
     let after = with_reviews.ask(question).await.unwrap();
 
-    let stage = after.trace.stage("review_search").unwrap();
+    let stage = after.trace.stage(Stage::ReviewSearch).unwrap();
     assert!(stage.fallback.is_none(), "{stage:?}");
     assert!(
         stage.detail.contains("candidates matched"),
         "{}",
         stage.detail
     );
-    let plain_stage = before.trace.stage("review_search").unwrap();
+    let plain_stage = before.trace.stage(Stage::ReviewSearch).unwrap();
     assert!(plain_stage.fallback.is_some());
 
     // Re-ranking only reorders what the filters let through.
@@ -114,8 +115,12 @@ async fn a_missing_review_index_or_embedding_model_is_a_fallback_until_it_appear
             panic!("{}", answer.text)
         };
         assert_eq!(picks.len(), 3, "the turn still answers");
-        let stage = answer.trace.stage("review_search").unwrap();
-        stage.fallback.clone().expect("review search is missing")
+        let stage = answer.trace.stage(Stage::ReviewSearch).unwrap();
+        stage
+            .fallback
+            .as_ref()
+            .map(|f| f.message.clone())
+            .expect("review search is missing")
     };
     let why = fallback_after_attempt().await;
     assert!(why.contains("not built"), "{why}");
@@ -155,7 +160,7 @@ async fn a_missing_review_index_or_embedding_model_is_a_fallback_until_it_appear
     }
     assert!(pipeline.health().await.review_search);
     let answer = pipeline.ask(question).await.unwrap();
-    let stage = answer.trace.stage("review_search").unwrap();
+    let stage = answer.trace.stage(Stage::ReviewSearch).unwrap();
     assert!(stage.fallback.is_none(), "{stage:?}");
     assert!(
         stage.detail.contains("candidates matched"),

@@ -414,7 +414,7 @@ fn progress(chat: Chat, phase: RwSignal<Phase>) -> AnyView {
                     aria-current=move || (step().status == StepStatus::Active).then_some("step")
                 >
                     <span class="dot" aria-hidden="true"></span>
-                    <span class="label">{move || strings(chat.lang.get()).steps[i]}</span>
+                    <span class="label">{move || crate::model::STEP_STAGES[i].label(chat.lang.get())}</span>
                     <span class="ms">
                         {move || {
                             let step = step();
@@ -709,12 +709,12 @@ fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
         .stages
         .iter()
         .map(|stage| {
-            let label = i18n::stage_label(lang, &stage.stage);
+            let label = stage.stage.label(lang);
             let row_class = if stage.fallback.is_some() { "fell-back" } else { "" };
             view! {
                 <tr class=row_class>
                     <th scope="row">
-                        <code>{stage.stage.clone()}</code>
+                        <code>{stage.stage.as_str()}</code>
                         {(!label.is_empty()).then(|| view! { <span class="stage-label">{label}</span> })}
                     </th>
                     <td class="num">{format::ms(stage.ms)}</td>
@@ -916,7 +916,7 @@ mod tests {
 
     fn stage(name: &str, status: StageStatus, ms: Option<f64>, fallback: bool) -> StageEvent {
         StageEvent {
-            stage: name.into(),
+            stage: jeju_api::Stage::parse(name).expect("a stage name"),
             status,
             ms,
             fallback: fallback.then(|| "no llm".to_owned()),
@@ -952,7 +952,7 @@ mod tests {
             assert_eq!(html.matches(r#"class="step pending""#).count(), 2);
             assert!(html.contains("3 ms"));
             assert!(html.contains(r#"class="fallback-mark""#));
-            for label in ["조건 분석", "후보 검색", "리뷰 분석", "선택"] {
+            for label in ["조건 분석", "후보 검색", "리뷰 검색", "선택"] {
                 assert!(html.contains(label), "{label}");
             }
             assert!(!html.contains("pick-card"));

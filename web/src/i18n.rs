@@ -22,8 +22,6 @@ pub struct Strings {
     pub send: &'static str,
     pub sending: &'static str,
     pub enter_hint: &'static str,
-    /// The four steps of the progress row.
-    pub steps: [&'static str; 4],
     pub step_fallback: &'static str,
     pub working: &'static str,
     pub similar_place: &'static str,
@@ -78,7 +76,6 @@ const KO: Strings = Strings {
     send: "보내기",
     sending: "답하는 중…",
     enter_hint: "Enter로 보내기 · Shift+Enter 줄바꿈",
-    steps: ["조건 분석", "후보 검색", "리뷰 분석", "선택"],
     step_fallback: "대체 경로로 처리됨",
     working: "답을 찾고 있어요…",
     similar_place: "비슷한 곳",
@@ -133,12 +130,6 @@ const EN: Strings = Strings {
     send: "Send",
     sending: "Answering…",
     enter_hint: "Enter to send · Shift+Enter for a new line",
-    steps: [
-        "Understanding",
-        "Finding candidates",
-        "Reading reviews",
-        "Choosing",
-    ],
     step_fallback: "fell back to the rule-based path",
     working: "Looking for an answer…",
     similar_place: "similar place",
@@ -236,26 +227,6 @@ pub fn error_heading(lang: Language, code: ErrorCode) -> &'static str {
         ErrorCode::Timeout if ko => "시간 초과",
         ErrorCode::Timeout => "Took too long",
         _ => strings(lang).error_title,
-    }
-}
-
-/// The label of a pipeline stage name in the trace table.
-pub fn stage_label(lang: Language, stage: &str) -> &'static str {
-    let ko = lang == Language::Ko;
-    match stage {
-        "route" if ko => "조건 분석",
-        "route" => "Understanding",
-        "text2cypher" if ko => "후보 검색",
-        "text2cypher" => "Finding candidates",
-        "review_search" if ko => "리뷰 검색",
-        "review_search" => "Reading reviews",
-        "backfill" if ko => "비슷한 곳 보충",
-        "backfill" => "Similar places",
-        "select" if ko => "선택",
-        "select" => "Choosing",
-        "answer" if ko => "답 작성",
-        "answer" => "Writing the answer",
-        _ => "",
     }
 }
 

@@ -1,6 +1,8 @@
 //! The state of one turn on the page, and how stream events change it (pure; tested natively).
 
-use jeju_api::{ApiError, AskResponse, ErrorCode, Language, PickCard, StageEvent, StageStatus};
+use jeju_api::{
+    ApiError, AskResponse, ErrorCode, Language, PickCard, Stage, StageEvent, StageStatus,
+};
 
 use crate::{i18n, ChatTurn};
 
@@ -9,19 +11,29 @@ pub const STEPS: usize = 4;
 
 /// The step (0-based) a pipeline stage belongs to: route → 1, text2cypher → 2,
 /// review_search + backfill → 3, select + answer → 4.
-pub fn step_of(stage: &str) -> Option<usize> {
+pub fn step_of(stage: Stage) -> usize {
     match stage {
-        "route" => Some(0),
-        "text2cypher" => Some(1),
-        "review_search" | "backfill" => Some(2),
-        "select" | "answer" => Some(3),
-        _ => None,
+        Stage::Route => 0,
+        Stage::Text2Cypher => 1,
+        Stage::ReviewSearch | Stage::Backfill => 2,
+        Stage::Select | Stage::Answer => 3,
     }
 }
 
+/// The first stage of each step: its label is the step's.
+pub const STEP_STAGES: [Stage; STEPS] = [
+    Stage::Route,
+    Stage::Text2Cypher,
+    Stage::ReviewSearch,
+    Stage::Select,
+];
+
 /// Whether `stage` is the last stage of its step (the step is done when it finishes).
-fn ends_step(stage: &str) -> bool {
-    matches!(stage, "route" | "text2cypher" | "backfill" | "answer")
+fn ends_step(stage: Stage) -> bool {
+    matches!(
+        stage,
+        Stage::Route | Stage::Text2Cypher | Stage::Backfill | Stage::Answer
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,9 +74,7 @@ pub struct Live {
 
 impl Live {
     pub fn on_stage(&mut self, event: &StageEvent) {
-        let Some(i) = step_of(&event.stage) else {
-            return;
-        };
+        let i = step_of(event.stage);
         // A later step starting means every earlier one is over (a stage may be skipped
         // without events, e.g. backfill when there were enough candidates).
         for step in &mut self.steps[..i] {
@@ -80,7 +90,7 @@ impl Live {
             StageStatus::Finished => {
                 step.ms += event.ms.filter(|ms| ms.is_finite()).unwrap_or(0.0);
                 step.fallback |= event.fallback.is_some();
-                step.status = if ends_step(&event.stage) {
+                step.status = if ends_step(event.stage) {
                     StepStatus::Done
                 } else {
                     StepStatus::Active
@@ -93,7 +103,7 @@ impl Live {
         // The choosing step is under way once picks arrive.
         if self.steps[STEPS - 1].status == StepStatus::Pending {
             self.on_stage(&StageEvent {
-                stage: "select".into(),
+                stage: Stage::Select,
                 status: StageStatus::Started,
                 ms: None,
                 fallback: None,
@@ -207,7 +217,7 @@ mod tests {
 
     fn stage(name: &str, status: StageStatus, ms: Option<f64>, fallback: bool) -> StageEvent {
         StageEvent {
-            stage: name.into(),
+            stage: Stage::parse(name).expect("a stage name"),
             status,
             ms,
             fallback: fallback.then(|| "no llm".to_owned()),

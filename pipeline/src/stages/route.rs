@@ -1,0 +1,171 @@
+//! Route: what the question asks. A follow-up is revised by the session (no LLM); a fresh
+//! question is parsed by the gazetteer parser and, with an LLM, merged with its route
+//! (`llm_route`). When the intent is a recommendation and the review search is open, the
+//! HyDE text starts embedding here so that it overlaps the graph query.
+
+use jeju_review_search::QueryEmbedding;
+
+use crate::intent::{Intent, Route};
+use crate::llm_route;
+use crate::session::{self, Revision, Session};
+use crate::stages::Parts;
+use crate::trace::{Fallback, FallbackReason};
+use crate::turn::{LlmGate, StageReport};
+
+/// The route's output.
+pub struct Routed {
+    pub intent: Intent,
+    /// A new question (not a follow-up revised by the session).
+    pub fresh: bool,
+    /// The question, or for a follow-up the earlier request → this question (what the select
+    /// prompt shows as the user's request).
+    pub request: String,
+    /// The HyDE text's embedding, under way.
+    pub hyde_embedding: Option<QueryEmbedding>,
+}
+
+pub(crate) async fn run(
+    parts: &Parts,
+    gate: &mut LlmGate<'_>,
+    session: &Session,
+    question: &str,
+) -> (Routed, StageReport) {
+    let (intent, revision) = session::resolve(session, question);
+    let fresh = matches!(revision, Revision::Fresh);
+    let request = match (fresh, &session.last_request) {
+        (false, Some(earlier)) => format!("{earlier} → {question}"),
+        _ => question.to_owned(),
+    };
+    let mut report = StageReport::default();
+    let (intent, note) = match (gate.get(), &revision) {
+        (Ok(llm), Revision::Fresh) => {
+            match llm_route::route_with_llm(
+                llm,
+                &parts.prompts,
+                question,
+                intent.clone(),
+                &mut report.llm,
+            )
+            .await
+            {
+                Ok((merged, notes)) if notes.is_empty() => (merged, String::new()),
+                Ok((merged, notes)) => (merged, format!(" [{}]", notes.join("; "))),
+                Err(e) => {
+                    gate.note_error(&e);
+                    report.fallback = Some(Fallback::new(
+                        FallbackReason::LlmFailed,
+                        format!("LLM failed ({e}): gazetteer parser"),
+                    ));
+                    (intent, String::new())
+                }
+            }
+        }
+        (Ok(_), Revision::FollowUp(_)) => {
+            (intent, " [follow-up: revised by the session]".to_owned())
+        }
+        (Err(why), _) => {
+            report.fallback = Some(why.fallback("gazetteer parser"));
+            (intent, String::new())
+        }
+    };
+    let detail = match &revision {
+        Revision::Fresh => serde_json::to_string(&intent).unwrap_or_default(),
+        Revision::FollowUp(changes) => format!(
+            "follow-up ({}): {}",
+            changes.join(", "),
+            serde_json::to_string(&intent).unwrap_or_default()
+        ),
+    };
+    report.detail = format!("{detail}{note}");
+    let mut intent = intent;
+    if let Some(lang) = session.language {
+        intent.lang = lang;
+    }
+    let hyde_embedding = match intent.route {
+        Route::Recommend => parts
+            .reviews
+            .get()
+            .map(|reviews| reviews.embed_in_background(&intent.hyde)),
+        Route::Search => None,
+    };
+    (
+        Routed {
+            intent,
+            fresh,
+            request,
+            hyde_embedding,
+        },
+        report,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::fakes::{FakeGraph, FakeModel};
+    use crate::prompts::Prompts;
+
+    fn parts() -> Parts {
+        Parts::new(Arc::new(FakeGraph::default()), Prompts::load().unwrap())
+    }
+
+    #[tokio::test]
+    async fn without_an_llm_the_parser_routes_and_the_trace_says_so() {
+        let parts = parts();
+        let mut gate = LlmGate::new(None);
+        let (routed, report) = run(
+            &parts,
+            &mut gate,
+            &Session::default(),
+            "애월읍 흑돼지 맛집 추천해줘",
+        )
+        .await;
+        assert!(routed.fresh);
+        assert_eq!(routed.intent.route, Route::Recommend);
+        assert_eq!(routed.intent.constraints.region.as_deref(), Some("애월읍"));
+        assert_eq!(routed.request, "애월읍 흑돼지 맛집 추천해줘");
+        assert!(routed.hyde_embedding.is_none(), "no review search is open");
+        assert_eq!(
+            report.fallback.map(|f| f.reason),
+            Some(FallbackReason::NoLlm)
+        );
+        assert_eq!(
+            report.detail,
+            serde_json::to_string(&routed.intent).unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_follow_up_is_revised_without_asking_the_llm() {
+        let parts = parts();
+        let mut session = Session::default();
+        let (first, _) = run(
+            &parts,
+            &mut LlmGate::new(None),
+            &session,
+            "애월읍 흑돼지 맛집 추천해줘",
+        )
+        .await;
+        let model = FakeModel::new(|_| panic!("the LLM was asked"));
+        let mut gate = LlmGate::new(Some(&model));
+        session.remember(&first.intent, Vec::new());
+        session.last_request = Some(first.request.clone());
+        let (next, report) = run(&parts, &mut gate, &session, "더 저렴한 곳은?").await;
+        assert!(!next.fresh);
+        assert_eq!(
+            next.request,
+            "애월읍 흑돼지 맛집 추천해줘 → 더 저렴한 곳은?"
+        );
+        assert!(report.fallback.is_none());
+        assert!(
+            report.detail.starts_with("follow-up ("),
+            "{}",
+            report.detail
+        );
+        assert!(report
+            .detail
+            .ends_with("[follow-up: revised by the session]"));
+    }
+}
