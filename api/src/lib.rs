@@ -12,6 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod format;
+
 /// The longest question accepted, in characters (Unicode scalar values).
 pub const MAX_QUESTION_CHARS: usize = 500;
 /// The largest request body accepted, in bytes.
