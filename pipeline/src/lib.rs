@@ -20,6 +20,7 @@ pub mod prompts;
 pub mod recommend;
 pub mod schema;
 pub mod session;
+pub mod stats;
 pub mod trace;
 
 pub use error::PipelineError;
