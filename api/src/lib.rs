@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod format;
 mod stage;
 pub use stage::Stage;
 

@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use jeju_data::dataset::DataSet;
 use jeju_graph::ingest::IngestOptions;
 use jeju_graph::{GraphClient, GraphConfig};
+use jeju_pipeline::stats::percentile;
 use jeju_pipeline::{LlmUsage, BENCH_QUESTIONS};
 use jeju_server::load::{self, LoadPlan, LoadReport};
 use jeju_server::{AppState, Listener, ServerConfig};
@@ -20,14 +21,6 @@ use crate::cli::{BenchArgs, EncodingArg, GenerateArgs, ScaleArg};
 use crate::graph_cmd::{local_server_config, project_home};
 use crate::ingest_cmd::{generate, is_generated};
 use crate::progress::Bars;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 pub async fn bench(args: &BenchArgs) -> Result<()> {
     if args.ingest {
@@ -87,8 +80,8 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
             println!(
                 "{:<14} {:>9.1} {:>9.1} {:>9.1}",
                 stage.as_str(),
-                percentile(v, 0.5),
-                percentile(v, 0.95),
+                percentile(v, 0.5).unwrap_or(0.0),
+                percentile(v, 0.95).unwrap_or(0.0),
                 v[v.len() - 1]
             );
         }
@@ -97,8 +90,8 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
     println!(
         "{:<14} {:>9.1} {:>9.1} {:>9.1}",
         "total",
-        percentile(&totals, 0.5),
-        percentile(&totals, 0.95),
+        percentile(&totals, 0.5).unwrap_or(0.0),
+        percentile(&totals, 0.95).unwrap_or(0.0),
         totals[totals.len() - 1]
     );
     if llm.calls > 0 {

@@ -2,7 +2,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use jeju_graph::ingest::Progress;
+use jeju_progress::Progress;
 
 /// One indicatif bar per ingest stage, and a plain line per finished stage (so logs without a
 /// terminal show progress too).

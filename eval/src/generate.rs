@@ -782,16 +782,9 @@ fn won_ko(p: u32) -> String {
     }
 }
 
+/// 25000 → "25,000 won".
 fn won_en(p: u32) -> String {
-    let s = p.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{out} won")
+    format!("{} won", jeju_api::format::won(p))
 }
 
 fn question_ko(r: &Request, v: usize) -> String {

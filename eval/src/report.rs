@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use jeju_pipeline::stats::percentile;
 use serde::Serialize;
 
 use crate::case::CaseKind;
@@ -32,23 +33,14 @@ pub struct Percentiles {
     pub max: f64,
 }
 
-/// The `p` quantile (0–1) of a sorted sample, by the rounded rank `(n−1)·p`.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 impl Percentiles {
     pub fn of(values: &[f64]) -> Percentiles {
         let mut v = values.to_vec();
         v.sort_by(f64::total_cmp);
         Percentiles {
             n: v.len(),
-            p50: percentile(&v, 0.5),
-            p95: percentile(&v, 0.95),
+            p50: percentile(&v, 0.5).unwrap_or(0.0),
+            p95: percentile(&v, 0.95).unwrap_or(0.0),
             max: v.last().copied().unwrap_or(0.0),
         }
     }

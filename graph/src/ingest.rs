@@ -15,21 +15,9 @@ use crate::client::{GraphClient, GraphCounts};
 use crate::error::GraphError;
 use crate::schema;
 
-/// Reports progress of each ingest stage (the CLI draws bars; tests pass [`NoProgress`]).
-pub trait Progress {
-    fn begin(&self, stage: &str, total: u64);
-    fn advance(&self, n: u64);
-    fn end(&self);
-}
-
-/// Progress that reports nothing.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn begin(&self, _: &str, _: u64) {}
-    fn advance(&self, _: u64) {}
-    fn end(&self) {}
-}
+/// Progress of each ingest stage (the CLI draws bars; tests pass [`NoProgress`]); defined in
+/// `jeju-progress`, re-exported here for the callers of [`ingest`].
+pub use jeju_progress::{NoProgress, Progress};
 
 /// Tuning knobs.
 #[derive(Debug, Clone)]

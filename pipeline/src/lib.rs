@@ -25,6 +25,7 @@ mod review_slot;
 pub mod schema;
 pub mod session;
 pub mod stages;
+pub mod stats;
 pub mod trace;
 pub mod turn;
 

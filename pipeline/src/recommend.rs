@@ -322,17 +322,7 @@ impl Pick {
 }
 
 /// 21000 → "21,000".
-pub fn won(v: u32) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use jeju_api::format::won;
 
 /// A share as a whole percentage: 0.184 → "18%".
 pub fn pct(v: f64) -> String {
@@ -459,12 +449,5 @@ mod tests {
         };
         assert!(score(&c, &cand("a", 8, 20)) > score(&c, &cand("b", 2, 2)));
         assert!(score(&c, &cand("a", 5, 10)) > score(&c, &cand("b", 1, 10)));
-    }
-
-    #[test]
-    fn won_has_thousands_separators() {
-        assert_eq!(won(21_000), "21,000");
-        assert_eq!(won(950), "950");
-        assert_eq!(won(1_234_567), "1,234,567");
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use jeju_data::catalog::Review;
 use jeju_data::dataset::DataSet;
 use jeju_embed::{Embedder, EmbeddingCache, DIMS};
-use jeju_graph::ingest::Progress;
+use jeju_progress::Progress;
 use jeju_vectors::{open_from_env, EmbeddedStore, Point, VectorStore, QDRANT_URL_ENV};
 use tracing::Instrument;
 

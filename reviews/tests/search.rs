@@ -14,7 +14,7 @@ use std::sync::Arc;
 use jeju_data::catalog::Review;
 use jeju_data::dataset::DataSet;
 use jeju_embed::{Embedder, DIMS};
-use jeju_graph::ingest::NoProgress;
+use jeju_progress::NoProgress;
 use jeju_review_search::{
     build_index, build_index_from_reviews, index_status, IndexStatus, ReviewIndexPaths,
     ReviewSearch, ReviewSearchError,

@@ -1,6 +1,7 @@
 //! The pipeline's answer in the API's shapes ([`jeju_api`]): cards with map links, price
 //! ranges and visitor facts, the search figure and rows, the trace.
 
+use jeju_api::format::won;
 use jeju_api::{
     AnswerKind, AskResponse, CypherView, Language, MapLinks, PickCard, PriceRange, SearchAnswer,
     SearchRowView, Stage, StageEvent, StageStatus, StageView, TraceView,
@@ -9,7 +10,7 @@ use jeju_pipeline::answer::{search_measure_label, search_value_text, SearchRow};
 use jeju_pipeline::fact::FactKind;
 use jeju_pipeline::intent::{Intent, Lang};
 use jeju_pipeline::lexicon::{age_label, time_label};
-use jeju_pipeline::recommend::{pct, won, Pick};
+use jeju_pipeline::recommend::{pct, Pick};
 use jeju_pipeline::{Answer, AnswerBody, StageTrace, Trace};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 

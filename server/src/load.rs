@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jeju_api::{AnswerKind, AskRequest, AskResponse};
+use jeju_pipeline::stats::percentile;
 
 /// Follow-ups (ko and en) put after recommendations in [`mixed_questions`]: each revises
 /// the recommendation before it when sent in the same session.
@@ -97,7 +98,7 @@ impl Latency {
             return Latency::default();
         }
         samples.sort();
-        let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
+        let at = |p: f64| percentile(&samples, p).unwrap_or_default();
         Latency {
             min: samples[0],
             p50: at(0.5),

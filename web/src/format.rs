@@ -1,38 +1,17 @@
 //! Small pure formatting helpers (tested natively, used on both sides).
 
+use jeju_api::format::won;
 use jeju_api::PriceRange;
 
-/// `1234567` → `"1,234,567"`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `15000` → `"₩15,000"`.
-pub fn won(n: i64) -> String {
-    format!("₩{}", thousands(n))
-}
+/// `1234567` → `"1,234,567"` (the one implementation is in `jeju-api`).
+pub use jeju_api::format::thousands;
 
 /// `"₩9,000–21,000"`, or `"₩9,000"` when both ends are equal.
 pub fn price_range(range: PriceRange) -> String {
     if range.min == range.max {
-        won(i64::from(range.min))
+        format!("₩{}", won(range.min))
     } else {
-        format!(
-            "{}–{}",
-            won(i64::from(range.min)),
-            thousands(i64::from(range.max))
-        )
+        format!("₩{}–{}", won(range.min), won(range.max))
     }
 }
 
@@ -103,16 +82,6 @@ pub fn char_count(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_get_thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(thousands(-21000), "-21,000");
-        assert_eq!(won(15000), "₩15,000");
-    }
 
     #[test]
     fn price_ranges_read_like_a_menu() {

@@ -197,7 +197,7 @@ pub fn review_count(lang: Language, n: i64) -> String {
 
 /// "1인 약 ₩15,000" / "about ₩15,000 per person".
 pub fn per_person(lang: Language, won: i64) -> String {
-    let amount = crate::format::won(won);
+    let amount = format!("₩{}", crate::format::thousands(won));
     match lang {
         Language::Ko => format!("1인 약 {amount}"),
         Language::En => format!("about {amount} per person"),
