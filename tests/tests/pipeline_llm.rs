@@ -35,7 +35,7 @@ async fn pipeline_with(
 fn stage<'a>(answer: &'a Answer, name: &str) -> &'a jeju_pipeline::StageTrace {
     answer
         .trace
-        .stage(Stage::parse(name).expect("a stage name"))
+        .stage(jeju_pipeline::Stage::parse(name).expect("a stage name"))
         .unwrap_or_else(|| panic!("no {name} stage"))
 }
 

@@ -56,7 +56,7 @@ fn trace() -> TraceView {
     TraceView {
         stages: vec![
             StageView {
-                stage: "route".into(),
+                stage: jeju_api::Stage::Route,
                 ms: 2.5,
                 detail: String::new(),
                 fallback: Some("no llm".into()),
@@ -65,7 +65,7 @@ fn trace() -> TraceView {
                 completion_tokens: 0,
             },
             StageView {
-                stage: "text2cypher".into(),
+                stage: jeju_api::Stage::Text2Cypher,
                 ms: 812.0,
                 detail: String::new(),
                 fallback: None,
