@@ -575,7 +575,7 @@ impl Comparison {
             let ok = s.ok.map(|k| format!(", {k} ok")).unwrap_or_default();
             let p3 = s
                 .precision_at_3
-                .map(|p| format!(", precision@3 {p:.3}"))
+                .map(|p| format!(", mean precision@3 {p:.3}"))
                 .unwrap_or_default();
             format!(
                 "{name}: {} [{}] {} cases, {} turns{ok}{p3}\n",
@@ -649,16 +649,21 @@ impl Comparison {
         }
 
         out.push('\n');
+        if self.a.ok.is_none() || self.b.ok.is_none() {
+            out.push_str("score flips: not scored (an answers file has no scores)\n");
+        }
         let broke = self
             .flips
             .iter()
             .filter(|f| f.direction == FlipDirection::Broke)
             .count();
         let fixed = self.flips.len() - broke;
-        let _ = writeln!(
-            out,
-            "score flips: {broke} cases ok in A fail in B; {fixed} failing in A are ok in B"
-        );
+        if self.a.ok.is_some() && self.b.ok.is_some() {
+            let _ = writeln!(
+                out,
+                "score flips: {broke} cases ok in A fail in B; {fixed} failing in A are ok in B"
+            );
+        }
         for c in &self.flips_by_class {
             let mut parts = Vec::new();
             if !c.broke.is_empty() {
@@ -1113,6 +1118,13 @@ mod tests {
         b[0].result.turns[0] = search_turn(&["S1", "S2", "S4"], None, false);
         b[0].result.failures = vec!["search: wrong ids".into()];
         b[0].result.ok = false;
+        // r-1 breaks too; its soft class is no cause of the flip.
+        b[2].result.turns[0] = recommend_turn(&["R1", "R2", "X9"], &[true, true, false]);
+        b[2].result.failures = vec![
+            "recommend: pick violates region".into(),
+            "(soft) recommend: pick misfits truth (companion)".into(),
+        ];
+        b[2].result.ok = false;
         let mut a = baseline();
         a[3].result.turns[1] = recommend_turn(&["M1", "M5", "M6"], &[false, true, true]);
         a[3].result.failures = vec!["multi-turn recommend: pick violates new_picks".into()];
@@ -1128,13 +1140,16 @@ mod tests {
             .iter()
             .filter(|f| f.direction == FlipDirection::Fixed)
             .collect();
-        assert_eq!(broke.len(), 1);
+        assert_eq!(broke.len(), 2);
         assert_eq!(broke[0].case, "s-1");
         assert_eq!(broke[0].classes, ["search: wrong ids"]);
+        assert_eq!(broke[1].case, "r-1");
+        assert_eq!(broke[1].classes, ["recommend: pick violates region"]);
         assert_eq!(fixed.len(), 1);
         assert_eq!(fixed[0].case, "m-1");
         let class = |name: &str| c.flips_by_class.iter().find(|x| x.class == name).unwrap();
         assert_eq!(class("search: wrong ids").broke, ["s-1"]);
+        assert_eq!(class("recommend: pick violates region").broke, ["r-1"]);
         assert!(class("search: wrong ids").fixed.is_empty());
         assert_eq!(
             class("multi-turn recommend: pick violates new_picks").fixed,
@@ -1144,7 +1159,7 @@ mod tests {
         assert!(c.flips_by_class.iter().all(|x| !x.class.contains("(soft)")));
         let text = c.to_text();
         assert!(
-            text.contains("score flips: 1 cases ok in A fail in B; 1 failing in A are ok in B"),
+            text.contains("score flips: 2 cases ok in A fail in B; 1 failing in A are ok in B"),
             "{text}"
         );
         assert!(
@@ -1275,6 +1290,11 @@ mod tests {
         assert!(c.identical(), "{}", c.to_text());
         // No scores on one side: no flips, no precision totals.
         assert!(c.flips.is_empty() && c.precision.turns == 0);
+        assert!(
+            c.to_text().contains("score flips: not scored"),
+            "{}",
+            c.to_text()
+        );
     }
 
     #[test]
