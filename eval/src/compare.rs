@@ -606,9 +606,9 @@ impl Comparison {
         } else {
             let _ = writeln!(
                 out,
-                "answers: {} turns in {} cases differ ({} of {} paired turns identical)",
-                self.differences.len(),
-                self.differing_cases(),
+                "answers: differ in {} of {} ({} of {} paired turns identical)",
+                counted(self.differences.len(), "turn"),
+                counted(self.differing_cases(), "case"),
                 self.identical_turns,
                 self.paired_turns
             );
@@ -661,7 +661,9 @@ impl Comparison {
         if self.a.ok.is_some() && self.b.ok.is_some() {
             let _ = writeln!(
                 out,
-                "score flips: {broke} cases ok in A fail in B; {fixed} failing in A are ok in B"
+                "score flips: A ok → B fails: {}; A fails → B ok: {}",
+                counted(broke, "case"),
+                counted(fixed, "case")
             );
         }
         for c in &self.flips_by_class {
@@ -677,7 +679,7 @@ impl Comparison {
         if self.precision.turns > 0 {
             let _ = writeln!(
                 out,
-                "precision@3 on the {} differing recommendation turns: A {:.3}, B {:.3}, net {:+.3}",
+                "precision@3 summed over the differing recommendation turns ({}): A {:.3}, B {:.3}, net {:+.3}",
                 self.precision.turns, self.precision.a, self.precision.b, self.precision.net
             );
         }
@@ -700,6 +702,15 @@ impl Comparison {
             "verdict: answers DIFFER\n"
         });
         out
+    }
+}
+
+/// `1 turn`, `2 turns`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -1056,6 +1067,10 @@ mod tests {
         assert_eq!(c.precision.turns, 1);
         assert_eq!(c.precision.net, 0.0);
         let text = c.to_text();
+        assert!(
+            text.contains("answers: differ in 1 turn of 1 case"),
+            "{text}"
+        );
         assert!(text.contains("m-1 turn 2 [order]"), "{text}");
         assert!(text.contains("A: recommend: 3 ids: M4, M5, M6"), "{text}");
         assert!(text.contains("B: recommend: 3 ids: M5, M4, M6"), "{text}");
@@ -1159,7 +1174,7 @@ mod tests {
         assert!(c.flips_by_class.iter().all(|x| !x.class.contains("(soft)")));
         let text = c.to_text();
         assert!(
-            text.contains("score flips: 2 cases ok in A fail in B; 1 failing in A are ok in B"),
+            text.contains("score flips: A ok → B fails: 2 cases; A fails → B ok: 1 case"),
             "{text}"
         );
         assert!(
