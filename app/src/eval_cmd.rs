@@ -256,13 +256,7 @@ pub fn compare(args: &EvalCompareArgs) -> Result<()> {
         print!("{}", comparison.to_text());
     }
     if args.identical && !comparison.identical() {
-        bail!(
-            "the answers differ: {} turns in {} cases, {} cases only in A, {} only in B",
-            comparison.differences.len(),
-            comparison.differing_cases(),
-            comparison.only_in_a.len(),
-            comparison.only_in_b.len()
-        );
+        bail!("--identical: {}", comparison.summary());
     }
     Ok(())
 }

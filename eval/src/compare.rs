@@ -100,7 +100,7 @@ impl TurnAnswers {
         let ids = if self.ids.is_empty() {
             "no ids".to_owned()
         } else {
-            format!("{} ids: {}", self.ids.len(), self.ids.join(", "))
+            format!("{}: {}", counted(self.ids.len(), "id"), self.ids.join(", "))
         };
         match self.count {
             Some(c) if self.ids.is_empty() => format!("{route}: count {c}"),
@@ -566,6 +566,17 @@ impl Comparison {
         let mut ids: Vec<&str> = self.differences.iter().map(|d| d.case.as_str()).collect();
         ids.dedup();
         ids.len()
+    }
+
+    /// One line: what differs, for an exit message.
+    pub fn summary(&self) -> String {
+        format!(
+            "answers differ in {} of {}; {} only in A, {} only in B",
+            counted(self.differences.len(), "turn"),
+            counted(self.differing_cases(), "case"),
+            counted(self.only_in_a.len(), "case"),
+            counted(self.only_in_b.len(), "case")
+        )
     }
 
     /// The human-readable diff (what `jeju eval compare` prints).
