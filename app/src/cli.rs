@@ -271,6 +271,24 @@ pub struct EvalArgs {
 pub enum EvalCommand {
     /// Generate case sets from the data set the graph holds (its truth file from --data).
     Generate(EvalGenerateArgs),
+    /// Compare two runs case by case: answers (route, search ids and count, picks in order),
+    /// ok flips by failure class, precision@3 on the turns that differ.
+    Compare(EvalCompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalCompareArgs {
+    /// The baseline: a run directory (`--out DIR` of `jeju eval`), its results.jsonl, or an
+    /// answers file such as eval/golden/smoke-no-llm.jsonl.
+    pub a: PathBuf,
+    /// The run compared with it (same forms).
+    pub b: PathBuf,
+    /// Exit with status 1 when any answer differs (or a case is on one side only).
+    #[arg(long)]
+    pub identical: bool,
+    /// Print the comparison as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

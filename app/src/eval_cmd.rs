@@ -1,16 +1,18 @@
 //! `jeju eval`: runs a case file through the pipeline and writes `report.json` and
-//! `report.md`; `jeju eval generate`: writes case sets generated from the data in the graph.
+//! `report.md`; `jeju eval generate`: writes case sets generated from the data in the graph;
+//! `jeju eval compare`: two runs paired case by case.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use jeju_eval::compare;
 use jeju_eval::generate::{self, GenerateOptions};
 use jeju_eval::log::{self, LoggedCase, ResultsLog};
 use jeju_eval::{Evaluator, Report, ReportMeta, TruthTable};
 
-use crate::cli::{EvalArgs, EvalGenerateArgs, EvalMode, EvalSetArg};
+use crate::cli::{EvalArgs, EvalCompareArgs, EvalGenerateArgs, EvalMode, EvalSetArg};
 use crate::graph_cmd::{connect, project_home};
 
 /// The truth file to use: `--data DIR` (or a truth.jsonl), else the full data's if present.
@@ -228,6 +230,33 @@ pub async fn generate(args: &EvalGenerateArgs) -> Result<()> {
         let path = args.out.join(&name);
         jeju_eval::case::write_cases(&path, &cases)?;
         println!("{}: {} cases", path.display(), cases.len());
+    }
+    Ok(())
+}
+
+pub fn compare(args: &EvalCompareArgs) -> Result<()> {
+    let a = compare::load_run(&args.a)?;
+    let b = compare::load_run(&args.b)?;
+    for run in [&a, &b] {
+        if run.superseded > 0 {
+            eprintln!(
+                "{}: {} earlier lines of re-run cases ignored (the last line of a case counts)",
+                run.source.display(),
+                run.superseded
+            );
+        }
+        for (line, e) in &run.unreadable {
+            eprintln!("{}:{line}: skipped, unreadable: {e}", run.source.display());
+        }
+    }
+    let comparison = compare::compare(&a, &b);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&comparison)?);
+    } else {
+        print!("{}", comparison.to_text());
+    }
+    if args.identical && !comparison.identical() {
+        bail!("--identical: {}", comparison.summary());
     }
     Ok(())
 }

@@ -68,6 +68,7 @@ async fn run(cli: cli::Cli) -> Result<()> {
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
         Command::Eval(args) => match &args.command {
             Some(cli::EvalCommand::Generate(g)) => eval_cmd::generate(g).await,
+            Some(cli::EvalCommand::Compare(c)) => eval_cmd::compare(c),
             None => eval_cmd::run(&args).await,
         },
     }

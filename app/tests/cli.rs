@@ -137,3 +137,69 @@ fn bad_input_gives_a_clear_error_not_a_panic() {
 fn jeju_data_columns() -> String {
     jeju_data::contest::COLUMNS.join(",")
 }
+
+#[test]
+fn eval_compare_reports_differences_and_exits_1_with_identical() {
+    let golden = jeju_tests::workspace_root().join("eval/golden/smoke-no-llm.jsonl");
+    let golden_s = golden.to_str().unwrap();
+    let out = jeju(
+        None,
+        &["eval", "compare", golden_s, golden_s, "--identical"],
+    );
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(log.contains("verdict: IDENTICAL answers"), "{log}");
+
+    // The same answers with the first two picks of the first recommendation swapped.
+    let dir = tempfile::tempdir().unwrap();
+    let mut swapped = false;
+    let lines: Vec<String> = std::fs::read_to_string(&golden)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let recommend = v["kind"] == "recommend";
+            let ids = &mut v["turns"][0]["ids"];
+            if !swapped && recommend && ids.as_array().is_some_and(|a| a.len() > 1) {
+                ids.as_array_mut().unwrap().swap(0, 1);
+                swapped = true;
+            }
+            v.to_string()
+        })
+        .collect();
+    assert!(swapped);
+    let changed = dir.path().join("changed.jsonl");
+    std::fs::write(&changed, lines.join("\n")).unwrap();
+    let changed_s = changed.to_str().unwrap();
+
+    let out = jeju(None, &["eval", "compare", golden_s, changed_s]);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("answers: differ in 1 turn of 1 case") && log.contains("[order]"),
+        "{log}"
+    );
+    let out = jeju(
+        None,
+        &["eval", "compare", golden_s, changed_s, "--identical"],
+    );
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("--identical: answers differ in 1 turn"),
+        "{log}"
+    );
+
+    let out = jeju(None, &["eval", "compare", golden_s, changed_s, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["differences"].as_array().unwrap().len(), 1);
+    assert_eq!(json["differences"][0]["what"][0], "order");
+
+    let out = jeju(None, &["eval", "compare", golden_s, "/nonexistent/run"]);
+    let log = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("/nonexistent/run") && !log.contains("panicked"),
+        "{log}"
+    );
+}

@@ -8,9 +8,12 @@
 //! - [`log`]: `results.jsonl`, every case as it finishes, so a long run can resume.
 //! - [`report`]: totals, latency percentiles, LLM cost, fallbacks, failure classes; JSON and
 //!   Markdown.
+//! - [`compare`]: two runs (or a run and the smoke golden) paired case by case: answer
+//!   identity, score flips by failure class, precision@3 on the turns that differ.
 
 pub mod case;
 pub mod check;
+pub mod compare;
 pub mod error;
 pub mod facts;
 pub mod generate;

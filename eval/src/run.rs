@@ -78,6 +78,32 @@ pub struct StageResult {
     pub llm: Option<LlmUsage>,
 }
 
+/// What the pipeline answered, as it answered it (whatever the turn was expected to be): the
+/// part of a turn that `jeju eval compare` and the smoke golden compare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnAnswer {
+    /// The answer body: `search` or `recommend`.
+    pub body: String,
+    /// The store ids it names, in order: the search rows or the picks.
+    pub ids: Vec<String>,
+    /// A search's count.
+    pub count: Option<i64>,
+}
+
+impl TurnAnswer {
+    pub fn of(answer: &Answer) -> TurnAnswer {
+        let (body, count) = match &answer.body {
+            AnswerBody::Search { count, .. } => ("search", *count),
+            AnswerBody::Recommend { .. } => ("recommend", None),
+        };
+        TurnAnswer {
+            body: body.to_owned(),
+            ids: answer.ids(),
+            count,
+        }
+    }
+}
+
 /// One turn's record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TurnResult {
@@ -85,6 +111,9 @@ pub struct TurnResult {
     pub expected: CaseKind,
     /// The pipeline's route (`search`/`recommend`).
     pub route: Option<String>,
+    /// The answer (`None` when the pipeline failed; absent in logs of older builds).
+    #[serde(default)]
+    pub answer: Option<TurnAnswer>,
     /// The queries that ran (`[llm]` or `[composed]`, with parameters).
     pub cypher: Vec<String>,
     /// Wall time of the whole turn.
@@ -221,6 +250,7 @@ impl Evaluator {
             question: turn.question.clone(),
             expected: turn.kind,
             route: None,
+            answer: None,
             cypher: Vec::new(),
             ms,
             stages: Vec::new(),
@@ -566,6 +596,7 @@ fn record_trace(result: &mut TurnResult, answer: &Answer) {
         }
         .to_owned(),
     );
+    result.answer = Some(TurnAnswer::of(answer));
     result.cypher = answer
         .trace
         .cypher
