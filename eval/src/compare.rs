@@ -913,9 +913,10 @@ mod tests {
             cypher: vec!["[composed] MATCH (s:Store) RETURN s".into()],
             ms: 12.5,
             stages: vec![crate::run::StageResult {
-                stage: "route".into(),
+                stage: jeju_pipeline::Stage::Route,
                 ms: 0.1,
                 fallback: Some("no llm".into()),
+                fallback_reason: Some("no_llm".into()),
                 llm: None,
             }],
             llm: LlmUsage::default(),
