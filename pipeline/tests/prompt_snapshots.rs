@@ -124,18 +124,28 @@ fn card(id: &str, name: &str, backfilled: bool) -> Card {
 fn select_prompt_as_sent() {
     let q = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
     let intent = parse(q);
+    // A FastRP neighbour without the dish, and a store whose dish is further down the menu
+    // than the three items its line lists.
     let mut neighbour = card("S0000000000000003", "한라식당", true);
     neighbour.menu = vec![("갈치조림".into(), 35_000)];
+    let mut dish_below = card("S0000000000000004", "바당식당", false);
+    dish_below.menu = vec![
+        ("고등어구이".into(), 15_000),
+        ("옥돔구이".into(), 25_000),
+        ("성게미역국".into(), 14_000),
+        ("흑돼지 두루치기".into(), 12_000),
+    ];
     let cards = vec![
         card("S0000000000000001", "돌담흑돼지", false),
         card("S0000000000000002", "애월숯불", false),
         neighbour,
+        dish_below,
     ];
     let prompts = Prompts::load().unwrap();
     let (p, aliases) = select_prompt(&prompts, q, &intent, &cards).unwrap();
     assert_eq!(
         aliases.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
-        ["c1", "c2", "c3"]
+        ["c1", "c2", "c3", "c4"]
     );
     insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
 }
