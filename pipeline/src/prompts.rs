@@ -261,14 +261,16 @@ impl Prompts {
             .take(3)
             .map(|(name, price)| serde_json::json!({"name": name, "price": won(*price)}))
             .collect();
-        let mut rest = facts(card, c);
-        // The menu is listed above; drop its fact (it follows the backfill note, if any).
-        let menu_fact = usize::from(card.backfilled);
-        if menu_fact < rest.len() && (c.dish.is_some() || !card.menu.is_empty()) {
-            rest.remove(menu_fact);
-        }
-        let facts = rest
+        // The line lists the first three menu items: a menu fact repeats the first, a dish
+        // fact repeats one of them unless the dish is further down the menu.
+        let listed: Vec<&str> = card.menu.iter().take(3).map(|(n, _)| n.as_str()).collect();
+        let facts = facts(card, c)
             .iter()
+            .filter(|f| match f {
+                Fact::Menu { .. } => false,
+                Fact::Dish { item, .. } => !listed.contains(&item.as_str()),
+                _ => true,
+            })
             .map(|f| self.fact(f, lang))
             .collect::<Result<Vec<String>, _>>()?;
         // Two short quotes: every character costs prompt time on a CPU.
