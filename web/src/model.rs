@@ -267,8 +267,10 @@ mod tests {
         live.on_stage(&stage("select", Started, None, false));
         assert_eq!(live.steps[2].status, StepStatus::Done);
         assert_eq!(live.steps[0].status, StepStatus::Done);
-        // Unknown stages are ignored.
-        live.on_stage(&stage("mystery", Started, None, false));
+        // An unknown stage name never reaches the live state: the event does not parse, and
+        // the stream handler only logs a stage event it cannot read.
+        let mystery = r#"{"stage":"mystery","status":"started","ms":null,"fallback":null}"#;
+        assert!(jeju_api::StreamEvent::from_sse("stage", mystery).is_err());
         assert_eq!(live.steps[3].status, StepStatus::Active);
     }
 

@@ -85,18 +85,8 @@ mod tests {
 
     fn candidate(id: &str, score: f64) -> Candidate {
         Candidate {
-            id: id.into(),
-            companion_reviews: 0,
-            reviews: 0,
-            rating: None,
-            age_share: None,
-            time_share: None,
-            distance_m: None,
-            dish_share: 0.0,
-            backfilled: false,
-            review_match: None,
-            hyde_reviews: Vec::new(),
             score,
+            ..Candidate::unscored(id)
         }
     }
 
