@@ -263,7 +263,7 @@ pub fn gold_is_ordered(cypher: &str) -> bool {
 pub async fn run_gold(graph: &GraphClient, cypher: &str) -> Result<GoldAnswer, EvalError> {
     let rows = graph.records(&Statement::text(cypher)).await?;
     let ordered = gold_is_ordered(cypher);
-    let maps: Vec<_> = rows.iter().map(|r| r.columns().clone()).collect();
+    let maps: Vec<_> = rows.iter().map(jeju_graph::Record::columns).collect();
     let Some(first) = maps.first() else {
         return Ok(GoldAnswer::Ids {
             ids: Vec::new(),

@@ -33,11 +33,6 @@ impl Record {
         })
     }
 
-    /// The raw value of a column.
-    pub fn value(&self, column: &str) -> Option<&Value> {
-        self.0.get(column)
-    }
-
     /// Every column, by name.
     pub fn columns(&self) -> &BTreeMap<String, Value> {
         &self.0

@@ -154,11 +154,6 @@ impl Pipeline {
         Ok(answer)
     }
 
-    /// One pick as the answer shows it (`1. name (type, region)`, the reason, a quote).
-    pub fn pick_text(&self, index: usize, pick: &Pick) -> Result<String, PipelineError> {
-        self.parts.prompts.pick(index, pick)
-    }
-
     /// The stages in order.
     async fn turn(
         &self,

@@ -116,12 +116,6 @@ impl FallbackReason {
             FallbackReason::StoreVectorsFailed => "store_vectors_failed",
         }
     }
-
-    /// Whether a configured part failed (rather than the rules answering by design because
-    /// no LLM is configured).
-    pub fn is_failure(self) -> bool {
-        self != FallbackReason::NoLlm
-    }
 }
 
 /// A fallback that fired: its reason code and a message for people (trace, logs).

@@ -115,7 +115,9 @@ pub(crate) async fn run(
                         .queries
                         .push(TracedQuery::llm(g.checked.cypher.clone()));
                     if intent.route == Route::Search {
-                        return llm_search(parts, intent, &g.rows, &repaired, report).await;
+                        let body =
+                            llm_search(parts, intent, &g.rows, &repaired, &mut report).await?;
+                        return Ok((Retrieved::Search(body), report));
                     }
                     match llm_recommend(parts, intent, &g.rows, &repaired, &mut report).await? {
                         Ok(candidates) => return Ok((Retrieved::Candidates(candidates), report)),
@@ -173,8 +175,8 @@ async fn llm_search(
     intent: &Intent,
     rows: &[jeju_graph::Record],
     repaired: &str,
-    mut report: StageReport,
-) -> Result<(Retrieved, StageReport), PipelineError> {
+    report: &mut StageReport,
+) -> Result<AnswerBody, PipelineError> {
     // Only rows with an id, a name and a value answer: `ORDER BY value DESC` without
     // `IS NOT NULL` puts stores without the value first.
     let mut body = AnswerBody::from_search_rows(intent, rows);
@@ -192,7 +194,7 @@ async fn llm_search(
                     FallbackReason::LlmQueryAnsweredFewer,
                     format!("the LLM query answered {found} of the asked {wanted}: composed query"),
                 ));
-                return Ok((Retrieved::Search(composed), report));
+                return Ok(composed);
             }
         }
     }
@@ -210,7 +212,7 @@ async fn llm_search(
         notes.push_str(&format!(" ({cut} rows over the asked top {top} cut)"));
     }
     report.detail = format!("LLM query{repaired}{notes}");
-    Ok((Retrieved::Search(body), report))
+    Ok(body)
 }
 
 /// A recommendation's candidates from the LLM's stores (the hard constraints still hold: the
