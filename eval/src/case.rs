@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use jeju_data::catalog::{Mood, View};
 use jeju_data::vocab::{AgeBand, Companion, TimeOfDay};
 use serde::{Deserialize, Serialize};
 
@@ -17,14 +18,65 @@ pub enum CaseKind {
     Search,
     /// A recommendation: `constraints` (hard and soft).
     Recommend,
-    /// A conversation: `turns`, each a search or a recommendation.
+    /// A conversation: `turns`, each a search, a recommendation or a refusal.
     MultiTurn,
+    /// A question the system must decline (`reason`): no picks and no data answer.
+    Refuse,
+}
+
+/// Why a question must be declined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefuseReason {
+    /// A place outside Jeju.
+    OutOfArea,
+    /// About Jeju but not about eating or drinking (weather, car rental, hotels, …).
+    OffTopic,
+    /// Nothing in it can be grounded.
+    Nonsense,
+}
+
+/// What dish a request asks for: a dish word of the evaluation's vocabulary (`흑돼지`,
+/// `seafood`: its menu terms), or literal menu-name fragments (a list, or a word the
+/// vocabulary does not know). A store serves it when some menu item contains a fragment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DishAsk {
+    Word(String),
+    Fragments(Vec<String>),
+}
+
+impl DishAsk {
+    /// The menu-name fragments that serve it ([`crate::vocab::Vocabulary::builtin`]).
+    pub fn terms(&self) -> Vec<String> {
+        match self {
+            DishAsk::Word(w) => crate::vocab::Vocabulary::builtin()
+                .dish(w)
+                .map(|d| d.menu_terms.clone())
+                .unwrap_or_else(|| vec![w.clone()]),
+            DishAsk::Fragments(v) => v.clone(),
+        }
+    }
+
+    /// As written in the case (a list joined by `|`).
+    pub fn label(&self) -> String {
+        match self {
+            DishAsk::Word(w) => w.clone(),
+            DishAsk::Fragments(v) => v.join("|"),
+        }
+    }
+}
+
+impl From<&str> for DishAsk {
+    fn from(w: &str) -> DishAsk {
+        DishAsk::Word(w.to_owned())
+    }
 }
 
 /// The constraint vocabulary of recommendation cases. Hard: `region`, `city`, `type`, `dish`,
 /// `price_max_per_person`, `time`. Soft (scored against the truth file): `companion`,
-/// `age_band`, and `time` again (a time is both: the store must trade then, and should be
-/// busy then).
+/// `age_band`, `mood`, `view`, `quality`, and `time` again (a time is both: the store must
+/// trade then, and should be busy then).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseConstraints {
@@ -42,10 +94,10 @@ pub struct CaseConstraints {
         deserialize_with = "one_or_many"
     )]
     pub store_types: Vec<String>,
-    /// A dish of the lexicon (`흑돼지`, `해산물`): some menu item must contain one of its
-    /// menu terms. Any other word is matched as a menu-name fragment itself.
+    /// A dish of the evaluation's vocabulary (`흑돼지`, `해산물`), a word matched as a
+    /// menu-name fragment itself, or a list of fragments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dish: Option<String>,
+    pub dish: Option<DishAsk>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companion: Option<Companion>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +107,27 @@ pub struct CaseConstraints {
     pub price_max_per_person: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeOfDay>,
+    /// Soft: the truth's mood (`quiet`, `lively`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mood: Option<Mood>,
+    /// Soft: the truth's view (`ocean`, `mountain`, `garden`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+    /// Soft: `high` asks for a store whose truth quality is at least [`HIGH_QUALITY`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<QualityAsk>,
 }
+
+/// The quality a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityAsk {
+    /// "really good", "맛있기로 소문난": truth quality ≥ [`HIGH_QUALITY`].
+    High,
+}
+
+/// The truth quality (0..1) a `quality: high` request needs: about the best third of stores.
+pub const HIGH_QUALITY: f32 = 0.7;
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
@@ -73,7 +145,12 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
 impl CaseConstraints {
     /// Whether any soft constraint is asked (otherwise truth-fit holds vacuously).
     pub fn has_soft(&self) -> bool {
-        self.companion.is_some() || self.age_band.is_some() || self.time.is_some()
+        self.companion.is_some()
+            || self.age_band.is_some()
+            || self.time.is_some()
+            || self.mood.is_some()
+            || self.view.is_some()
+            || self.quality.is_some()
     }
 }
 
@@ -93,6 +170,13 @@ pub struct Expect {
     /// No pick repeats a pick of an earlier turn.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub new_picks: bool,
+    /// Every pick is one of the previous turn's picks (a narrowing follow-up).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub among_previous: bool,
+    /// A new, unrelated question: it must not inherit the earlier turns' constraints (it is
+    /// scored by its own constraints or gold query, like a first turn).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fresh: bool,
 }
 
 /// Default radius of `near_pick`.
@@ -101,6 +185,14 @@ pub const DEFAULT_NEAR_M: f64 = 1_500.0;
 impl Expect {
     pub fn is_empty(&self) -> bool {
         *self == Expect::default()
+    }
+
+    /// Whether it refers to earlier picks (`fresh` alone does not).
+    pub fn refers_to_earlier(&self) -> bool {
+        Expect {
+            fresh: false,
+            ..self.clone()
+        } != Expect::default()
     }
 }
 
@@ -117,6 +209,18 @@ pub struct Turn {
     pub constraints: Option<CaseConstraints>,
     #[serde(default, skip_serializing_if = "Expect::is_empty")]
     pub expect: Expect,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RefuseReason>,
+    /// The turn's class (`typo`, `followup_swap`, …): failures are grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// The question's content words, each to be turned into a constraint or named as
+    /// unmatched in the answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub must_ground: Vec<String>,
+    /// One line for a human reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One line of a case file.
@@ -135,6 +239,18 @@ pub struct Case {
     pub constraints: Option<CaseConstraints>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turns: Option<Vec<Turn>>,
+    /// Why a `refuse` case must be declined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RefuseReason>,
+    /// See [`Turn::class`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// See [`Turn::must_ground`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub must_ground: Vec<String>,
+    /// See [`Turn::note`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Case {
@@ -142,13 +258,22 @@ impl Case {
     pub fn as_turns(&self) -> Vec<Turn> {
         match &self.turns {
             Some(turns) => turns.clone(),
-            None => vec![Turn {
-                question: self.question.clone().unwrap_or_default(),
-                kind: self.kind,
-                gold_cypher: self.gold_cypher.clone(),
-                constraints: self.constraints.clone(),
-                expect: Expect::default(),
-            }],
+            None => vec![self.single_turn()],
+        }
+    }
+
+    /// A case without `turns` as its one turn.
+    fn single_turn(&self) -> Turn {
+        Turn {
+            question: self.question.clone().unwrap_or_default(),
+            kind: self.kind,
+            gold_cypher: self.gold_cypher.clone(),
+            constraints: self.constraints.clone(),
+            expect: Expect::default(),
+            reason: self.reason,
+            class: self.class.clone(),
+            must_ground: self.must_ground.clone(),
+            note: self.note.clone(),
         }
     }
 
@@ -165,6 +290,9 @@ impl Case {
                 if self.question.is_some() || self.gold_cypher.is_some() {
                     return Err("a multi-turn case has turns instead of question".into());
                 }
+                if self.reason.is_some() || self.constraints.is_some() {
+                    return Err("a multi-turn case's turns carry reason and constraints".into());
+                }
                 if turns.len() < 2 {
                     return Err("a multi-turn case needs at least two turns".into());
                 }
@@ -173,19 +301,19 @@ impl Case {
                     if i == 0 && !t.expect.is_empty() {
                         return Err("turn 1 cannot refer to earlier picks".into());
                     }
+                    if t.expect.fresh && t.expect.refers_to_earlier() {
+                        return Err(format!(
+                            "turn {}: a fresh question cannot refer to earlier picks",
+                            i + 1
+                        ));
+                    }
                 }
                 Ok(())
             }
             (CaseKind::MultiTurn, None) => Err("a multi_turn case needs \"turns\"".into()),
             (_, Some(_)) => Err("only a multi_turn case has \"turns\"".into()),
-            (kind, None) => {
-                let mut t = Turn {
-                    question: self.question.clone().unwrap_or_default(),
-                    kind,
-                    gold_cypher: self.gold_cypher.clone(),
-                    constraints: self.constraints.clone(),
-                    expect: Expect::default(),
-                };
+            (_, None) => {
+                let mut t = self.single_turn();
                 validate_turn(&mut t)?;
                 self.constraints = t.constraints;
                 Ok(())
@@ -198,7 +326,25 @@ fn validate_turn(t: &mut Turn) -> Result<(), String> {
     if t.question.trim().is_empty() {
         return Err("empty question".into());
     }
+    if t.reason.is_some() && t.kind != CaseKind::Refuse {
+        return Err("only a refuse case has a reason".into());
+    }
+    if let Some(w) = t
+        .must_ground
+        .iter()
+        .find(|w| !t.question.contains(w.as_str()))
+    {
+        return Err(format!("must_ground word {w:?} is not in the question"));
+    }
     match t.kind {
+        CaseKind::Refuse => {
+            if t.reason.is_none() {
+                return Err("a refuse case needs a reason".into());
+            }
+            if t.gold_cypher.is_some() || t.constraints.is_some() || !t.expect.is_empty() {
+                return Err("a refuse case has no gold_cypher, constraints or expectations".into());
+            }
+        }
         CaseKind::Search => {
             if t.gold_cypher.as_deref().is_none_or(|g| g.trim().is_empty()) {
                 return Err("a search case needs gold_cypher".into());
@@ -227,13 +373,18 @@ fn validate_turn(t: &mut Turn) -> Result<(), String> {
                     return Err(format!("unknown store type {ty:?} (use the contest types)"));
                 }
             }
+            if let Some(DishAsk::Fragments(v)) = &c.dish {
+                if v.is_empty() || v.iter().any(|f| f.trim().is_empty()) {
+                    return Err("a dish list needs non-empty fragments".into());
+                }
+            }
             if let Some(w) = t.expect.within_m {
                 if !(w.is_finite() && w > 0.0) {
                     return Err("within_m must be positive".into());
                 }
             }
         }
-        CaseKind::MultiTurn => return Err("a turn is search or recommend".into()),
+        CaseKind::MultiTurn => return Err("a turn is search, recommend or refuse".into()),
     }
     Ok(())
 }

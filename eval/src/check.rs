@@ -7,7 +7,7 @@ use jeju_graph::{GraphClient, Param, Statement};
 use jeju_pipeline::AnswerBody;
 use serde::{Deserialize, Serialize};
 
-use crate::case::CaseConstraints;
+use crate::case::{CaseConstraints, QualityAsk, HIGH_QUALITY};
 use crate::error::EvalError;
 use crate::facts::StoreFact;
 
@@ -29,14 +29,6 @@ fn check(constraint: &str, ok: bool, detail: String) -> ConstraintCheck {
         ok,
         detail,
     }
-}
-
-/// The menu-name fragments that serve a dish: the lexicon's (documented vocabulary), or the
-/// word itself for a dish the lexicon does not know.
-pub fn dish_terms(dish: &str) -> Vec<String> {
-    jeju_pipeline::lexicon::dish(dish)
-        .map(|d| d.menu_terms.iter().map(|t| (*t).to_owned()).collect())
-        .unwrap_or_else(|| vec![dish.to_owned()])
 }
 
 /// Hard constraints of `c` on a store (every asked one, in a fixed order).
@@ -65,7 +57,7 @@ pub fn hard_checks(c: &CaseConstraints, f: &StoreFact) -> Vec<ConstraintCheck> {
         ));
     }
     if let Some(d) = &c.dish {
-        let terms = dish_terms(d);
+        let terms = d.terms();
         let hit = f
             .menu_names
             .iter()
@@ -130,6 +122,19 @@ pub fn truth_checks(c: &CaseConstraints, t: &StoreTruth) -> Vec<ConstraintCheck>
             format!("busy {:?}", t.busy_times),
         ));
     }
+    if let Some(mood) = c.mood {
+        out.push(check("mood", t.mood == mood, format!("mood {:?}", t.mood)));
+    }
+    if let Some(view) = c.view {
+        out.push(check("view", t.view == view, format!("view {:?}", t.view)));
+    }
+    if let Some(QualityAsk::High) = c.quality {
+        out.push(check(
+            "quality",
+            t.quality >= HIGH_QUALITY,
+            format!("quality {:.2} (min {HIGH_QUALITY})", t.quality),
+        ));
+    }
     out
 }
 
@@ -185,7 +190,7 @@ pub fn satisfying_query(c: &CaseConstraints) -> Statement {
         q = q.param("types", Param::List(c.store_types.clone()));
     }
     if let Some(d) = &c.dish {
-        q = q.param("terms", Param::List(dish_terms(d)));
+        q = q.param("terms", Param::List(d.terms()));
     }
     if let Some(p) = c.price_max_per_person {
         q = q.param("price", Param::Int(i64::from(p)));

@@ -671,11 +671,12 @@ impl Request {
                 .store_type
                 .map(|t| vec![TYPES[t].store_type.to_owned()])
                 .unwrap_or_default(),
-            dish: self.dish.map(|d| REQUEST_DISHES[d].dish.to_owned()),
+            dish: self.dish.map(|d| REQUEST_DISHES[d].dish.into()),
             companion: self.companion,
             age_band: self.age,
             price_max_per_person: self.price,
             time: self.time,
+            ..CaseConstraints::default()
         }
     }
 
@@ -1006,6 +1007,10 @@ fn multi_turn_cases(
                 gold_cypher: None,
                 constraints: Some(c.clone()),
                 expect: Expect::default(),
+                reason: None,
+                class: None,
+                must_ground: Vec::new(),
+                note: None,
             };
             let cheaper = Turn {
                 question: if en {
@@ -1021,6 +1026,10 @@ fn multi_turn_cases(
                     new_picks: true,
                     ..Expect::default()
                 },
+                reason: None,
+                class: None,
+                must_ground: Vec::new(),
+                note: None,
             };
             let cafe_near = |pick: usize| Turn {
                 question: if en {
@@ -1040,6 +1049,10 @@ fn multi_turn_cases(
                     new_picks: true,
                     ..Expect::default()
                 },
+                reason: None,
+                class: None,
+                must_ground: Vec::new(),
+                note: None,
             };
             let case = |turns: Vec<Turn>| Case {
                 id: String::new(),
@@ -1049,6 +1062,10 @@ fn multi_turn_cases(
                 gold_cypher: None,
                 constraints: None,
                 turns: Some(turns),
+                reason: None,
+                class: None,
+                must_ground: Vec::new(),
+                note: None,
             };
             if pool.len() >= 8 && prices.len() >= 4 {
                 drafts.push(("cheaper", case(vec![first.clone(), cheaper.clone()])));
@@ -1099,6 +1116,10 @@ fn multi_turn_cases(
                             new_picks: true,
                             ..Expect::default()
                         },
+                        reason: None,
+                        class: None,
+                        must_ground: Vec::new(),
+                        note: None,
                     };
                     drafts.push(("swap-dish", case(vec![first, swap])));
                 }
@@ -1139,6 +1160,10 @@ pub fn generate(snap: &Snapshot, truth: &TruthTable, opts: &GenerateOptions) -> 
                     gold_cypher: Some(d.gold),
                     constraints: None,
                     turns: None,
+                    reason: None,
+                    class: None,
+                    must_ground: Vec::new(),
+                    note: None,
                 },
                 d.answer,
             )
@@ -1163,6 +1188,10 @@ pub fn generate(snap: &Snapshot, truth: &TruthTable, opts: &GenerateOptions) -> 
                 gold_cypher: None,
                 constraints: Some(r.constraints()),
                 turns: None,
+                reason: None,
+                class: None,
+                must_ground: Vec::new(),
+                note: None,
             }
         })
         .collect();
@@ -1332,7 +1361,7 @@ mod tests {
                 let c = &i.constraints;
                 assert_eq!(i.route, jeju_pipeline::intent::Route::Recommend, "{q}");
                 assert_eq!(c.region.as_deref(), Some("애월읍"), "{q}");
-                assert_eq!(c.dish.as_deref(), Some("흑돼지"), "{q}");
+                assert_eq!(c.dish, Some("흑돼지".into()), "{q}");
                 assert_eq!(c.companion, Some(Companion::Parents), "{q}");
                 assert_eq!(c.age_band, Some(AgeBand::SixtyPlus), "{q}");
                 assert_eq!(c.price_max_per_person, Some(25_000), "{q}");

@@ -20,6 +20,7 @@ pub mod generate;
 pub mod log;
 pub mod report;
 pub mod run;
+pub mod vocab;
 
 pub use case::{load_cases, Case, CaseConstraints, CaseKind};
 pub use error::EvalError;
