@@ -6,6 +6,7 @@
 //! deterministic fallback (gazetteer parser, composed Cypher, graph-signal ranker) that the
 //! trace names when it fires.
 
+pub mod ablation;
 pub mod answer;
 pub mod compose;
 pub mod error;

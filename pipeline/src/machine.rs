@@ -54,6 +54,13 @@ impl Pipeline {
         })
     }
 
+    /// Breaks the pipeline on purpose, for the evaluation's negative controls
+    /// ([`crate::ablation`]).
+    pub fn with_ablation(mut self, ablation: crate::ablation::Ablation) -> Pipeline {
+        self.parts.ablation = Some(ablation);
+        self
+    }
+
     /// Uses HyDE review search to re-rank the candidates.
     pub fn with_reviews(self, reviews: Arc<dyn ReviewIndex>) -> Pipeline {
         self.parts.reviews.state().open = Some(reviews);

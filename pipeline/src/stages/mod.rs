@@ -35,6 +35,8 @@ pub(crate) struct Parts {
     pub llm: Option<Arc<dyn ChatModel>>,
     /// HyDE review search; empty = rank by graph signals only.
     pub reviews: ReviewSlot,
+    /// A negative control of the evaluation (never set otherwise).
+    pub ablation: Option<crate::ablation::Ablation>,
     /// FastRP vectors of every store, loaded from the graph on first use.
     store_vectors: tokio::sync::OnceCell<BTreeMap<String, Vec<f32>>>,
     /// The graph's schema, introspected on first use (for the text2cypher prompt).
@@ -48,6 +50,7 @@ impl Parts {
             prompts,
             llm: None,
             reviews: ReviewSlot::default(),
+            ablation: None,
             store_vectors: tokio::sync::OnceCell::new(),
             schema: tokio::sync::OnceCell::new(),
         }

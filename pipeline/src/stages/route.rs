@@ -81,6 +81,10 @@ pub(crate) async fn run(
     if let Some(lang) = session.language {
         intent.lang = lang;
     }
+    if let Some(ablation) = parts.ablation {
+        ablation.apply(&mut intent);
+        report.detail = format!("{} [ablation: {ablation:?}]", report.detail);
+    }
     let hyde_embedding = match intent.route {
         Route::Recommend => parts
             .reviews
