@@ -262,9 +262,14 @@ pub struct EvalArgs {
     pub data: Option<PathBuf>,
     /// Go on from OUT/results.jsonl: cases already scored in this mode (and not edited since)
     /// are not asked again. Every finished case is logged there as it ends, so a stopped run
-    /// loses at most the case in flight.
+    /// loses at most the case in flight. Refused when cases there were scored by another
+    /// build (commit or uncommitted changes), unless --mix-builds.
     #[arg(long)]
     pub resume: bool,
+    /// With --resume: keep cases scored by other builds; the report header then lists every
+    /// build with its number of cases.
+    #[arg(long, requires = "resume")]
+    pub mix_builds: bool,
 }
 
 #[derive(Debug, Subcommand)]

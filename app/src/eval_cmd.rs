@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jeju_eval::compare;
 use jeju_eval::generate::{self, GenerateOptions};
 use jeju_eval::log::{self, LoggedCase, ResultsLog};
+use jeju_eval::report::Provenance;
 use jeju_eval::{Evaluator, Report, ReportMeta, TruthTable};
 
 use crate::cli::{EvalArgs, EvalCompareArgs, EvalGenerateArgs, EvalMode, EvalSetArg};
@@ -26,6 +27,56 @@ fn truth_path(data: Option<&Path>) -> Option<PathBuf> {
                 .is_file()
                 .then_some(default)
         }
+    }
+}
+
+/// Runs `git` in the project home; `None` when it is not a checkout or git is missing.
+fn git(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(project_home())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The CPU model from `/proc/cpuinfo` (Linux).
+fn cpu_model() -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    info.lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, m)| m.trim().to_owned())
+}
+
+/// Which build runs, on what, with which model (the report's header).
+fn provenance(use_llm: bool) -> Provenance {
+    let commit = git(&["rev-parse", "HEAD"]);
+    let dirty = commit
+        .as_ref()
+        .and_then(|_| git(&["status", "--porcelain", "--untracked-files=no"]))
+        .map(|s| !s.is_empty());
+    let llm = use_llm.then(jeju_llm::LlmConfig::from_env);
+    let local = jeju_llm::ServerConfig::local(&project_home());
+    let llm_server = llm.as_ref().map(|c| {
+        if c.base_url == local.base_url() {
+            jeju_llm::server::running_settings(&local)
+                .unwrap_or_else(|| "local server settings unknown: not started by jeju".into())
+        } else {
+            "remote server: settings unknown".into()
+        }
+    });
+    Provenance {
+        commit,
+        dirty,
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpu: cpu_model(),
+        llm_model: llm.as_ref().map(|c| c.model.clone()),
+        llm_url: llm.as_ref().map(|c| c.base_url.clone()),
+        llm_server,
+        case_builds: Default::default(),
     }
 }
 
@@ -60,7 +111,20 @@ pub async fn run(args: &EvalArgs) -> Result<()> {
     let evaluator = Evaluator::new(graph, truth);
     let mode = if use_llm { "llm" } else { "no-llm" };
 
+    let mut provenance = provenance(use_llm);
+    let build = provenance.build_id();
     let (mut results_log, logged) = ResultsLog::open(out, args.resume)?;
+    let others = log::other_builds(&logged, mode, &build);
+    if !others.is_empty() && !args.mix_builds {
+        let list: Vec<String> = others.iter().map(|(b, n)| format!("{n} by {b}")).collect();
+        bail!(
+            "--resume: {} holds cases scored by another build ({}; this is {build}); a report \
+             must not mix builds silently: run without --resume, or pass --mix-builds to keep \
+             them (the report then lists every build)",
+            results_log.path().display(),
+            list.join(", ")
+        );
+    }
     let mut done = log::done_by_fingerprint(logged, mode);
     let fingerprints: Vec<String> = cases.iter().map(log::fingerprint).collect();
     let todo: Vec<jeju_eval::Case> = cases
@@ -109,6 +173,7 @@ pub async fn run(args: &EvalArgs) -> Result<()> {
                     .copied()
                     .unwrap_or("")
                     .to_owned(),
+                build: Some(build.clone()),
                 seconds,
                 result: r.clone(),
             };
@@ -130,11 +195,21 @@ pub async fn run(args: &EvalArgs) -> Result<()> {
     for (case, f) in cases.iter().zip(&fingerprints) {
         if let Some(entry) = done.remove(f) {
             wall_s += entry.seconds;
+            *provenance
+                .case_builds
+                .entry(entry.build.unwrap_or_else(|| "unknown".into()))
+                .or_default() += 1;
             results.push(entry.result);
         } else if let Some(r) = fresh.remove(&case.id) {
+            *provenance.case_builds.entry(build.clone()).or_default() += 1;
             results.push(r);
         }
     }
+    let all_stores = jeju_eval::facts::store_facts(evaluator.graph(), None).await?;
+    let vocabulary_disagreements = jeju_eval::vocab::disagreements(
+        jeju_eval::vocab::Vocabulary::builtin(),
+        &jeju_eval::facts::menu_items(all_stores.values()),
+    );
 
     let report = Report::build(
         ReportMeta {
@@ -144,6 +219,8 @@ pub async fn run(args: &EvalArgs) -> Result<()> {
             graph_stores: stores,
             truth_file: truth_file.map(|p| p.display().to_string()),
             wall_s,
+            provenance,
+            vocabulary_disagreements,
         },
         results,
     );

@@ -25,6 +25,10 @@ pub const RESULTS_FILE: &str = "results.jsonl";
 pub struct LoggedCase {
     pub mode: String,
     pub fingerprint: String,
+    /// The build that scored it ([`crate::report::Provenance::build_id`]; absent in logs
+    /// written before builds were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
     /// Wall time of the case, all its turns.
     pub seconds: f64,
     pub result: CaseResult,
@@ -94,6 +98,20 @@ impl ResultsLog {
     }
 }
 
+/// The builds other than `build` that scored logged cases of `mode`, with how many cases
+/// each (a case logged without a build counts as `unknown`). A resumed run must not mix them
+/// into its report silently.
+pub fn other_builds(entries: &[LoggedCase], mode: &str, build: &str) -> Vec<(String, usize)> {
+    let mut out: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for e in entries.iter().filter(|e| e.mode == mode) {
+        let b = e.build.as_deref().unwrap_or("unknown");
+        if b != build {
+            *out.entry(b.to_owned()).or_default() += 1;
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// The logged cases of `mode` by fingerprint (the last one wins).
 pub fn done_by_fingerprint(entries: Vec<LoggedCase>, mode: &str) -> HashMap<String, LoggedCase> {
     entries
@@ -116,6 +134,7 @@ mod tests {
             turns: Vec::new(),
             ok: true,
             failures: Vec::new(),
+            class: None,
         }
     }
 
@@ -128,6 +147,7 @@ mod tests {
             log.append(&LoggedCase {
                 mode: "llm".into(),
                 fingerprint: format!("f-{id}"),
+                build: None,
                 seconds: 1.5,
                 result: result(id),
             })
@@ -146,6 +166,7 @@ mod tests {
         log.append(&LoggedCase {
             mode: "no-llm".into(),
             fingerprint: "f-c".into(),
+            build: None,
             seconds: 0.1,
             result: result("c"),
         })
@@ -154,6 +175,12 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 3, "{text}");
         let (_, kept) = ResultsLog::open(dir.path(), true).unwrap();
+        assert_eq!(
+            other_builds(&kept, "llm", "abc"),
+            [("unknown".to_owned(), 2)],
+            "cases logged without a build are another build"
+        );
+        assert!(other_builds(&kept, "other-mode", "abc").is_empty());
         let done = done_by_fingerprint(kept, "llm");
         assert_eq!(done.len(), 2);
         assert!(done.contains_key("f-a") && !done.contains_key("f-c"));

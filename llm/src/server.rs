@@ -392,6 +392,34 @@ pub async fn stop_detached(config: &ServerConfig, grace: Duration) -> Result<boo
     Ok(true)
 }
 
+/// The settings the detached local server runs with, read from its command line (the
+/// recorded pid's `/proc/PID/cmdline`): `--threads 1, --ctx-size 4096, …`. `None` when no
+/// local server started by [`LlamaServer::spawn_detached`] is running.
+pub fn running_settings(config: &ServerConfig) -> Option<String> {
+    const SHOWN: [&str; 5] = [
+        "--threads",
+        "--threads-batch",
+        "--ctx-size",
+        "--parallel",
+        "--cache-reuse",
+    ];
+    let pid = std::fs::read_to_string(config.pid_file())
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .filter(|p| is_llama_server(*p))?;
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let args: Vec<String> = cmdline
+        .split(|b| *b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let shown: Vec<String> = args
+        .windows(2)
+        .filter(|w| SHOWN.contains(&w[0].as_str()))
+        .map(|w| format!("{} {}", w[0], w[1]))
+        .collect();
+    Some(shown.join(", "))
+}
+
 fn is_llama_server(pid: u32) -> bool {
     jeju_process::pid_alive(pid)
         && std::fs::read(format!("/proc/{pid}/cmdline"))
