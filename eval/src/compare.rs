@@ -178,6 +178,7 @@ fn turn_answers(t: &TurnResult) -> TurnAnswers {
     let (precision_at_3, correct) = match &t.outcome {
         Some(TurnOutcome::Recommend { precision_at_3, .. }) => (Some(*precision_at_3), None),
         Some(TurnOutcome::Search { correct, .. }) => (None, Some(*correct)),
+        Some(TurnOutcome::Refuse { declined, .. }) => (None, Some(*declined)),
         None => (None, None),
     };
     let (ids, count, error) = match (&t.answer, &t.outcome) {
@@ -208,6 +209,7 @@ fn answer_from_outcome(
         Some(TurnOutcome::Recommend { picks, .. }) => {
             (picks.iter().map(|p| p.id.clone()).collect(), None, None)
         }
+        Some(TurnOutcome::Refuse { .. }) => (Vec::new(), None, None),
         // No outcome: the pipeline failed, or the scoring did (then the answer is unknown).
         None => match error {
             Some(e) if !e.starts_with("scoring failed") => (Vec::new(), None, Some(e.to_owned())),
@@ -923,6 +925,7 @@ mod tests {
             outcome: Some(outcome),
             error: None,
             failures: Vec::new(),
+            class: None,
         }
     }
 
@@ -948,6 +951,9 @@ mod tests {
                 precision_at_3: p3,
                 satisfying_stores: 10,
                 base_truth_rate: None,
+                soft_ask: false,
+                random_precision_at_3: None,
+                oracle_precision_at_3: None,
             },
         )
     }
@@ -976,6 +982,7 @@ mod tests {
         LoggedCase {
             mode: "no-llm".into(),
             fingerprint: format!("f-{id}"),
+            build: None,
             seconds: 0.02,
             result: CaseResult {
                 id: id.into(),
@@ -984,6 +991,7 @@ mod tests {
                 turns,
                 ok: failures.iter().all(|f| is_soft_failure(f)),
                 failures,
+                class: None,
             },
         }
     }

@@ -102,6 +102,16 @@ pub async fn store_facts(
     Ok(out)
 }
 
+/// Every distinct menu item name of the given stores.
+pub fn menu_items<'a>(
+    stores: impl IntoIterator<Item = &'a StoreFact>,
+) -> std::collections::BTreeSet<String> {
+    stores
+        .into_iter()
+        .flat_map(|s| s.menu_names.iter().cloned())
+        .collect()
+}
+
 /// The generator's hidden traits per store (`truth.jsonl`).
 #[derive(Debug, Clone, Default)]
 pub struct TruthTable {

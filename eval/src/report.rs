@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::case::CaseKind;
 use crate::run::{is_soft_failure, CaseResult, TurnOutcome, TurnResult};
+use crate::vocab::Disagreement;
 
 /// What was run.
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +23,51 @@ pub struct ReportMeta {
     /// The truth file used for truth-fit, if any.
     pub truth_file: Option<String>,
     pub wall_s: f64,
+    /// Which build ran it, on what, with which model.
+    pub provenance: Provenance,
+    /// Where the evaluation's vocabulary and the pipeline's lexicon read a word differently
+    /// (on the graph's menu items).
+    pub vocabulary_disagreements: Vec<Disagreement>,
+}
+
+/// Which build produced a report, on what machine, with which model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Provenance {
+    /// `git rev-parse HEAD` of the checkout the binary ran in (`None` outside a checkout).
+    pub commit: Option<String>,
+    /// Tracked files differ from the commit (`git status --porcelain --untracked-files=no`).
+    pub dirty: Option<bool>,
+    /// Logical cores the process could use.
+    pub cores: usize,
+    /// The CPU model (`/proc/cpuinfo`), when known.
+    pub cpu: Option<String>,
+    /// The LLM's model and endpoint (`None` in no-LLM mode).
+    pub llm_model: Option<String>,
+    pub llm_url: Option<String>,
+    /// The local `llama-server`'s settings as it runs (threads, context, slots), or why
+    /// they are unknown (a remote server).
+    pub llm_server: Option<String>,
+    /// Builds that scored the report's cases → cases (more than one only when a resumed run
+    /// was allowed to mix them).
+    pub case_builds: BTreeMap<String, usize>,
+}
+
+impl Provenance {
+    /// `commit[..12]`, with `-dirty` when the tree was; `unknown` outside a checkout.
+    pub fn build_id(&self) -> String {
+        match &self.commit {
+            Some(c) => format!(
+                "{}{}",
+                &c[..c.len().min(12)],
+                if self.dirty == Some(true) {
+                    "-dirty"
+                } else {
+                    ""
+                }
+            ),
+            None => "unknown".into(),
+        }
+    }
 }
 
 /// Nearest-rank percentiles of a sample.
@@ -86,6 +132,37 @@ pub struct RecommendTotals {
     pub hallucinated_ids: usize,
     /// (turns, mean precision@3) per language.
     pub by_lang: BTreeMap<String, (usize, f64)>,
+    /// precision@3 beside its baselines: every scored turn, the turns with a soft ask, and
+    /// those without one (which score 1.0 whenever the hard constraints hold).
+    pub precision_all: PrecisionBaselines,
+    pub precision_soft_ask: PrecisionBaselines,
+    pub precision_no_soft_ask: PrecisionBaselines,
+    /// Share of scored turns that ask no soft constraint.
+    pub no_soft_ask_share: f64,
+}
+
+/// precision@3 of the system, of a random satisfying pick (expected value, exact) and of the
+/// best possible picks (oracle from the truth), over the same turns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PrecisionBaselines {
+    pub turns: usize,
+    pub system: f64,
+    pub random: f64,
+    pub oracle: f64,
+}
+
+/// Refusal totals: turns that had to be declined.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RefuseTotals {
+    pub turns: usize,
+    pub declined: usize,
+}
+
+/// Per case class (the case file's `class`): cases and how many passed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ClassTotals {
+    pub cases: usize,
+    pub ok: usize,
 }
 
 /// One failure class with how many cases show it.
@@ -123,6 +200,12 @@ pub struct Summary {
     pub by_kind: BTreeMap<String, (usize, usize)>,
     pub errors: usize,
     pub search: SearchTotals,
+    /// Turns that had to be declined (`refuse`).
+    pub refuse: RefuseTotals,
+    /// Cases per class of the case file (cases without a class are not counted).
+    pub by_class: BTreeMap<String, ClassTotals>,
+    /// Turns per class (turn classes of conversations included).
+    pub turns_by_class: BTreeMap<String, ClassTotals>,
     /// Turns of `recommend` cases.
     pub recommend: RecommendTotals,
     /// Recommendation turns of multi-turn cases (follow-ups included).
@@ -180,6 +263,8 @@ fn recommend_totals<'a>(turns: impl Iterator<Item = (&'a str, &'a TurnResult)>) 
     let mut precision_sum = 0.0;
     let mut lang_sum: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     let (mut base_sum, mut base_n, mut same_fit, mut same_checked) = (0.0, 0usize, 0usize, 0usize);
+    // (turns, system, random, oracle) sums: all, with a soft ask, without.
+    let mut sums = [(0usize, 0.0, 0.0, 0.0); 3];
     for (lang, turn) in turns {
         if turn.expected != CaseKind::Recommend {
             continue;
@@ -191,6 +276,9 @@ fn recommend_totals<'a>(turns: impl Iterator<Item = (&'a str, &'a TurnResult)>) 
             hallucinated,
             precision_at_3,
             base_truth_rate,
+            soft_ask,
+            random_precision_at_3,
+            oracle_precision_at_3,
             ..
         }) = &turn.outcome
         else {
@@ -199,6 +287,17 @@ fn recommend_totals<'a>(turns: impl Iterator<Item = (&'a str, &'a TurnResult)>) 
             continue;
         };
         precision_sum += precision_at_3;
+        // A turn nothing satisfies scores 0 for every picker.
+        let (random, oracle) = (
+            random_precision_at_3.unwrap_or(0.0),
+            oracle_precision_at_3.unwrap_or(0.0),
+        );
+        for i in [0, if *soft_ask { 1 } else { 2 }] {
+            sums[i].0 += 1;
+            sums[i].1 += precision_at_3;
+            sums[i].2 += random;
+            sums[i].3 += oracle;
+        }
         let e = lang_sum.entry(lang.to_owned()).or_default();
         e.0 += 1;
         e.1 += precision_at_3;
@@ -244,6 +343,19 @@ fn recommend_totals<'a>(turns: impl Iterator<Item = (&'a str, &'a TurnResult)>) 
         precision_sum / t.turns as f64
     };
     t.at_least_one_rate = ratio(t.at_least_one, t.turns);
+    let row = |(n, sys, random, oracle): (usize, f64, f64, f64)| {
+        let d = n.max(1) as f64;
+        PrecisionBaselines {
+            turns: n,
+            system: sys / d,
+            random: random / d,
+            oracle: oracle / d,
+        }
+    };
+    t.precision_all = row(sums[0]);
+    t.precision_soft_ask = row(sums[1]);
+    t.precision_no_soft_ask = row(sums[2]);
+    t.no_soft_ask_share = ratio(sums[2].0, sums[0].0);
     t.by_lang = lang_sum
         .into_iter()
         .map(|(l, (n, s))| (l, (n, if n == 0 { 0.0 } else { s / n as f64 })))
@@ -280,6 +392,27 @@ impl Report {
                 .flat_map(|c| c.turns.iter().map(move |t| (c.lang.as_str(), t)))
         };
         s.search = search_totals(all_turns());
+        for (_, t) in all_turns() {
+            if t.expected == CaseKind::Refuse {
+                s.refuse.turns += 1;
+                s.refuse.declined += usize::from(matches!(
+                    t.outcome,
+                    Some(TurnOutcome::Refuse { declined: true, .. })
+                ));
+            }
+            if let Some(class) = &t.class {
+                let e = s.turns_by_class.entry(class.clone()).or_default();
+                e.cases += 1;
+                e.ok += usize::from(t.failures.iter().all(|f| is_soft_failure(f)));
+            }
+        }
+        for c in &cases {
+            if let Some(class) = &c.class {
+                let e = s.by_class.entry(class.clone()).or_default();
+                e.cases += 1;
+                e.ok += usize::from(c.ok);
+            }
+        }
         s.recommend = recommend_totals(turns_of(CaseKind::Recommend));
         s.multi_turn = recommend_totals(turns_of(CaseKind::MultiTurn));
 
@@ -466,6 +599,22 @@ fn recommend_section(out: &mut String, title: &str, t: &RecommendTotals) {
     }
     let _ = writeln!(
         out,
+        "\nprecision@3 beside its baselines, over the same turns: a random satisfying pick (its expected value, exact) and the best possible picks (oracle, from the truth). {} of the scored turns ask no soft constraint; they score 1.0 whenever the hard constraints hold.\n\n| turns | n | system | random | oracle |\n|---|---|---|---|---|",
+        pct(t.no_soft_ask_share)
+    );
+    for (name, b) in [
+        ("all", &t.precision_all),
+        ("**with a soft ask**", &t.precision_soft_ask),
+        ("without a soft ask", &t.precision_no_soft_ask),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {:.3} | {:.3} | {:.3} |",
+            b.turns, b.system, b.random, b.oracle
+        );
+    }
+    let _ = writeln!(
+        out,
         "\n| constraint | kind | picks checked | satisfied |\n|---|---|---|---|"
     );
     for (name, (n, ok)) in &t.per_constraint {
@@ -495,6 +644,44 @@ fn markdown(r: &Report) -> String {
             .unwrap_or_else(|| "none (truth-fit not scored)".into()),
         r.meta.wall_s
     );
+    let p = &r.meta.provenance;
+    let _ = writeln!(
+        out,
+        "- build: `{}`{}\n- machine: {} cores{}\n- model: {}",
+        p.build_id(),
+        match p.dirty {
+            Some(true) => " (**uncommitted changes**: the numbers are not those of the commit)",
+            Some(false) => "",
+            None => " (not run from a git checkout)",
+        },
+        p.cores,
+        p.cpu
+            .as_deref()
+            .map(|c| format!(", {c}"))
+            .unwrap_or_default(),
+        match (&p.llm_model, &p.llm_url) {
+            (Some(m), Some(u)) => format!(
+                "`{m}` at {u}{}",
+                p.llm_server
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default()
+            ),
+            _ => "none (no-LLM mode)".to_owned(),
+        }
+    );
+    if p.case_builds.len() > 1 {
+        let builds: Vec<String> = p
+            .case_builds
+            .iter()
+            .map(|(b, n)| format!("`{b}` {n} cases"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- **mixed builds** (a resumed run allowed to mix them): {}",
+            builds.join(", ")
+        );
+    }
     let rs = s.review_search;
     let _ = match (rs.reached, rs.reached - rs.ran) {
         (0, _) => writeln!(out, "- review search: no turn reached it"),
@@ -520,11 +707,25 @@ fn markdown(r: &Report) -> String {
         "| recommend hard-constraint satisfaction | {} |",
         frac(s.recommend.hard_ok, s.recommend.picks)
     );
+    let b = &s.recommend.precision_all;
     let _ = writeln!(
         out,
-        "| recommend precision@3 | {:.3} |",
-        s.recommend.precision_at_3
+        "| recommend precision@3 (random / oracle) | {:.3} ({:.3} / {:.3}) |",
+        s.recommend.precision_at_3, b.random, b.oracle
     );
+    let b = &s.recommend.precision_soft_ask;
+    let _ = writeln!(
+        out,
+        "| recommend precision@3 with a soft ask, {} turns (random / oracle) | {:.3} ({:.3} / {:.3}) |",
+        b.turns, b.system, b.random, b.oracle
+    );
+    if s.refuse.turns > 0 {
+        let _ = writeln!(
+            out,
+            "| questions to decline, declined | {} |",
+            frac(s.refuse.declined, s.refuse.turns)
+        );
+    }
     let _ = writeln!(
         out,
         "| hallucinated ids (all turns) | {} |",
@@ -559,6 +760,24 @@ fn markdown(r: &Report) -> String {
     }
     recommend_section(&mut out, "Recommend", &s.recommend);
     recommend_section(&mut out, "Multi-turn (recommendation turns)", &s.multi_turn);
+    if !s.by_class.is_empty() || !s.turns_by_class.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## By class\n\nThe case file's `class` of each case (a conversation counts once) and of each turn; a case or turn passes as above (soft misfits do not fail it).\n\n| class | cases passed | turns passed |\n|---|---|---|"
+        );
+        let mut names: Vec<&String> = s.by_class.keys().chain(s.turns_by_class.keys()).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let show = |t: Option<&ClassTotals>| t.map(|t| frac(t.ok, t.cases)).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} |",
+                show(s.by_class.get(name)),
+                show(s.turns_by_class.get(name))
+            );
+        }
+    }
 
     let _ = writeln!(
         out,
@@ -625,6 +844,25 @@ fn markdown(r: &Report) -> String {
 
     let _ = writeln!(
         out,
+        "\n## Vocabulary: where the evaluation and the pipeline disagree\n\nThe checker reads dish and place words with its own vocabulary (`eval/vocab.toml`); the pipeline with its lexicon. Judged on the graph's menu items:\n"
+    );
+    if r.meta.vocabulary_disagreements.is_empty() {
+        let _ = writeln!(out, "No disagreement.");
+    } else {
+        let _ = writeln!(out, "| kind | word | difference |\n|---|---|---|");
+        for d in &r.meta.vocabulary_disagreements {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                d.kind,
+                d.word,
+                cell(&d.detail, 300)
+            );
+        }
+    }
+
+    let _ = writeln!(
+        out,
         "\n## Search cases\n\n| id | lang | ok | question | why | Cypher | ms |\n|---|---|---|---|---|---|---|"
     );
     for c in r.cases.iter().filter(|c| c.kind == CaseKind::Search) {
@@ -684,7 +922,7 @@ fn markdown(r: &Report) -> String {
                     format!("{precision_at_3:.2}"),
                     satisfying_stores.to_string(),
                 ),
-                (Some(TurnOutcome::Search { why, .. }), _) => {
+                (Some(TurnOutcome::Search { why, .. } | TurnOutcome::Refuse { why, .. }), _) => {
                     (why.clone(), String::new(), String::new())
                 }
                 (None, None) => (String::new(), String::new(), String::new()),

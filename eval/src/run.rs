@@ -61,6 +61,22 @@ pub enum TurnOutcome {
         /// Share of those that fit the truth (`None` when no soft constraint is asked or no
         /// truth is loaded): what picking at random would score.
         base_truth_rate: Option<f64>,
+        /// Whether the turn asks a soft constraint (companion, age, time, mood, view, quality).
+        #[serde(default)]
+        soft_ask: bool,
+        /// Expected precision@3 of three picks drawn uniformly from the satisfying stores
+        /// (exact: the fitting share, or fitting/3 when fewer than three satisfy).
+        #[serde(default)]
+        random_precision_at_3: Option<f64>,
+        /// The best precision@3 possible: min(3, satisfying stores that fit the truth) / 3.
+        #[serde(default)]
+        oracle_precision_at_3: Option<f64>,
+    },
+    /// A question that must be declined.
+    Refuse {
+        /// The answer named no store and no count.
+        declined: bool,
+        why: String,
     },
 }
 
@@ -124,6 +140,9 @@ pub struct TurnResult {
     pub error: Option<String>,
     /// Failure classes of this turn (empty when it passed).
     pub failures: Vec<String>,
+    /// The turn's class in the case file (`typo`, `followup_swap`, …), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 /// One case's record.
@@ -137,6 +156,9 @@ pub struct CaseResult {
     /// catalogue and satisfying the hard constraints.
     pub ok: bool,
     pub failures: Vec<String>,
+    /// The case's class in the case file, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 /// Scores cases against a graph (and, if given, the generator's truth).
@@ -157,6 +179,11 @@ struct History {
 impl Evaluator {
     pub fn new(graph: GraphClient, truth: Option<TruthTable>) -> Evaluator {
         Evaluator { graph, truth }
+    }
+
+    /// The graph it scores against.
+    pub fn graph(&self) -> &GraphClient {
+        &self.graph
     }
 
     pub fn has_truth(&self) -> bool {
@@ -230,6 +257,7 @@ impl Evaluator {
                 turns: results,
                 ok,
                 failures,
+                class: case.class.clone(),
             }
         }
         .instrument(span)
@@ -258,6 +286,7 @@ impl Evaluator {
             outcome: None,
             error: None,
             failures: Vec::new(),
+            class: turn.class.clone(),
         };
         let answer = match asked {
             Ok(a) => a,
@@ -273,6 +302,7 @@ impl Evaluator {
         record_trace(&mut result, &answer);
         let scored = match turn.kind {
             CaseKind::Search => self.score_search(turn, &answer).await,
+            CaseKind::Refuse => Ok(score_refuse(&answer)),
             _ => self.score_recommend(turn, &answer, history).await,
         };
         match scored {
@@ -383,6 +413,12 @@ impl Evaluator {
                 .and_then(|f| Some((f.lat?, f.lng?, f.name.clone())))
         });
         let radius = e.within_m.unwrap_or(DEFAULT_NEAR_M);
+        let previous_ids: HashSet<&str> = history
+            .previous
+            .iter()
+            .flatten()
+            .map(|f| f.id.as_str())
+            .collect();
         let expectation_checks = |id: &str, f: &StoreFact| -> Vec<ConstraintCheck> {
             let mut out = Vec::new();
             if e.cheaper {
@@ -413,6 +449,18 @@ impl Evaluator {
                     constraint: "near_pick".into(),
                     ok,
                     detail,
+                });
+            }
+            if e.among_previous {
+                let ok = previous_ids.contains(id);
+                out.push(ConstraintCheck {
+                    constraint: "among_previous".into(),
+                    ok,
+                    detail: if ok {
+                        "one of the previous turn's picks".into()
+                    } else {
+                        "not among the previous turn's picks".into()
+                    },
                 });
             }
             if e.new_picks {
@@ -512,21 +560,27 @@ impl Evaluator {
                 Some(None) => false,
             };
             let new_ok = !e.new_picks || !history.all.contains(&s.id);
-            cheaper_ok && near_ok && new_ok
+            let among_ok = !e.among_previous || previous_ids.contains(s.id.as_str());
+            cheaper_ok && near_ok && new_ok && among_ok
         });
+        // How many of them a perfect ranker could show as relevant: those that fit the truth
+        // (all of them when nothing soft is asked; without a truth file, soft asks are not
+        // scored, as for the picks).
+        let fitting = match (&self.truth, c.has_soft()) {
+            (Some(t), true) => satisfying
+                .iter()
+                .filter(|s| {
+                    t.get(&s.id)
+                        .is_some_and(|tr| check::truth_checks(&c, tr).iter().all(|x| x.ok))
+                })
+                .count(),
+            _ => satisfying.len(),
+        };
         let base_truth_rate = match (&self.truth, c.has_soft(), satisfying.is_empty()) {
-            (Some(t), true, false) => {
-                let fit = satisfying
-                    .iter()
-                    .filter(|s| {
-                        t.get(&s.id)
-                            .is_some_and(|tr| check::truth_checks(&c, tr).iter().all(|x| x.ok))
-                    })
-                    .count();
-                Some(fit as f64 / satisfying.len() as f64)
-            }
+            (Some(_), true, false) => Some(fitting as f64 / satisfying.len() as f64),
             _ => None,
         };
+        let (random_precision_at_3, oracle_precision_at_3) = baselines(satisfying.len(), fitting);
 
         let hallucinated = results.iter().filter(|p| !p.in_catalogue).count();
         let relevant = results.iter().take(3).filter(|p| p.relevant).count();
@@ -579,6 +633,9 @@ impl Evaluator {
             precision_at_3: relevant as f64 / 3.0,
             satisfying_stores: satisfying.len(),
             base_truth_rate,
+            soft_ask: c.has_soft(),
+            random_precision_at_3,
+            oracle_precision_at_3,
             picks: results,
         };
         // Soft misfits are kept as classes for the report, after the hard ones.
@@ -586,6 +643,46 @@ impl Evaluator {
         all.extend(soft_failures.into_iter().map(|f| format!("(soft) {f}")));
         Ok((outcome, all))
     }
+}
+
+/// The random and the oracle precision@3 of a turn with `satisfying` stores of which
+/// `fitting` are relevant. Random: three distinct stores drawn uniformly (all of them when
+/// fewer than three), so the expected number of relevant ones among three is
+/// 3 · fitting / satisfying, or `fitting` when fewer than three satisfy. Oracle: the relevant
+/// ones first. `None` when no store satisfies the turn (nothing to pick).
+pub fn baselines(satisfying: usize, fitting: usize) -> (Option<f64>, Option<f64>) {
+    if satisfying == 0 {
+        return (None, None);
+    }
+    let random = if satisfying >= 3 {
+        fitting as f64 / satisfying as f64
+    } else {
+        fitting as f64 / 3.0
+    };
+    let oracle = fitting.min(3) as f64 / 3.0;
+    (Some(random), Some(oracle))
+}
+
+/// A turn that must be declined passes when the answer names no store and no count: no
+/// picks, no rows. (How the pipeline words its refusal is not scored here.)
+fn score_refuse(answer: &Answer) -> (TurnOutcome, Vec<String>) {
+    let ids = answer.ids();
+    let (declined, why) = match &answer.body {
+        AnswerBody::Recommend { .. } if !ids.is_empty() => {
+            (false, format!("recommended {} stores", ids.len()))
+        }
+        AnswerBody::Search { count: Some(c), .. } => (false, format!("answered a count ({c})")),
+        AnswerBody::Search { .. } if !ids.is_empty() => {
+            (false, format!("answered {} rows", ids.len()))
+        }
+        _ => (true, "no store and no count".to_owned()),
+    };
+    let failures = if declined {
+        Vec::new()
+    } else {
+        vec!["refuse: answered instead of declining".to_owned()]
+    };
+    (TurnOutcome::Refuse { declined, why }, failures)
 }
 
 fn record_trace(result: &mut TurnResult, answer: &Answer) {

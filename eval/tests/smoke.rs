@@ -99,6 +99,7 @@ fn log_run(cases: &[jeju_eval::Case], results: &[CaseResult]) {
         log.append(&LoggedCase {
             mode: MODE.into(),
             fingerprint: jeju_eval::log::fingerprint(case),
+            build: None,
             seconds: r.turns.iter().map(|t| t.ms).sum::<f64>() / 1000.0,
             result: r.clone(),
         })
@@ -120,6 +121,8 @@ fn meta() -> ReportMeta {
         graph_stores: 0,
         truth_file: Some("small data, seed 21".into()),
         wall_s: 0.0,
+        provenance: Default::default(),
+        vocabulary_disagreements: Vec::new(),
     }
 }
 
