@@ -341,16 +341,21 @@ fn validate_turn(t: &mut Turn) -> Result<(), String> {
             if t.reason.is_none() {
                 return Err("a refuse case needs a reason".into());
             }
-            if t.gold_cypher.is_some() || t.constraints.is_some() || !t.expect.is_empty() {
-                return Err("a refuse case has no gold_cypher, constraints or expectations".into());
+            if t.gold_cypher.is_some() || t.constraints.is_some() || t.expect.refers_to_earlier() {
+                return Err(
+                    "a refuse case has no gold_cypher, constraints or expectations (other than fresh)"
+                        .into(),
+                );
             }
         }
         CaseKind::Search => {
             if t.gold_cypher.as_deref().is_none_or(|g| g.trim().is_empty()) {
                 return Err("a search case needs gold_cypher".into());
             }
-            if t.constraints.is_some() || !t.expect.is_empty() {
-                return Err("a search case has no constraints or expectations".into());
+            if t.constraints.is_some() || t.expect.refers_to_earlier() {
+                return Err(
+                    "a search case has no constraints or expectations (other than fresh)".into(),
+                );
             }
         }
         CaseKind::Recommend => {

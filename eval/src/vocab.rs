@@ -105,7 +105,9 @@ fn list<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
 
 /// Where the evaluation's vocabulary and the pipeline's lexicon disagree, judged on the
 /// given menu item names (the data's): per dish either side knows, the items only one of
-/// them counts; per place word either side knows, the types only one of them means.
+/// them counts; per place word of the evaluation, the types the pipeline means otherwise
+/// (or that it does not know the word). Place words only the pipeline knows are one line at
+/// the end: the evaluation does not need them.
 pub fn disagreements(vocab: &Vocabulary, menu_items: &BTreeSet<String>) -> Vec<Disagreement> {
     let mut out = Vec::new();
     let mut names: BTreeSet<&str> = vocab.dishes.iter().map(|d| d.name.as_str()).collect();
