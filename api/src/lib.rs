@@ -72,6 +72,41 @@ pub enum AnswerKind {
     Recommend,
     /// The exact answer of a data question.
     Search,
+    /// Not answered: the question is outside what the service knows ([`Declined`]).
+    Declined,
+}
+
+/// Why a question was not answered with restaurants or figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineReason {
+    /// It names a place outside Jeju (and no place in Jeju).
+    OutOfArea,
+    /// It is about the trip but not about eating or drinking (weather, car rental, hotels, …).
+    OffTopic,
+    /// Nothing in it could be matched to the data.
+    Nonsense,
+}
+
+impl DeclineReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclineReason::OutOfArea => "out_of_area",
+            DeclineReason::OffTopic => "off_topic",
+            DeclineReason::Nonsense => "nonsense",
+        }
+    }
+}
+
+/// A declined question: the reason and the word that decided it (the place or topic word;
+/// none for nonsense). The answer's `text` says it to the user, with suggestions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Declined {
+    pub reason: DeclineReason,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word: Option<String>,
 }
 
 /// The structured result of one turn.
@@ -92,6 +127,10 @@ pub struct AskResponse {
     pub picks: Vec<PickCard>,
     /// The figure and rows of a search answer.
     pub search: Option<SearchAnswer>,
+    /// Set when the question was declined (`kind` is then `declined`, no picks, no search);
+    /// `null` otherwise. Since API 0.2.0.
+    #[serde(default)]
+    pub declined: Option<Declined>,
     /// A message shown above the answer, e.g. that the AI model did not answer and the rule
     /// based fallback did.
     pub notice: Option<String>,

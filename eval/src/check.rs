@@ -303,6 +303,9 @@ pub async fn run_gold(graph: &GraphClient, cypher: &str) -> Result<GoldAnswer, E
 /// Execution accuracy of one search answer: (correct, why).
 pub fn compare_search(gold: &GoldAnswer, body: &AnswerBody) -> (bool, String) {
     match (gold, body) {
+        (_, AnswerBody::Declined { reason, .. }) => {
+            (false, format!("declined ({})", reason.as_str()))
+        }
         (_, AnswerBody::Recommend { picks }) => (
             false,
             format!("routed as a recommendation ({} picks)", picks.len()),

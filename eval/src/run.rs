@@ -111,6 +111,7 @@ impl TurnAnswer {
         let (body, count) = match &answer.body {
             AnswerBody::Search { count, .. } => ("search", *count),
             AnswerBody::Recommend { .. } => ("recommend", None),
+            AnswerBody::Declined { .. } => ("declined", None),
         };
         TurnAnswer {
             body: body.to_owned(),
@@ -326,7 +327,7 @@ impl Evaluator {
         let cypher = turn.gold_cypher.as_deref().unwrap_or_default();
         let (got_ids, got_count) = match &answer.body {
             AnswerBody::Search { count, .. } => (answer.ids(), *count),
-            AnswerBody::Recommend { .. } => (answer.ids(), None),
+            AnswerBody::Recommend { .. } | AnswerBody::Declined { .. } => (answer.ids(), None),
         };
         let gold = match check::run_gold(&self.graph, cypher).await {
             Ok(g) => g,
@@ -349,6 +350,7 @@ impl Evaluator {
             failures.push(
                 match (&gold, &answer.body) {
                     (_, AnswerBody::Recommend { .. }) => "search: routed as a recommendation",
+                    (_, AnswerBody::Declined { .. }) => "declined an in-scope question",
                     (GoldAnswer::Count { .. }, AnswerBody::Search { count: None, .. }) => {
                         "search: rows instead of a count"
                     }
@@ -391,6 +393,10 @@ impl Evaluator {
                 .collect(),
             AnswerBody::Search { .. } => {
                 failures.push("recommend: routed as a search".into());
+                Vec::new()
+            }
+            AnswerBody::Declined { .. } => {
+                failures.push("declined an in-scope question".into());
                 Vec::new()
             }
         };

@@ -26,6 +26,14 @@ pub enum AnswerBody {
     Recommend {
         picks: Vec<Pick>,
     },
+    /// Not answered: outside Jeju, another topic, or nothing to ground (`crate::scope`).
+    Declined {
+        reason: jeju_api::DeclineReason,
+        /// The place or topic word that decided it.
+        word: Option<String>,
+        /// The off-topic topic (`weather`, `lodging`, …).
+        topic: Option<String>,
+    },
 }
 
 /// A turn's answer: intent, structured body, rendered text and trace.
@@ -77,7 +85,7 @@ impl AnswerBody {
     pub fn answered(&self) -> usize {
         match self {
             AnswerBody::Search { rows, count } => rows.len().max(usize::from(count.is_some())),
-            AnswerBody::Recommend { .. } => 0,
+            AnswerBody::Recommend { .. } | AnswerBody::Declined { .. } => 0,
         }
     }
 
@@ -100,6 +108,7 @@ impl Answer {
         match &self.body {
             AnswerBody::Search { rows, .. } => rows.iter().map(|r| r.id.clone()).collect(),
             AnswerBody::Recommend { picks } => picks.iter().map(|p| p.card.id.clone()).collect(),
+            AnswerBody::Declined { .. } => Vec::new(),
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod prompts;
 pub mod recommend;
 mod review_slot;
 pub mod schema;
+pub mod scope;
 pub mod session;
 pub mod stages;
 pub mod stats;

@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use crate::answer::{Answer, AnswerBody};
 use crate::error::PipelineError;
-use crate::intent::Route;
+use crate::intent::{Intent, Route};
 use crate::ports::{ChatModel, GraphPort, ReviewIndex};
 use crate::prompts::Prompts;
 use crate::recommend::Pick;
@@ -153,6 +153,9 @@ impl Pipeline {
         let picks = match &answer.body {
             AnswerBody::Recommend { picks } => picks.iter().map(pick_ref).collect(),
             AnswerBody::Search { .. } => Vec::new(),
+            // A declined question leaves the conversation as it was: a follow-up after it
+            // still refers to the answer before.
+            AnswerBody::Declined { .. } => return Ok(answer),
         };
         session.remember(&answer.intent, picks);
         if answer.intent.route == Route::Recommend {
@@ -179,6 +182,14 @@ impl Pipeline {
             .await;
         trace.finish(report);
         let intent = routed.intent;
+        if let Some(decline) = routed.decline {
+            let body = AnswerBody::Declined {
+                reason: decline.reason,
+                word: decline.word,
+                topic: decline.topic,
+            };
+            return self.answered(routed.request, intent, body, &gate, trace);
+        }
 
         trace.start(Stage::Text2Cypher);
         let (retrieved, report) =
@@ -224,14 +235,26 @@ impl Pipeline {
             }
         };
 
+        self.answered(routed.request, intent, body, &gate, trace)
+    }
+
+    /// The answer stage and the turn's result.
+    fn answered(
+        &self,
+        request: String,
+        intent: Intent,
+        body: AnswerBody,
+        gate: &LlmGate<'_>,
+        mut trace: TraceBuilder<'_>,
+    ) -> Result<Answer, PipelineError> {
         trace.start(Stage::Answer);
         let (written, report) = {
             let _span = tracing::info_span!("answer").entered();
-            stages::answer::run(&parts.prompts, &intent, &body, gate.went_down())?
+            stages::answer::run(&self.parts.prompts, &intent, &body, gate.went_down())?
         };
         trace.finish(report);
         Ok(Answer {
-            request: routed.request,
+            request,
             intent,
             body,
             text: written.text,

@@ -243,3 +243,39 @@ impl crate::ports::ChatModel for SharedModel {
         Ok(())
     }
 }
+
+#[tokio::test]
+async fn a_question_outside_jeju_is_declined_without_retrieval_or_llm_and_the_session_keeps_its_answer(
+) {
+    let model = Arc::new(FakeModel::unreachable());
+    let pipeline = Pipeline::new(FakeGraph::with_stores(stores()))
+        .unwrap()
+        .with_llm(SharedModel(model.clone()));
+    let mut session = Session::default();
+    let first = pipeline.ask_in(&mut session, QUESTION).await.unwrap();
+    let requests_before = model.requests.lock().unwrap().len();
+    let declined = pipeline
+        .ask_in(&mut session, "서울 강남 맛집 추천해줘")
+        .await
+        .unwrap();
+    let AnswerBody::Declined { reason, word, .. } = &declined.body else {
+        panic!("declined: {:?}", declined.body);
+    };
+    assert_eq!(*reason, jeju_api::DeclineReason::OutOfArea);
+    assert_eq!(word.as_deref(), Some("서울"));
+    assert!(declined.ids().is_empty());
+    assert!(declined.text.contains("'서울'"), "{}", declined.text);
+    assert_eq!(stages_of(&declined), [Stage::Route, Stage::Answer]);
+    assert_eq!(
+        model.requests.lock().unwrap().len(),
+        requests_before,
+        "no LLM call for a declined question"
+    );
+    // The conversation is as it was: "더 저렴한 곳은?" revises the first answer.
+    let third = pipeline
+        .ask_in(&mut session, "더 저렴한 곳은?")
+        .await
+        .unwrap();
+    assert!(third.request.starts_with(QUESTION), "{}", third.request);
+    assert!(!first.ids().is_empty());
+}

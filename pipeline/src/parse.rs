@@ -86,6 +86,12 @@ pub fn parse(question: &str) -> Intent {
     }
 }
 
+/// Whether a normalized text has a word of a data question or of a request ("몇 곳",
+/// "비중", "추천", "where can", …).
+pub(crate) fn has_route_cue(text: &str) -> bool {
+    mentions(text, SEARCH_CUES) || mentions(text, COUNT_CUES) || mentions(text, RECOMMEND_CUES)
+}
+
 /// Lower-cases and collapses whitespace; Korean is unaffected by case.
 pub fn normalize(text: &str) -> String {
     let lower = text.to_lowercase();
@@ -136,7 +142,7 @@ pub(crate) fn companion_in(text: &str) -> Option<Companion> {
 
 /// Substring match for Korean (particles attach to words); whole-word match for ASCII words
 /// (so "bar" does not match "barbecue" and "date" not "update").
-fn contains_word(text: &str, word: &str) -> bool {
+pub(crate) fn contains_word(text: &str, word: &str) -> bool {
     if !word.is_ascii() {
         return text.contains(word);
     }
@@ -174,10 +180,14 @@ pub fn constraints(text: &str) -> Constraints {
             }
         }
     }
-    if let Some((_, r)) = best {
+    // Romanised as tourists spell it (Sungsan, Aeweol, Hanrim, Kujwa): compared by sound.
+    let best = best.map(|(_, r)| r).or_else(|| romanized_region(text));
+    if let Some(r) = best {
         c.region = Some(r.name.clone());
         c.city = Some(r.city.clone());
-    } else if text.contains("서귀포") || contains_word(text, "seogwipo") {
+    } else if text.contains("서귀포")
+        || ascii_words(text).any(|w| romanized_key(w) == romanized_key("seogwipo"))
+    {
         c.city = Some("서귀포시".into());
     } else if text.contains("제주시") || contains_word(text, "jeju city") {
         c.city = Some("제주시".into());
@@ -242,6 +252,90 @@ pub fn constraints(text: &str) -> Constraints {
     c.time = longest(text, TIME_WORDS).map(|(_, v)| v);
     c.price_max_per_person = price_max(text);
     c
+}
+
+/// The ASCII words of a text (letters only).
+fn ascii_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+}
+
+/// A romanised Korean word reduced to how it sounds, so that the spellings tourists use
+/// meet the official ones: eo/o/u/oo are one vowel (Seongsan, Sungsan), ee is i, wi/ui are i
+/// (Seogwipo, Seoguipo), ae is e, k/g, p/b, t/d, ch/j and r/l are one consonant each, n
+/// before l assimilates (Hanrim, Hallim), doubled letters count once.
+pub(crate) fn romanized_key(word: &str) -> String {
+    let mut s: String = word
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    for (from, to) in [
+        ("eo", "o"),
+        ("oo", "o"),
+        ("ou", "o"),
+        ("ee", "i"),
+        ("wi", "i"),
+        ("ui", "i"),
+        ("ae", "e"),
+        ("ch", "j"),
+    ] {
+        s = s.replace(from, to);
+    }
+    let s: String = s
+        .chars()
+        .map(|c| match c {
+            'u' => 'o',
+            'k' => 'g',
+            'p' => 'b',
+            't' => 'd',
+            'r' => 'l',
+            other => other,
+        })
+        .collect();
+    let s = s.replace("nl", "l");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The region whose romanised name (or an attraction's in it) sounds like a word of the text;
+/// names of four sounds or more only, and only names no other region shares (Ildo 1-dong
+/// and 2-dong are not told apart by sound).
+fn romanized_region(text: &str) -> Option<&'static gazetteer::Region> {
+    static KEYS: std::sync::OnceLock<Vec<(String, &'static gazetteer::Region)>> =
+        std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let mut keys: Vec<(String, &'static gazetteer::Region)> = Vec::new();
+        for r in gazetteer::regions() {
+            let base = r.romanized.split(['-', ' ']).next().unwrap_or_default();
+            keys.push((romanized_key(base), r));
+        }
+        // An attraction's first word (Hamdeok Beach → 조천읍), except "Jeju" (Jeju Shinhwa
+        // World), which names the island.
+        let jeju = romanized_key("jeju");
+        for a in gazetteer::attractions() {
+            let first = romanized_key(a.romanized.split(' ').next().unwrap_or_default());
+            if let (Some(r), false) = (gazetteer::region(&a.region), first == jeju) {
+                keys.push((first, r));
+            }
+        }
+        let ambiguous: std::collections::HashSet<String> = keys
+            .iter()
+            .filter(|(k, r)| keys.iter().any(|(k2, r2)| k2 == k && r2.name != r.name))
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.retain(|(k, _)| k.chars().count() >= 4 && !ambiguous.contains(k));
+        keys
+    });
+    ascii_words(text).find_map(|w| {
+        let key = romanized_key(w);
+        keys.iter().find(|(k, _)| *k == key).map(|(_, r)| *r)
+    })
 }
 
 /// The number that ends `s` (trailing spaces ignored): ASCII digits, and dots when
@@ -545,6 +639,43 @@ pub fn hyde_review(c: &Constraints, lang: Lang) -> String {
         });
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod romanized_tests {
+    use super::*;
+
+    #[test]
+    fn tourist_spellings_meet_the_official_romanisation() {
+        for (typed, official) in [
+            ("Sungsan", "Seongsan"),
+            ("Aeweol", "Aewol"),
+            ("Hanrim", "Hallim"),
+            ("Kujwa", "Gujwa"),
+            ("Seoguipo", "Seogwipo"),
+            ("Jungmoon", "Jungmun"),
+            ("Pyosun", "Pyoseon"),
+            ("Andok", "Andeok"),
+            ("Daejung", "Daejeong"),
+        ] {
+            assert_eq!(romanized_key(typed), romanized_key(official), "{typed}");
+        }
+        assert_ne!(romanized_key("Hallim"), romanized_key("Aewol"));
+    }
+
+    #[test]
+    fn a_misspelt_romanised_region_is_found_and_jeju_alone_is_no_region() {
+        let region = |q: &str| constraints(&normalize(q)).region;
+        assert_eq!(region("black pork in Aeweol").as_deref(), Some("애월읍"));
+        assert_eq!(region("Sungsan breakfast").as_deref(), Some("성산읍"));
+        assert_eq!(region("Hanrim noodles please").as_deref(), Some("한림읍"));
+        assert_eq!(region("cafes near Hamduk beach").as_deref(), Some("조천읍"));
+        assert_eq!(region("best food in Jeju"), None);
+        assert_eq!(
+            constraints(&normalize("Seoguipo seafood")).city.as_deref(),
+            Some("서귀포시")
+        );
+    }
 }
 
 #[cfg(test)]

@@ -136,6 +136,7 @@ impl Prompts {
                 include_str!("../../prompts/picks_header.tera"),
             ),
             ("fact", include_str!("../../prompts/fact.tera")),
+            ("decline", include_str!("../../prompts/decline.tera")),
             ("card", include_str!("../../prompts/card.tera")),
             ("intent", include_str!("../../prompts/intent.tera")),
             ("repair", include_str!("../../prompts/repair.tera")),

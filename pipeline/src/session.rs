@@ -98,6 +98,16 @@ fn pick_reference(text: &str) -> Option<usize> {
     None
 }
 
+/// Whether the question itself says it refers to an earlier answer ("더 싼 데", "2번 근처",
+/// "말고", "거기", "instead"), as opposed to being short.
+pub fn has_follow_up_signal(question: &str) -> bool {
+    let text = normalize(question);
+    mentions(&text, CHEAPER)
+        || pick_reference(&text).is_some()
+        || mentions(&text, INSTEAD)
+        || mentions(&text, FOLLOW_UP)
+}
+
 /// Merges a question with the session: a follow-up revises the last recommendation.
 pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
     let fresh = parse::parse(question);

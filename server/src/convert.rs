@@ -3,8 +3,8 @@
 
 use jeju_api::format::won;
 use jeju_api::{
-    AnswerKind, AskResponse, CypherView, Language, MapLinks, PickCard, PriceRange, SearchAnswer,
-    SearchRowView, Stage, StageEvent, StageStatus, StageView, TraceView,
+    AnswerKind, AskResponse, CypherView, Declined, Language, MapLinks, PickCard, PriceRange,
+    SearchAnswer, SearchRowView, Stage, StageEvent, StageStatus, StageView, TraceView,
 };
 use jeju_pipeline::answer::{search_measure_label, search_value_text, SearchRow};
 use jeju_pipeline::fact::FactKind;
@@ -34,6 +34,13 @@ pub fn language_of(lang: Lang) -> Language {
 /// The whole turn as the API returns it.
 pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) -> AskResponse {
     let language = language_of(answer.intent.lang);
+    let declined = match &answer.body {
+        AnswerBody::Declined { reason, word, .. } => Some(Declined {
+            reason: *reason,
+            word: word.clone(),
+        }),
+        _ => None,
+    };
     let (kind, picks, search) = match &answer.body {
         AnswerBody::Recommend { picks } => (
             AnswerKind::Recommend,
@@ -49,6 +56,7 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
             Vec::new(),
             Some(search_answer(&answer.intent, rows, *count)),
         ),
+        AnswerBody::Declined { .. } => (AnswerKind::Declined, Vec::new(), None),
     };
     AskResponse {
         session_id: session_id.to_owned(),
@@ -60,6 +68,7 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
         text: answer.text.clone(),
         picks,
         search,
+        declined,
         notice: answer.notice.clone(),
         trace: trace_view(&answer.trace),
     }

@@ -132,6 +132,8 @@ pub struct LoadReport {
     /// Answers by kind.
     pub recommend: usize,
     pub search: usize,
+    /// Questions declined (outside Jeju, another topic, nonsense).
+    pub declined: usize,
     /// Answers that revised the session's earlier request (a follow-up understood as one).
     pub follow_ups: usize,
     /// Answers per session, in session order.
@@ -233,8 +235,8 @@ impl fmt::Display for LoadReport {
             f,
             "answers by kind",
             format!(
-                "recommend {}, search {} ({} follow-ups revised an earlier request)",
-                self.recommend, self.search, self.follow_ups
+                "recommend {}, search {}, declined {} ({} follow-ups revised an earlier request)",
+                self.recommend, self.search, self.declined, self.follow_ups
             ),
         )?;
         row(
@@ -277,6 +279,7 @@ struct SessionLog {
     transport_errors: BTreeMap<String, usize>,
     recommend: usize,
     search: usize,
+    declined: usize,
     follow_ups: usize,
     session_ids: BTreeSet<String>,
     latencies: Vec<Duration>,
@@ -348,6 +351,7 @@ async fn session(
                 match answer.kind {
                     AnswerKind::Recommend => log.recommend += 1,
                     AnswerKind::Search => log.search += 1,
+                    AnswerKind::Declined => log.declined += 1,
                 }
                 if answer.request != answer.question {
                     log.follow_ups += 1;
@@ -420,6 +424,7 @@ pub async fn run(plan: &LoadPlan) -> Result<LoadReport, reqwest::Error> {
         }
         report.recommend += log.recommend;
         report.search += log.search;
+        report.declined += log.declined;
         report.follow_ups += log.follow_ups;
         report.answers_per_session.push(log.answers);
         latencies.extend(log.latencies);

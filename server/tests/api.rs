@@ -352,6 +352,18 @@ async fn health_openapi_and_the_server_rendered_page() {
             .collect();
         assert_eq!(documented, actual, "{schema}");
     }
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+
+    // A question outside what the service knows is declined, with a reason and no picks.
+    let (status, body) = s
+        .ask(json!({"question": "부산 해운대 맛집 추천해줘"}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["kind"], "declined", "{body}");
+    assert_eq!(body["declined"]["reason"], "out_of_area");
+    assert_eq!(body["declined"]["word"], "부산");
+    assert_eq!(body["picks"].as_array().map(Vec::len), Some(0));
+    assert!(body["text"].as_str().unwrap().contains("제주"), "{body}");
 
     // The page: server-rendered, with the conversation of its session.
     let r = s.http.get(s.url("/")).send().await.unwrap();

@@ -397,6 +397,20 @@ async fn ask_hostile(
     }
     let answer = result.unwrap_or_else(|e| panic!("{case}: the turn failed: {e}"));
     assert_normal_answer(&answer, case);
+    if let AnswerBody::Declined { .. } = &answer.body {
+        // Not a question about eating in Jeju (hostile Cypher with no food or place word in
+        // it is nonsense to the route): declined before any query or LLM call.
+        assert!(
+            answer.trace.cypher.is_empty(),
+            "{case}: a declined turn ran a query"
+        );
+        assert_eq!(
+            answer.trace.llm_total().calls,
+            0,
+            "{case}: a declined turn called the LLM"
+        );
+        return false;
+    }
     let used_llm_query = answer
         .trace
         .cypher

@@ -476,6 +476,12 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
             Some(search) => search_view(search, lang).into_any(),
             None => view! { <p class="answer-text">{answer.text.clone()}</p> }.into_any(),
         },
+        // Declined (another place, another topic, nonsense): the text says why and what to
+        // ask instead.
+        AnswerKind::Declined => view! {
+            <p class="declined answer-text" role="status">{answer.text.clone()}</p>
+        }
+        .into_any(),
     };
     view! {
         {notice}

@@ -96,6 +96,7 @@ fn recommend() -> AskResponse {
         text: "1. 애월 흑돼지 1호점 …".into(),
         picks: vec![pick(1), pick(2), pick(3)],
         search: None,
+        declined: None,
         notice: Some("AI 모델이 답하지 않아 규칙 기반으로 답했어요.".into()),
         trace: trace(),
     }
@@ -111,6 +112,7 @@ fn search() -> AskResponse {
         kind: AnswerKind::Search,
         text: "한림 커피: 30대 손님 비중 42.0%".into(),
         picks: vec![],
+        declined: None,
         search: Some(SearchAnswer {
             headline: "한림 커피: 30대 손님 비중 42.0%".into(),
             measure: "30대 손님 비중".into(),
@@ -316,4 +318,30 @@ fn a_recommend_answer_without_picks_says_so() {
     assert!(html.contains(r#"class="empty-result""#));
     assert!(!html.contains(r#"class="pick-card"#));
     assert!(!html.contains(r#"class="notice""#));
+}
+
+#[test]
+fn a_declined_question_shows_why_and_no_cards() {
+    let mut answer = recommend();
+    answer.kind = AnswerKind::Declined;
+    answer.picks.clear();
+    answer.notice = None;
+    answer.declined = Some(jeju_api::Declined {
+        reason: jeju_api::DeclineReason::OutOfArea,
+        word: Some("부산".into()),
+    });
+    answer.text = format!("'부산'은(는) 제주 밖이라 제 데이터에 없어요. {XSS}");
+    let html = render(PageState {
+        turns: vec![ChatTurn {
+            question: "부산 해운대 맛집 추천".into(),
+            answer: Some(answer),
+            error: None,
+        }],
+        ..PageState::default()
+    });
+    assert!(html.contains(r#"class="declined answer-text""#), "{html}");
+    assert!(html.contains("제주 밖이라"));
+    assert!(!html.contains(XSS), "the text is escaped");
+    assert!(!html.contains(r#"class="pick-card"#));
+    assert!(!html.contains(r#"class="empty-result""#));
 }

@@ -52,6 +52,20 @@ pub fn run(
             ctx.insert("measure_label", &search_measure_label(intent));
             ctx.insert("picks", &Vec::<String>::new());
         }
+        AnswerBody::Declined {
+            reason,
+            word,
+            topic,
+        } => {
+            ctx.insert("route", "declined");
+            ctx.insert("reason", reason.as_str());
+            ctx.insert("word", &word.clone().unwrap_or_default());
+            ctx.insert("topic", &topic.clone().unwrap_or_default());
+            ctx.insert("count", &Option::<i64>::None);
+            ctx.insert("rows", &Vec::<String>::new());
+            ctx.insert("measure_label", "");
+            ctx.insert("picks", &Vec::<String>::new());
+        }
         AnswerBody::Recommend { picks } => {
             ctx.insert("route", "recommend");
             ctx.insert("count", &Option::<i64>::None);

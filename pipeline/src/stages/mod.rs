@@ -19,6 +19,7 @@ use crate::ports::{ChatModel, GraphPort};
 use crate::prompts::Prompts;
 use crate::review_slot::ReviewSlot;
 use crate::schema::GraphSchema;
+use crate::scope::GraphWords;
 
 pub mod answer;
 pub mod backfill;
@@ -41,6 +42,8 @@ pub(crate) struct Parts {
     store_vectors: tokio::sync::OnceCell<BTreeMap<String, Vec<f32>>>,
     /// The graph's schema, introspected on first use (for the text2cypher prompt).
     schema: tokio::sync::OnceCell<GraphSchema>,
+    /// Menu-item, store-name and type words, read on first use (for [`crate::scope`]).
+    graph_words: tokio::sync::OnceCell<GraphWords>,
 }
 
 impl Parts {
@@ -53,6 +56,36 @@ impl Parts {
             ablation: None,
             store_vectors: tokio::sync::OnceCell::new(),
             schema: tokio::sync::OnceCell::new(),
+            graph_words: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The graph's words (menu items, store names, types), read once. When the graph does not
+    /// answer, empty this time (and tried again on the next turn): then no question is
+    /// declined as nonsense.
+    pub async fn graph_words(&self) -> Option<&GraphWords> {
+        let loaded = self
+            .graph_words
+            .get_or_try_init(|| async {
+                let q = jeju_graph::Statement::text(
+                    "MATCH (s:Store) RETURN s.name AS name, s.type AS type, s.menu_names AS menu_names",
+                );
+                let rows = self.graph.records(&q).await?;
+                let mut names: Vec<String> = Vec::new();
+                for r in &rows {
+                    names.extend(r.get::<String>("name").ok());
+                    names.extend(r.get::<String>("type").ok());
+                    names.extend(r.get::<Vec<String>>("menu_names").unwrap_or_default());
+                }
+                Ok::<_, PipelineError>(GraphWords::from_names(names.iter().map(String::as_str)))
+            })
+            .await;
+        match loaded {
+            Ok(words) => Some(words),
+            Err(e) => {
+                tracing::warn!("graph words not read ({e}): nothing is declined as nonsense");
+                None
+            }
         }
     }
 

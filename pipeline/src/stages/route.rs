@@ -1,4 +1,6 @@
-//! Route: what the question asks. A follow-up is revised by the session (no LLM); a fresh
+//! Route: what the question asks. A question outside what the service knows (another place,
+//! another topic, nothing to ground: [`crate::scope`]) is declined here, before any LLM
+//! call. A follow-up is revised by the session (no LLM); a fresh
 //! question is parsed by the gazetteer parser and, with an LLM, merged with its route
 //! (`llm_route`). When the intent is a recommendation and the review search is open, the
 //! HyDE text starts embedding here so that it overlaps the graph query.
@@ -7,6 +9,8 @@ use jeju_review_search::QueryEmbedding;
 
 use crate::intent::{Intent, Route};
 use crate::llm_route;
+use crate::parse;
+use crate::scope::{Decline, GraphWords, Scope};
 use crate::session::{self, Revision, Session};
 use crate::stages::Parts;
 use crate::trace::{Fallback, FallbackReason};
@@ -22,6 +26,9 @@ pub struct Routed {
     pub request: String,
     /// The HyDE text's embedding, under way.
     pub hyde_embedding: Option<QueryEmbedding>,
+    /// Set when the question is not one to answer (outside Jeju, another topic, nonsense):
+    /// the later stages are skipped.
+    pub decline: Option<Decline>,
 }
 
 pub(crate) async fn run(
@@ -31,6 +38,39 @@ pub(crate) async fn run(
     question: &str,
 ) -> (Routed, StageReport) {
     let (intent, revision) = session::resolve(session, question);
+    // Declining is judged on the question alone: an earlier answer cannot make "부산 맛집"
+    // about Jeju, and a short unrelated line is not a follow-up unless it says so.
+    let own = parse::parse(question);
+    let follow_up = session.last.is_some() && session::has_follow_up_signal(question);
+    let empty = GraphWords::default();
+    let words = parts.graph_words().await;
+    if let Some(decline) =
+        Scope::builtin().judge(question, &own, follow_up, words.unwrap_or(&empty))
+    {
+        let mut intent = own;
+        if let Some(lang) = session.language {
+            intent.lang = lang;
+        }
+        let report = StageReport::new(format!(
+            "declined: {}{}",
+            decline.reason.as_str(),
+            decline
+                .word
+                .as_deref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default()
+        ));
+        return (
+            Routed {
+                intent,
+                fresh: true,
+                request: question.to_owned(),
+                hyde_embedding: None,
+                decline: Some(decline),
+            },
+            report,
+        );
+    }
     let fresh = matches!(revision, Revision::Fresh);
     let request = match (fresh, &session.last_request) {
         (false, Some(earlier)) => format!("{earlier} → {question}"),
@@ -98,6 +138,7 @@ pub(crate) async fn run(
             fresh,
             request,
             hyde_embedding,
+            decline: None,
         },
         report,
     )
