@@ -72,7 +72,7 @@ impl Vocabulary {
         let w = word.trim().to_lowercase();
         self.dishes
             .iter()
-            .find(|d| d.name == w || d.en.iter().any(|e| *e == w))
+            .find(|d| d.name == w || d.en.contains(&w))
     }
 
     /// The contest types of an everyday place word (case-insensitive).
@@ -285,6 +285,9 @@ types = ["커피", "차"]
             .iter()
             .any(|x| x.word == "빙떡" && x.detail.starts_with("only the evaluation")));
         let cafe = d.iter().find(|x| x.word == "카페").unwrap();
-        assert_eq!(cafe.detail, "the evaluation means 차, 커피, the pipeline 커피");
+        assert_eq!(
+            cafe.detail,
+            "the evaluation means 차, 커피, the pipeline 커피"
+        );
     }
 }
