@@ -224,7 +224,7 @@ pub async fn generate(args: &EvalGenerateArgs) -> Result<()> {
     if args.set == EvalSetArg::Heldout && data_seed(&args.data) == Some(TUNING_DATA_SEED) {
         bail!(
             "the held-out set must come from another data seed than the tuning set's \
-             ({TUNING_DATA_SEED}); generate it from e.g. `jeju data generate --seed 7`"
+             ({TUNING_DATA_SEED}); generate it from e.g. `jeju data generate --scale full --seed 7`"
         );
     }
     let sets = generate::generate_verified(&graph, &truth, &opts).await?;
