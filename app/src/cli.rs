@@ -296,12 +296,15 @@ pub struct EvalCompareArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EvalSetArg {
     /// search.jsonl, recommend.jsonl, multi_turn.jsonl (≈ 100 + 100 + 16 cases).
     Full,
     /// smoke.jsonl (≈ 10 cases).
     Smoke,
+    /// heldout.jsonl (≈ 100 + 100 + 20 cases): the held-out templates, for another data seed
+    /// than the tuning set's; reported, never used to tune the pipeline.
+    Heldout,
 }
 
 #[derive(Debug, Args)]
@@ -314,7 +317,7 @@ pub struct EvalGenerateArgs {
     pub out: PathBuf,
     #[arg(long, value_enum, default_value = "full")]
     pub set: EvalSetArg,
-    /// Seed of the case selection (default 42 for full, 21 for smoke).
+    /// Seed of the case selection (default 42 for full, 21 for smoke, 1729 for heldout).
     #[arg(long)]
     pub seed: Option<u64>,
 }

@@ -277,6 +277,15 @@ fn print_summary(r: &Report) {
     }
 }
 
+/// The data seed the tuning sets (`full`, `search`, …) were generated from.
+const TUNING_DATA_SEED: u64 = 42;
+
+/// The seed in a data directory's `manifest.json`, if it says.
+fn data_seed(data: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(data.join("manifest.json")).ok()?;
+    serde_json::from_str::<serde_json::Value>(&text).ok()?["seed"].as_u64()
+}
+
 pub async fn generate(args: &EvalGenerateArgs) -> Result<()> {
     let truth = TruthTable::load(&args.data)
         .with_context(|| format!("reading the truth of {}", args.data.display()))?;
@@ -284,15 +293,23 @@ pub async fn generate(args: &EvalGenerateArgs) -> Result<()> {
     let mut opts = match args.set {
         EvalSetArg::Full => GenerateOptions::full(),
         EvalSetArg::Smoke => GenerateOptions::smoke(),
+        EvalSetArg::Heldout => GenerateOptions::heldout(),
     };
     if let Some(seed) = args.seed {
         opts.seed = seed;
+    }
+    if args.set == EvalSetArg::Heldout && data_seed(&args.data) == Some(TUNING_DATA_SEED) {
+        bail!(
+            "the held-out set must come from another data seed than the tuning set's \
+             ({TUNING_DATA_SEED}); generate it from e.g. `jeju data generate --scale full --seed 7`"
+        );
     }
     let sets = generate::generate_verified(&graph, &truth, &opts).await?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let files: Vec<(String, Vec<jeju_eval::Case>)> = match args.set {
         EvalSetArg::Smoke => vec![("smoke.jsonl".into(), sets.all())],
+        EvalSetArg::Heldout => vec![("heldout.jsonl".into(), sets.all())],
         EvalSetArg::Full => vec![
             (
                 "search.jsonl".into(),

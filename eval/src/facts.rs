@@ -160,3 +160,95 @@ impl TruthTable {
         self.by_id.is_empty()
     }
 }
+
+/// One `(Store)-[:USE]->(Month)` edge: a store's figures in one month.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MonthFact {
+    pub id: String,
+    /// `YYYYMM`.
+    pub ym: i64,
+    /// Transaction-count bucket, 1 = busiest 10 %.
+    pub cnt_rank: Option<i64>,
+    /// Sales-amount bucket, 1 = top 10 %.
+    pub amt_rank: Option<i64>,
+    /// The month's ratio properties present on the edge.
+    pub ratios: BTreeMap<String, f64>,
+}
+
+impl MonthFact {
+    pub fn ratio(&self, property: &str) -> Option<f64> {
+        self.ratios.get(property).copied()
+    }
+}
+
+/// Every `USE` edge with its ranks and ratios.
+pub async fn month_facts(graph: &GraphClient) -> Result<Vec<MonthFact>, EvalError> {
+    let ratio_cols: Vec<String> = RATIO_PROPERTIES
+        .iter()
+        .map(|p| format!("u.{p} AS {p}"))
+        .collect();
+    let text = format!(
+        "MATCH (s:Store)-[u:USE]->(m:Month) RETURN s.id AS id, m.ym AS ym, \
+         u.cnt_rank AS cnt_rank, u.amt_rank AS amt_rank, {}",
+        ratio_cols.join(", ")
+    );
+    let rows = graph.records(&Statement::text(text)).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(MonthFact {
+                id: r.get("id").ok()?,
+                ym: opt_i64(r, "ym")?,
+                cnt_rank: opt_i64(r, "cnt_rank"),
+                amt_rank: opt_i64(r, "amt_rank"),
+                ratios: RATIO_PROPERTIES
+                    .iter()
+                    .filter_map(|p| opt_f64(r, p).map(|v| ((*p).to_owned(), v)))
+                    .collect(),
+            })
+        })
+        .collect())
+}
+
+/// A store's edge to a named node with an integer on it: a visit keyword and its review
+/// count, or an attraction and its distance in metres.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeFact {
+    pub id: String,
+    pub name: String,
+    pub value: i64,
+}
+
+/// Every `(Store)-[:HAS_VISIT_KEYWORD {count}]->(VisitKeyword {name})`.
+pub async fn visit_keyword_facts(graph: &GraphClient) -> Result<Vec<EdgeFact>, EvalError> {
+    edge_facts(
+        graph,
+        "MATCH (s:Store)-[e:HAS_VISIT_KEYWORD]->(k:VisitKeyword) \
+         RETURN s.id AS id, k.name AS name, e.count AS value",
+    )
+    .await
+}
+
+/// Every `(Store)-[:NEAR {distance_m}]->(Attraction {name})`.
+pub async fn near_facts(graph: &GraphClient) -> Result<Vec<EdgeFact>, EvalError> {
+    edge_facts(
+        graph,
+        "MATCH (s:Store)-[e:NEAR]->(a:Attraction) \
+         RETURN s.id AS id, a.name AS name, e.distance_m AS value",
+    )
+    .await
+}
+
+async fn edge_facts(graph: &GraphClient, text: &str) -> Result<Vec<EdgeFact>, EvalError> {
+    let rows = graph.records(&Statement::text(text)).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(EdgeFact {
+                id: r.get("id").ok()?,
+                name: r.get("name").ok()?,
+                value: opt_i64(r, "value")?,
+            })
+        })
+        .collect())
+}

@@ -16,7 +16,17 @@ use rand_chacha::ChaCha8Rng;
 use crate::case::{Case, CaseConstraints, CaseKind, Expect, Turn};
 use crate::check::{self, GoldAnswer, MIN_TIME_SHARE};
 use crate::error::EvalError;
-use crate::facts::{self, StoreFact, TruthTable};
+use crate::facts::{self, EdgeFact, MonthFact, StoreFact, TruthTable};
+
+/// Which question templates a set is written from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Templates {
+    /// The tuning templates (`full`, `smoke`): wording the deterministic parser reads.
+    Tuning,
+    /// The held-out templates (`crate::heldout`): wording written the way people ask, never
+    /// checked against the parser; its results are reported, never used to change code.
+    Heldout,
+}
 
 /// How many cases of each kind, and the id prefix.
 #[derive(Debug, Clone)]
@@ -27,6 +37,7 @@ pub struct GenerateOptions {
     pub recommend: usize,
     pub multi_turn: usize,
     pub seed: u64,
+    pub templates: Templates,
 }
 
 impl GenerateOptions {
@@ -38,6 +49,7 @@ impl GenerateOptions {
             recommend: 100,
             multi_turn: 16,
             seed: 42,
+            templates: Templates::Tuning,
         }
     }
 
@@ -49,6 +61,20 @@ impl GenerateOptions {
             recommend: 4,
             multi_turn: 2,
             seed: 21,
+            templates: Templates::Tuning,
+        }
+    }
+
+    /// The held-out set (≈ 100 search, 100 recommend, 20 multi-turn), generated from another
+    /// data seed than the tuning set, with its own templates and selection seed.
+    pub fn heldout() -> GenerateOptions {
+        GenerateOptions {
+            prefix: "heldout".into(),
+            search: 100,
+            recommend: 100,
+            multi_turn: 20,
+            seed: 1_729,
+            templates: Templates::Heldout,
         }
     }
 }
@@ -78,6 +104,12 @@ pub struct Snapshot {
     pub stores: BTreeMap<String, StoreFact>,
     /// (store id, month `YYYYMM`) where the store was in the busiest bucket (`cnt_rank` 1).
     pub busiest: Vec<(String, i64)>,
+    /// Every `USE` edge (read for the held-out templates only).
+    pub months: Vec<MonthFact>,
+    /// Every `HAS_VISIT_KEYWORD {count}` edge of a store (held-out templates only).
+    pub visit_keywords: Vec<EdgeFact>,
+    /// Every `NEAR {distance_m}` edge (held-out templates only).
+    pub near: Vec<EdgeFact>,
 }
 
 /// Reads every store and the busiest-bucket months.
@@ -90,7 +122,21 @@ pub async fn snapshot(graph: &GraphClient) -> Result<Snapshot, EvalError> {
         .iter()
         .filter_map(|r| Some((r.get::<String>("id").ok()?, r.get::<i64>("ym").ok()?)))
         .collect();
-    Ok(Snapshot { stores, busiest })
+    Ok(Snapshot {
+        stores,
+        busiest,
+        ..Snapshot::default()
+    })
+}
+
+/// [`snapshot`] plus what the held-out templates read: every `USE` edge, the stores' visit
+/// keyword counts and their distances to attractions.
+pub async fn heldout_snapshot(graph: &GraphClient) -> Result<Snapshot, EvalError> {
+    let mut snap = snapshot(graph).await?;
+    snap.months = facts::month_facts(graph).await?;
+    snap.visit_keywords = facts::visit_keyword_facts(graph).await?;
+    snap.near = facts::near_facts(graph).await?;
+    Ok(snap)
 }
 
 /// A store type with the words questions use for it.
@@ -344,7 +390,7 @@ const MEASURES: &[MeasureWords] = &[
     },
 ];
 
-const MONTHS_EN: [&str; 12] = [
+pub(crate) const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -360,7 +406,7 @@ const MONTHS_EN: [&str; 12] = [
 ];
 
 /// A Cypher string literal.
-fn lit(s: &str) -> String {
+pub(crate) fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
@@ -390,7 +436,7 @@ struct SearchDraft {
 }
 
 /// Stores ordered by a property, if the first `k + 1` values leave no tie at or above the cut.
-fn unambiguous_top(
+pub(crate) fn unambiguous_top(
     stores: &[&StoreFact],
     value: impl Fn(&StoreFact) -> Option<f64>,
     descending: bool,
@@ -610,7 +656,7 @@ fn search_drafts(snap: &Snapshot) -> Vec<SearchDraft> {
 
 /// Takes `quota` drafts, round-robin over templates (each template shuffled), alternating
 /// Korean and English where both exist.
-fn pick_round_robin<T>(
+pub(crate) fn pick_round_robin<T>(
     drafts: Vec<T>,
     template: impl Fn(&T) -> &'static str,
     quota: usize,
@@ -858,7 +904,7 @@ fn question_en(r: &Request, v: usize) -> String {
 }
 
 /// Stores satisfying a request's hard constraints, by the same rules as the checks.
-fn satisfying<'a>(stores: &[&'a StoreFact], c: &CaseConstraints) -> Vec<&'a StoreFact> {
+pub(crate) fn satisfying<'a>(stores: &[&'a StoreFact], c: &CaseConstraints) -> Vec<&'a StoreFact> {
     stores
         .iter()
         .copied()
@@ -1139,6 +1185,9 @@ fn multi_turn_cases(
 
 /// Generates the case sets from a snapshot of the graph and its truth table.
 pub fn generate(snap: &Snapshot, truth: &TruthTable, opts: &GenerateOptions) -> CaseSets {
+    if opts.templates == Templates::Heldout {
+        return crate::heldout::generate(snap, truth, opts);
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let drafts = search_drafts(snap);
     let search = pick_round_robin(drafts, |d| d.template, opts.search, &mut rng)
@@ -1225,7 +1274,10 @@ pub async fn generate_verified(
     truth: &TruthTable,
     opts: &GenerateOptions,
 ) -> Result<CaseSets, EvalError> {
-    let snap = snapshot(graph).await?;
+    let snap = match opts.templates {
+        Templates::Tuning => snapshot(graph).await?,
+        Templates::Heldout => heldout_snapshot(graph).await?,
+    };
     if snap.stores.is_empty() {
         return Err(EvalError::Mismatch("the graph holds no stores".into()));
     }
@@ -1306,6 +1358,7 @@ mod tests {
         let snap = Snapshot {
             stores: stores.into_iter().map(|s| (s.id.clone(), s)).collect(),
             busiest: vec![("a".into(), 202308), ("c".into(), 202308)],
+            ..Snapshot::default()
         };
         let drafts = search_drafts(&snap);
         let find = |template: &str, needle: &str| {

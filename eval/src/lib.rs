@@ -3,6 +3,8 @@
 //! - [`case`]: the case format (DESIGN.md §4; `docs/eval-format.md`).
 //! - [`generate`]: case sets generated from the synthetic data in the graph, gold queries by
 //!   templates (never by the system under test), each gold answer checked twice.
+//! - [`heldout`]: the held-out set's templates (another data seed, wording written the way
+//!   people ask, never tuned against); its results are reported, never used to change code.
 //! - [`run`]: every case through the same [`jeju_pipeline::Pipeline`] the CLI uses; each pick
 //!   checked against the graph with the harness's own queries and against the truth file.
 //! - [`log`]: `results.jsonl`, every case as it finishes, so a long run can resume.
@@ -17,6 +19,7 @@ pub mod compare;
 pub mod error;
 pub mod facts;
 pub mod generate;
+pub mod heldout;
 pub mod log;
 pub mod report;
 pub mod run;

@@ -72,7 +72,7 @@ impl Vocabulary {
         let w = word.trim().to_lowercase();
         self.dishes
             .iter()
-            .find(|d| d.name == w || d.en.iter().any(|e| *e == w))
+            .find(|d| d.name == w || d.en.contains(&w))
     }
 
     /// The contest types of an everyday place word (case-insensitive).
