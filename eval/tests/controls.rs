@@ -56,6 +56,7 @@ async fn broken_pipelines_score_worse() {
         recommend: 120,
         multi_turn: 0,
         seed: 7,
+        templates: generate::Templates::Tuning,
     };
     let dish: Vec<Case> = generate::generate(&snap, &truth, &opts)
         .recommend
