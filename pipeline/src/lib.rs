@@ -11,6 +11,7 @@ pub mod answer;
 pub mod compose;
 pub mod error;
 pub mod fact;
+pub mod grounding;
 pub mod guard;
 pub mod intent;
 pub mod lexicon;

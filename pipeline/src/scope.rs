@@ -49,21 +49,39 @@ pub struct Decline {
 #[derive(Debug, Clone, Default)]
 pub struct GraphWords {
     words: BTreeSet<String>,
+    /// Whole menu item names, lower-cased (for [`crate::grounding`]).
+    menu: BTreeSet<String>,
 }
 
 impl GraphWords {
     /// From menu item names, store names and types: each split on spaces and brackets, words
     /// of at least two characters, lower-cased.
     pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> GraphWords {
+        GraphWords::from_menus_and_names([], names)
+    }
+
+    /// [`GraphWords::from_names`] of both, keeping the menu item names whole as well.
+    pub fn from_menus_and_names<'a>(
+        menus: impl IntoIterator<Item = &'a str>,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> GraphWords {
+        let menu: BTreeSet<String> = menus.into_iter().map(str::to_lowercase).collect();
         let mut words = BTreeSet::new();
-        for name in names {
+        let mut add = |name: &str| {
             for w in name.split(|c: char| c.is_whitespace() || "()[]/,.·".contains(c)) {
                 if w.chars().count() >= 2 {
                     words.insert(w.to_lowercase());
                 }
             }
-        }
-        GraphWords { words }
+        };
+        menu.iter().for_each(|m| add(m));
+        names.into_iter().for_each(&mut add);
+        GraphWords { words, menu }
+    }
+
+    /// Whether some menu item name contains the fragment.
+    pub fn in_menu(&self, fragment: &str) -> bool {
+        self.menu.iter().any(|m| m.contains(fragment))
     }
 
     pub fn is_empty(&self) -> bool {

@@ -72,12 +72,16 @@ impl Parts {
                 );
                 let rows = self.graph.records(&q).await?;
                 let mut names: Vec<String> = Vec::new();
+                let mut menus: std::collections::BTreeSet<String> = Default::default();
                 for r in &rows {
                     names.extend(r.get::<String>("name").ok());
                     names.extend(r.get::<String>("type").ok());
-                    names.extend(r.get::<Vec<String>>("menu_names").unwrap_or_default());
+                    menus.extend(r.get::<Vec<String>>("menu_names").unwrap_or_default());
                 }
-                Ok::<_, PipelineError>(GraphWords::from_names(names.iter().map(String::as_str)))
+                Ok::<_, PipelineError>(GraphWords::from_menus_and_names(
+                    menus.iter().map(String::as_str),
+                    names.iter().map(String::as_str),
+                ))
             })
             .await;
         match loaded {

@@ -7,6 +7,7 @@
 
 use jeju_review_search::QueryEmbedding;
 
+use crate::grounding;
 use crate::intent::{Intent, Route};
 use crate::llm_route;
 use crate::parse;
@@ -72,6 +73,18 @@ pub(crate) async fn run(
         );
     }
     let fresh = matches!(revision, Revision::Fresh);
+    // A fresh question's word the lexicon does not know, grounded in the graph's menus.
+    let mut intent = intent;
+    let grounded = match (&revision, words) {
+        (Revision::Fresh, Some(words)) => {
+            let g = grounding::ground_menu_word(question, &mut intent.constraints, words);
+            if g.is_some() {
+                intent.hyde = parse::hyde_review(&intent.constraints, intent.lang);
+            }
+            g
+        }
+        _ => None,
+    };
     let request = match (fresh, &session.last_request) {
         (false, Some(earlier)) => format!("{earlier} → {question}"),
         _ => question.to_owned(),
@@ -116,7 +129,10 @@ pub(crate) async fn run(
             serde_json::to_string(&intent).unwrap_or_default()
         ),
     };
-    report.detail = format!("{detail}{note}");
+    let grounded_note = grounded
+        .map(|g| format!(" [grounded '{}' as menu fragment '{}']", g.word, g.fragment))
+        .unwrap_or_default();
+    report.detail = format!("{detail}{note}{grounded_note}");
     let mut intent = intent;
     if let Some(lang) = session.language {
         intent.lang = lang;

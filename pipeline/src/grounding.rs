@@ -1,0 +1,199 @@
+//! Words the lexicon does not know, grounded against the graph before they are dropped: a
+//! Korean word of the question that is part of some menu item name (한치, 보말죽, 빙떡)
+//! becomes the dish, matched as a menu-name fragment, when the parser found none; a word more
+//! specific than the parser's dish (갈치조림 for 갈치, 흑돼지버거 for 흑돼지) replaces it. A
+//! misspelt word grounds by its longest prefix that is (한치물휘 → 한치물, in 한치물회). The
+//! route's trace says which word grounded and how.
+
+use crate::intent::Constraints;
+use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, TIME_WORDS, TYPE_WORDS};
+use crate::scope::GraphWords;
+use jeju_data::gazetteer;
+
+/// Particles and endings that attach to a Korean word ("갈치조림이", "우도에서").
+const PARTICLES: &[&str] = &[
+    "에서는",
+    "으로",
+    "에서",
+    "이랑",
+    "하고",
+    "까지",
+    "부터",
+    "이나",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "에",
+    "로",
+    "와",
+    "과",
+    "랑",
+    "도",
+    "만",
+    "의",
+    "요",
+    "나",
+];
+
+/// How a word of the question was grounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grounded {
+    /// As written in the question (particles stripped).
+    pub word: String,
+    /// The menu-name fragment it became.
+    pub fragment: String,
+}
+
+fn is_hangul_word(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
+/// The word without one trailing particle, if what is left has two syllables or more.
+fn strip_particle(word: &str) -> &str {
+    for p in PARTICLES {
+        if let Some(stem) = word.strip_suffix(p) {
+            if stem.chars().count() >= 2 {
+                return stem;
+            }
+        }
+    }
+    word
+}
+
+/// Whether the parser's vocabulary already speaks of the word (a place, a kind of place, a
+/// companion, an age or a time): such words are the parser's, not menu items
+/// ("카페" is in 카페라떼, "우도" in 우도땅콩빵, "점심" in 점심 뷔페).
+fn known_elsewhere(word: &str) -> bool {
+    let overlaps = |w: &str| word.contains(w) || w.contains(word);
+    gazetteer::regions()
+        .iter()
+        .flat_map(|r| r.aliases())
+        .any(|a| a.chars().count() >= 2 && overlaps(&a))
+        || gazetteer::attractions().iter().any(|a| overlaps(&a.name))
+        || gazetteer::STORE_TYPES.iter().any(|(t, _)| overlaps(t))
+        || TYPE_WORDS.iter().any(|(w, _)| overlaps(w))
+        || COMPANION_WORDS.iter().any(|(w, _)| overlaps(w))
+        || AGE_WORDS.iter().any(|(w, _)| overlaps(w))
+        || TIME_WORDS.iter().any(|(w, _)| overlaps(w))
+        || word.contains("제주")
+}
+
+/// Grounds the question's Korean words as a menu-name fragment: when the parser found no
+/// dish, the longest word (or prefix of three syllables or more, for a misspelling) that some
+/// menu item of the graph contains; when it found one, a word that contains the dish's word
+/// and is longer (more specific) grounds the same way. Returns what it grounded, after
+/// setting the dish.
+pub fn ground_menu_word(
+    question: &str,
+    constraints: &mut Constraints,
+    graph: &GraphWords,
+) -> Option<Grounded> {
+    if graph.is_empty() {
+        return None;
+    }
+    // The words the parser's dish was found by (none without a dish).
+    let dish_words: Vec<String> = match constraints.dish.as_deref() {
+        None => Vec::new(),
+        Some(d) => lexicon::dish(d)
+            .map(|x| x.words.iter().map(|w| (*w).to_owned()).collect())
+            .unwrap_or_else(|| vec![d.to_owned()]),
+    };
+    let refines = |fragment: &str| {
+        dish_words.is_empty()
+            || dish_words.iter().any(|w| {
+                fragment.contains(w.as_str()) && fragment.chars().count() > w.chars().count()
+            })
+    };
+    let mut best: Option<Grounded> = None;
+    for raw in question.split(|c: char| !c.is_alphanumeric()) {
+        let word = strip_particle(raw);
+        if !is_hangul_word(word) || word.chars().count() < 2 || known_elsewhere(word) {
+            continue;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        // The whole word, then shorter prefixes (never below 3 syllables or 2/3 of the word).
+        let min = if chars.len() >= 3 {
+            (chars.len() * 2).div_ceil(3).max(3)
+        } else {
+            chars.len()
+        };
+        let found = (min..=chars.len()).rev().find_map(|n| {
+            let prefix: String = chars[..n].iter().collect();
+            (refines(&prefix) && graph.in_menu(&prefix)).then_some(prefix)
+        });
+        if let Some(fragment) = found {
+            let longer = best
+                .as_ref()
+                .is_none_or(|b| fragment.chars().count() > b.fragment.chars().count());
+            if longer {
+                best = Some(Grounded {
+                    word: word.to_owned(),
+                    fragment,
+                });
+            }
+        }
+    }
+    if let Some(g) = &best {
+        constraints.dish = Some(g.fragment.clone());
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    fn graph() -> GraphWords {
+        GraphWords::from_menus_and_names(
+            [
+                "한치물회",
+                "갈치조림 (2인)",
+                "보말칼국수",
+                "점심 뷔페",
+                "빙떡",
+                "카페라떼",
+                "우도땅콩빵",
+                "흑돼지 근고기 (600g)",
+            ],
+            ["노형케이크"],
+        )
+    }
+
+    fn ground(q: &str) -> (Option<String>, Option<Grounded>) {
+        let mut c = parse::parse(q).constraints;
+        let g = ground_menu_word(q, &mut c, &graph());
+        (c.dish, g)
+    }
+
+    #[test]
+    fn an_unknown_menu_word_becomes_the_dish() {
+        let (dish, g) = ground("성산 쪽에 갈치조림 잘하는 데 어디야?");
+        assert_eq!(dish.as_deref(), Some("갈치조림"));
+        assert_eq!(g.unwrap().word, "갈치조림");
+        // With a particle, and as a misspelling grounded by its prefix.
+        assert_eq!(
+            ground("갈치조림이 먹고 싶어").0.as_deref(),
+            Some("갈치조림")
+        );
+        assert_eq!(ground("한치물휘 파는 곳").0.as_deref(), Some("한치물"));
+        assert_eq!(ground("애월 빙떡 추천").0.as_deref(), Some("빙떡"));
+    }
+
+    #[test]
+    fn words_of_the_parser_and_places_are_not_menu_words() {
+        // 카페 is a kind of place, 우도 a region, 점심 a time: not the dish.
+        assert_eq!(ground("우도 카페 점심 추천").0, None);
+        // A dish the lexicon knows stays the lexicon's, unless the question is more specific.
+        assert_eq!(ground("애월 흑돼지 맛집").0.as_deref(), Some("흑돼지"));
+        assert_eq!(
+            ground("애월 흑돼지 근고기 맛집").0.as_deref(),
+            Some("흑돼지")
+        );
+        // Nothing in the menus.
+        assert_eq!(ground("조용한 분위기 좋은 곳").0, None);
+    }
+}
