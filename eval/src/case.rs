@@ -253,7 +253,52 @@ pub struct Case {
     pub note: Option<String>,
 }
 
+impl Turn {
+    /// A recommendation turn: its question, constraints and expectations, the optional keys
+    /// (`class`, `must_ground`, `note`) empty.
+    pub fn recommend(question: String, constraints: CaseConstraints, expect: Expect) -> Turn {
+        Turn {
+            question,
+            kind: CaseKind::Recommend,
+            gold_cypher: None,
+            constraints: Some(constraints),
+            expect,
+            reason: None,
+            class: None,
+            must_ground: Vec::new(),
+            note: None,
+        }
+    }
+}
+
 impl Case {
+    /// A case of one question; its gold query or constraints and the optional keys are the
+    /// caller's to set.
+    pub fn one_question(id: String, kind: CaseKind, lang: &str, question: String) -> Case {
+        Case {
+            id,
+            kind,
+            lang: lang.to_owned(),
+            question: Some(question),
+            gold_cypher: None,
+            constraints: None,
+            turns: None,
+            reason: None,
+            class: None,
+            must_ground: Vec::new(),
+            note: None,
+        }
+    }
+
+    /// A conversation of `turns`.
+    pub fn conversation(id: String, lang: &str, turns: Vec<Turn>) -> Case {
+        Case {
+            question: None,
+            turns: Some(turns),
+            ..Case::one_question(id, CaseKind::MultiTurn, lang, String::new())
+        }
+    }
+
     /// The case as a list of turns (a single-question case is one turn).
     pub fn as_turns(&self) -> Vec<Turn> {
         match &self.turns {

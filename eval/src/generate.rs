@@ -1043,76 +1043,48 @@ fn multi_turn_cases(
             let v = drafts.len();
             let en = dish.en.is_some() && v % 2 == 1;
             let lang = if en { "en" } else { "ko" };
-            let first = Turn {
-                question: if en {
+            let first = Turn::recommend(
+                if en {
                     question_en(&base, v)
                 } else {
                     question_ko(&base, v)
                 },
-                kind: CaseKind::Recommend,
-                gold_cypher: None,
-                constraints: Some(c.clone()),
-                expect: Expect::default(),
-                reason: None,
-                class: None,
-                must_ground: Vec::new(),
-                note: None,
-            };
-            let cheaper = Turn {
-                question: if en {
+                c.clone(),
+                Expect::default(),
+            );
+            let cheaper = Turn::recommend(
+                if en {
                     "Any cheaper places?".into()
                 } else {
                     "더 저렴한 곳은?".into()
                 },
-                kind: CaseKind::Recommend,
-                gold_cypher: None,
-                constraints: Some(c.clone()),
-                expect: Expect {
+                c.clone(),
+                Expect {
                     cheaper: true,
                     new_picks: true,
                     ..Expect::default()
                 },
-                reason: None,
-                class: None,
-                must_ground: Vec::new(),
-                note: None,
+            );
+            let cafe_near = |pick: usize| {
+                Turn::recommend(
+                    if en {
+                        format!("A cafe near #{pick} too?")
+                    } else {
+                        format!("{pick}번 근처 카페도")
+                    },
+                    CaseConstraints {
+                        store_types: vec!["커피".into()],
+                        ..CaseConstraints::default()
+                    },
+                    Expect {
+                        near_pick: Some(pick),
+                        within_m: Some(crate::case::DEFAULT_NEAR_M),
+                        new_picks: true,
+                        ..Expect::default()
+                    },
+                )
             };
-            let cafe_near = |pick: usize| Turn {
-                question: if en {
-                    format!("A cafe near #{pick} too?")
-                } else {
-                    format!("{pick}번 근처 카페도")
-                },
-                kind: CaseKind::Recommend,
-                gold_cypher: None,
-                constraints: Some(CaseConstraints {
-                    store_types: vec!["커피".into()],
-                    ..CaseConstraints::default()
-                }),
-                expect: Expect {
-                    near_pick: Some(pick),
-                    within_m: Some(crate::case::DEFAULT_NEAR_M),
-                    new_picks: true,
-                    ..Expect::default()
-                },
-                reason: None,
-                class: None,
-                must_ground: Vec::new(),
-                note: None,
-            };
-            let case = |turns: Vec<Turn>| Case {
-                id: String::new(),
-                kind: CaseKind::MultiTurn,
-                lang: lang.into(),
-                question: None,
-                gold_cypher: None,
-                constraints: None,
-                turns: Some(turns),
-                reason: None,
-                class: None,
-                must_ground: Vec::new(),
-                note: None,
-            };
+            let case = |turns: Vec<Turn>| Case::conversation(String::new(), lang, turns);
             if pool.len() >= 8 && prices.len() >= 4 {
                 drafts.push(("cheaper", case(vec![first.clone(), cheaper.clone()])));
             }
@@ -1146,27 +1118,21 @@ fn multi_turn_cases(
                         }),
                         ..first.clone()
                     };
-                    let swap = Turn {
-                        question: if en {
+                    let swap = Turn::recommend(
+                        if en {
                             "not pork, seafood instead".into()
                         } else {
                             "고기 말고 해산물로 추천해줘".into()
                         },
-                        kind: CaseKind::Recommend,
-                        gold_cypher: None,
-                        constraints: Some(CaseConstraints {
+                        CaseConstraints {
                             companion: Some(Companion::Parents),
                             ..seafood_c
-                        }),
-                        expect: Expect {
+                        },
+                        Expect {
                             new_picks: true,
                             ..Expect::default()
                         },
-                        reason: None,
-                        class: None,
-                        must_ground: Vec::new(),
-                        note: None,
-                    };
+                    );
                     drafts.push(("swap-dish", case(vec![first, swap])));
                 }
             }
@@ -1202,17 +1168,13 @@ pub fn generate(snap: &Snapshot, truth: &TruthTable, opts: &GenerateOptions) -> 
             };
             (
                 Case {
-                    id: format!("{}-s-{:03}", opts.prefix, i + 1),
-                    kind: CaseKind::Search,
-                    lang: lang.into(),
-                    question: Some(question),
                     gold_cypher: Some(d.gold),
-                    constraints: None,
-                    turns: None,
-                    reason: None,
-                    class: None,
-                    must_ground: Vec::new(),
-                    note: None,
+                    ..Case::one_question(
+                        format!("{}-s-{:03}", opts.prefix, i + 1),
+                        CaseKind::Search,
+                        lang,
+                        question,
+                    )
                 },
                 d.answer,
             )
@@ -1230,17 +1192,13 @@ pub fn generate(snap: &Snapshot, truth: &TruthTable, opts: &GenerateOptions) -> 
                 question_ko(&r, i)
             };
             Case {
-                id: format!("{}-r-{:03}", opts.prefix, i + 1),
-                kind: CaseKind::Recommend,
-                lang: lang.into(),
-                question: Some(question),
-                gold_cypher: None,
                 constraints: Some(r.constraints()),
-                turns: None,
-                reason: None,
-                class: None,
-                must_ground: Vec::new(),
-                note: None,
+                ..Case::one_question(
+                    format!("{}-r-{:03}", opts.prefix, i + 1),
+                    CaseKind::Recommend,
+                    lang,
+                    question,
+                )
             }
         })
         .collect();

@@ -2330,15 +2330,8 @@ fn recommend_requests(ix: &Index, rng: &mut R) -> Vec<(Request, usize)> {
 
 fn turn(question: String, class: &str, c: CaseConstraints, expect: Expect) -> Turn {
     Turn {
-        question,
-        kind: CaseKind::Recommend,
-        gold_cypher: None,
-        constraints: Some(c),
-        expect,
-        reason: None,
         class: Some(class.to_owned()),
-        must_ground: Vec::new(),
-        note: None,
+        ..Turn::recommend(question, c, expect)
     }
 }
 
@@ -2724,17 +2717,9 @@ fn render_conversation(c: &Conversation, en: bool, rng: &mut R) -> Option<Case> 
     };
     let t2 = turn(q2, c.class, c2, expect);
     Some(Case {
-        id: String::new(),
-        kind: CaseKind::MultiTurn,
-        lang: if en { "en" } else { "ko" }.into(),
-        question: None,
-        gold_cypher: None,
-        constraints: None,
-        turns: Some(vec![t1, t2]),
-        reason: None,
         class: Some(c.class.to_owned()),
-        must_ground: Vec::new(),
         note: Some(format!("{} stores meet turn 1's hard constraints", c.pool)),
+        ..Case::conversation(String::new(), if en { "en" } else { "ko" }, vec![t1, t2])
     })
 }
 
@@ -2796,17 +2781,15 @@ pub fn generate(snap: &Snapshot, truth: &TruthTable, opts: &GenerateOptions) -> 
         .map(|(i, (d, en))| {
             (
                 Case {
-                    id: format!("{}-s-{:03}", opts.prefix, i + 1),
-                    kind: CaseKind::Search,
-                    lang: if en { "en" } else { "ko" }.into(),
-                    question: Some(if en { d.en } else { d.ko }),
                     gold_cypher: Some(d.gold),
-                    constraints: None,
-                    turns: None,
-                    reason: None,
                     class: Some(d.class.to_owned()),
-                    must_ground: Vec::new(),
                     note: d.note,
+                    ..Case::one_question(
+                        format!("{}-s-{:03}", opts.prefix, i + 1),
+                        CaseKind::Search,
+                        if en { "en" } else { "ko" },
+                        if en { d.en } else { d.ko },
+                    )
                 },
                 d.answer,
             )
@@ -2826,17 +2809,15 @@ pub fn generate(snap: &Snapshot, truth: &TruthTable, opts: &GenerateOptions) -> 
                 None => ("ko", question_ko(&r, &mut rng)),
             };
             Case {
-                id: format!("{}-r-{:03}", opts.prefix, i + 1),
-                kind: CaseKind::Recommend,
-                lang: lang.into(),
-                question: Some(question),
-                gold_cypher: None,
                 constraints: Some(r.constraints()),
-                turns: None,
-                reason: None,
                 class: Some(r.class.to_owned()),
-                must_ground: Vec::new(),
                 note: Some(format!("{n} stores meet the hard constraints")),
+                ..Case::one_question(
+                    format!("{}-r-{:03}", opts.prefix, i + 1),
+                    CaseKind::Recommend,
+                    lang,
+                    question,
+                )
             }
         })
         .collect();

@@ -10,6 +10,8 @@
 //! Both run on a private graph with the small data (seed 21) and recommendation cases
 //! generated from it, without the LLM.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -24,16 +26,7 @@ use jeju_tests::{loaded_small_graph, small_data};
 const SEED: u64 = 21;
 
 fn meta() -> ReportMeta {
-    ReportMeta {
-        cases_file: "controls".into(),
-        mode: "no-llm".into(),
-        llm_configured: false,
-        graph_stores: 0,
-        truth_file: Some("small data, seed 21".into()),
-        wall_s: 0.0,
-        provenance: Default::default(),
-        vocabulary_disagreements: Vec::new(),
-    }
+    common::small_data_meta("controls", SEED)
 }
 
 fn soft_precision(results: Vec<CaseResult>) -> PrecisionBaselines {

@@ -9,6 +9,8 @@
 //! - `JEJU_SMOKE_OUT=DIR`: also log the run to `DIR/results.jsonl`, as `jeju eval --out DIR`
 //!   does, for `jeju eval compare`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use jeju_eval::case::{parse_cases, CaseKind};
@@ -114,16 +116,7 @@ fn truth() -> TruthTable {
 }
 
 fn meta() -> ReportMeta {
-    ReportMeta {
-        cases_file: "smoke".into(),
-        mode: "no-llm".into(),
-        llm_configured: false,
-        graph_stores: 0,
-        truth_file: Some("small data, seed 21".into()),
-        wall_s: 0.0,
-        provenance: Default::default(),
-        vocabulary_disagreements: Vec::new(),
-    }
+    common::small_data_meta("smoke", SMOKE_SEED)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
