@@ -122,14 +122,9 @@ impl Scope {
         })
     }
 
+    /// Korean words as substrings, ASCII ones as whole words ([`parse::contains_word`]).
     fn mentions(text: &str, words: &[String]) -> bool {
-        words.iter().any(|w| {
-            if w.is_ascii() {
-                parse::contains_word(text, w)
-            } else {
-                text.contains(w.as_str())
-            }
-        })
+        words.iter().any(|w| parse::contains_word(text, w))
     }
 
     /// Whether to decline `question`, given what the parser understood (`intent`), whether it
@@ -168,11 +163,7 @@ impl Scope {
             || intent.goal.is_some();
         if !food {
             for t in &self.off_topic {
-                if let Some(w) = t
-                    .words
-                    .iter()
-                    .find(|w| Scope::mentions(&text, &[(*w).clone()]))
-                {
+                if let Some(w) = t.words.iter().find(|w| parse::contains_word(&text, w)) {
                     return Some(Decline {
                         reason: DeclineReason::OffTopic,
                         word: Some(w.clone()),

@@ -98,14 +98,39 @@ fn pick_reference(text: &str) -> Option<usize> {
     None
 }
 
+/// The words of a normalized question that refer to an earlier answer.
+struct FollowUpCues {
+    /// "더 저렴", "cheaper".
+    cheaper: bool,
+    /// "2번", "#2": the 1-based pick.
+    pick_ref: Option<usize>,
+    /// "말고", "instead".
+    instead: bool,
+    /// "근처", "거기", "another", ….
+    cue: bool,
+}
+
+impl FollowUpCues {
+    fn of(text: &str) -> FollowUpCues {
+        FollowUpCues {
+            cheaper: mentions(text, CHEAPER),
+            pick_ref: pick_reference(text),
+            instead: mentions(text, INSTEAD),
+            cue: mentions(text, FOLLOW_UP),
+        }
+    }
+
+    /// A cheaper ask, a pick reference or "instead": a follow-up whatever else it says.
+    fn explicit(&self) -> bool {
+        self.cheaper || self.pick_ref.is_some() || self.instead
+    }
+}
+
 /// Whether the question itself says it refers to an earlier answer ("더 싼 데", "2번 근처",
 /// "말고", "거기", "instead"), as opposed to being short.
 pub fn has_follow_up_signal(question: &str) -> bool {
-    let text = normalize(question);
-    mentions(&text, CHEAPER)
-        || pick_reference(&text).is_some()
-        || mentions(&text, INSTEAD)
-        || mentions(&text, FOLLOW_UP)
+    let cues = FollowUpCues::of(&normalize(question));
+    cues.explicit() || cues.cue
 }
 
 /// Merges a question with the session: a follow-up revises the last recommendation.
@@ -114,17 +139,13 @@ pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
     let Some((last, picks)) = &session.last else {
         return (fresh, Revision::Fresh);
     };
-    let text = normalize(question);
-    let cheaper = mentions(&text, CHEAPER);
-    let pick_ref = pick_reference(&text);
-    let instead = mentions(&text, INSTEAD);
-    let cue = mentions(&text, FOLLOW_UP);
+    let cues = FollowUpCues::of(&normalize(question));
+    let (cheaper, pick_ref) = (cues.cheaper, cues.pick_ref);
     let n = &fresh.constraints;
     let names_place = n.region.is_some() || n.city.is_some() || n.near_attraction.is_some();
-    let explicit = cheaper || pick_ref.is_some() || instead;
     let short = question.chars().count() <= 25;
     let is_follow_up =
-        explicit || (fresh.route == Route::Recommend && !names_place && (cue || short));
+        cues.explicit() || (fresh.route == Route::Recommend && !names_place && (cues.cue || short));
     if !is_follow_up {
         return (fresh, Revision::Fresh);
     }

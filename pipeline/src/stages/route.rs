@@ -41,7 +41,10 @@ pub(crate) async fn run(
     let (intent, revision) = session::resolve(session, question);
     // Declining is judged on the question alone: an earlier answer cannot make "부산 맛집"
     // about Jeju, and a short unrelated line is not a follow-up unless it says so.
-    let own = parse::parse(question);
+    let own = match &revision {
+        Revision::Fresh => intent.clone(),
+        Revision::FollowUp(_) => parse::parse(question),
+    };
     let follow_up = session.last.is_some() && session::has_follow_up_signal(question);
     let empty = GraphWords::default();
     let words = parts.graph_words().await;
