@@ -169,6 +169,11 @@ pub struct PickCard {
     pub reason: String,
     /// Found by graph similarity rather than by the question's filters.
     pub backfilled: bool,
+    /// What of the request this place does not meet, in the answer's language ("애월읍 밖
+    /// 한림읍(애월읍에서 8.2km)"): fewer than three places meet it all, so the search was
+    /// widened in a stated order (time, price, then the area). Empty when it meets it all.
+    #[serde(default)]
+    pub unmet: Vec<String>,
 }
 
 /// Map search links for a place.

@@ -63,7 +63,7 @@ async fn ask_streaming(
                     println!("{header}");
                 }
             }
-            if let Ok(text) = pipeline.prompts().pick(index, pick) {
+            if let Ok(text) = pipeline.prompts().pick(index, pick, lang) {
                 println!("\n{text}");
             }
             let _ = std::io::stdout().flush();

@@ -895,6 +895,8 @@ mod tests {
             backfilled: false,
             hard: Vec::new(),
             hard_ok: relevant,
+            stated_unmet: Vec::new(),
+            relaxed_ok: false,
             truth: None,
             truth_fit: None,
             relevant,

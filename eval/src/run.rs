@@ -30,6 +30,14 @@ pub struct PickResult {
     /// Hard constraints, then the turn's expectations (`cheaper`, `near_pick`, `new_picks`).
     pub hard: Vec<ConstraintCheck>,
     pub hard_ok: bool,
+    /// The hard constraints the answer says this pick does not meet (`region`, `city`,
+    /// `time`, `price`: the pipeline's relaxation, read from its card).
+    #[serde(default)]
+    pub stated_unmet: Vec<String>,
+    /// The pick misses hard constraints, but honestly: fewer than three stores of the graph
+    /// meet them all, every one it misses is stated, and the answer marks the pick.
+    #[serde(default)]
+    pub relaxed_ok: bool,
     /// Soft constraints against the truth file (`None` without a truth record).
     pub truth: Option<Vec<ConstraintCheck>>,
     /// Every asked soft constraint holds in the truth (vacuously true when none is asked).
@@ -391,15 +399,24 @@ impl Evaluator {
                 .iter()
                 .map(|p| (p.card.id.clone(), p.card.name.clone(), p.card.backfilled))
                 .collect(),
+            AnswerBody::Search { .. } | AnswerBody::Declined { .. } => Vec::new(),
+        };
+        let stated: Vec<Vec<String>> = match &answer.body {
+            AnswerBody::Recommend { picks } => picks
+                .iter()
+                .map(|p| stated_unmet(&p.card.relaxed))
+                .collect(),
+            _ => Vec::new(),
+        };
+        match &answer.body {
+            AnswerBody::Recommend { .. } => {}
             AnswerBody::Search { .. } => {
                 failures.push("recommend: routed as a search".into());
-                Vec::new()
             }
             AnswerBody::Declined { .. } => {
                 failures.push("declined an in-scope question".into());
-                Vec::new()
             }
-        };
+        }
         let ids: Vec<String> = picks.iter().map(|p| p.0.clone()).collect();
         let facts = facts::store_facts(&self.graph, Some(&ids)).await?;
 
@@ -497,6 +514,8 @@ impl Evaluator {
                     backfilled: *backfilled,
                     hard: Vec::new(),
                     hard_ok: false,
+                    stated_unmet: Vec::new(),
+                    relaxed_ok: false,
                     truth: None,
                     truth_fit: None,
                     relevant: false,
@@ -538,6 +557,8 @@ impl Evaluator {
                 backfilled: *backfilled,
                 hard,
                 hard_ok,
+                stated_unmet: stated.get(i).cloned().unwrap_or_default(),
+                relaxed_ok: false,
                 truth,
                 truth_fit,
                 relevant,
@@ -588,6 +609,18 @@ impl Evaluator {
         };
         let (random_precision_at_3, oracle_precision_at_3) = baselines(satisfying.len(), fitting);
 
+        // A relaxed pick is honest when the graph has fewer than three strict matches, it
+        // misses only what it states, and the answer marks it.
+        for p in results.iter_mut().filter(|p| p.in_catalogue && !p.hard_ok) {
+            let missed_only_stated = p
+                .hard
+                .iter()
+                .filter(|x| !x.ok)
+                .all(|x| p.stated_unmet.contains(&x.constraint));
+            p.relaxed_ok = satisfying.len() < 3
+                && missed_only_stated
+                && marked_in_answer(&answer.text, &p.name);
+        }
         let hallucinated = results.iter().filter(|p| !p.in_catalogue).count();
         let relevant = results.iter().take(3).filter(|p| p.relevant).count();
         // No picks is right when nothing in the graph satisfies the turn.
@@ -602,7 +635,13 @@ impl Evaluator {
             if p.in_catalogue && !p.candidate {
                 classes.push("recommend: pick not a candidate".to_owned());
             }
-            for x in p.hard.iter().filter(|x| !x.ok) {
+            if !p.hard_ok && !p.stated_unmet.is_empty() && satisfying.len() >= 3 {
+                classes.push(format!(
+                    "recommend: relaxed although {} stores meet every constraint",
+                    satisfying.len()
+                ));
+            }
+            for x in p.hard.iter().filter(|x| !x.ok && !p.relaxed_ok) {
                 let origin = if p.backfilled {
                     "backfilled pick"
                 } else {
@@ -649,6 +688,39 @@ impl Evaluator {
         all.extend(soft_failures.into_iter().map(|f| format!("(soft) {f}")));
         Ok((outcome, all))
     }
+}
+
+/// The eval's names of the hard constraints a pick's card says it does not meet.
+fn stated_unmet(relaxed: &[jeju_pipeline::relax::Relaxation]) -> Vec<String> {
+    use jeju_pipeline::relax::Relaxation;
+    let mut out: Vec<String> = Vec::new();
+    for r in relaxed {
+        let names: &[&str] = match r {
+            Relaxation::Place { .. } => &["region", "city"],
+            Relaxation::Time { .. } => &["time"],
+            Relaxation::Price { .. } => &["price"],
+        };
+        out.extend(names.iter().map(|n| (*n).to_owned()));
+    }
+    out
+}
+
+/// Whether the answer text marks the pick named `name` as not meeting every condition (a ⚠
+/// on its lines, before the next pick).
+fn marked_in_answer(text: &str, name: &str) -> bool {
+    let Some(at) = text.find(name) else {
+        return false;
+    };
+    let rest = &text[at..];
+    let end = rest
+        .char_indices()
+        .skip(1)
+        .find(|&(i, _)| {
+            rest[..i].ends_with('\n')
+                && rest[i..].chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    rest[..end].contains('⚠')
 }
 
 /// The random and the oracle precision@3 of a turn with `satisfying` stores of which

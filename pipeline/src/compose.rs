@@ -172,6 +172,24 @@ pub fn candidate_query_within(c: &Constraints, ids: &[String], limit: u32) -> Co
     with_candidate_columns(filter, c, params, limit)
 }
 
+/// The candidate query of a relaxed request (`crate::relax`): the relaxed constraints
+/// filter, the asked ones choose the columns (the asked time's share, age band and
+/// companion), so that each store found can say what it does not meet.
+pub fn candidate_query_relaxed(
+    relaxed: &Constraints,
+    asked: &Constraints,
+    only_ids: Option<&[String]>,
+    limit: u32,
+) -> ComposedQuery {
+    let mut params = Vec::new();
+    let filter = filters(relaxed, None, only_ids, &mut params);
+    let columns = Constraints {
+        near_attraction: relaxed.near_attraction.clone(),
+        ..asked.clone()
+    };
+    with_candidate_columns(filter, &columns, params, limit)
+}
+
 /// The same columns for given stores (graph backfill), whatever the filters.
 pub fn candidate_query_for_ids(c: &Constraints, ids: &[String]) -> ComposedQuery {
     let params = vec![("ids".to_owned(), Param::List(ids.to_vec()))];

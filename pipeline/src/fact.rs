@@ -15,6 +15,8 @@ use crate::recommend::Card;
 pub enum Fact {
     /// Added by the FastRP backfill: few stores pass the filters.
     Backfilled,
+    /// An asked constraint the store does not meet (found by a relaxed request).
+    Unmet(crate::relax::Relaxation),
     /// The menu item that serves the asked dish.
     Dish {
         item: String,
@@ -62,6 +64,7 @@ pub enum Fact {
 #[serde(rename_all = "snake_case")]
 pub enum FactKind {
     Backfilled,
+    Unmet,
     Dish,
     Menu,
     Distance,
@@ -77,6 +80,7 @@ impl Fact {
     pub fn kind(&self) -> FactKind {
         match self {
             Fact::Backfilled => FactKind::Backfilled,
+            Fact::Unmet(_) => FactKind::Unmet,
             Fact::Dish { .. } => FactKind::Dish,
             Fact::Menu { .. } => FactKind::Menu,
             Fact::Distance { .. } => FactKind::Distance,
@@ -102,6 +106,7 @@ impl Fact {
         );
         match self {
             Fact::Backfilled => {}
+            Fact::Unmet(r) => unmet_context(r, ko, &mut ctx),
             Fact::Dish { item, price } | Fact::Menu { item, price } => {
                 ctx.insert("item", item);
                 ctx.insert("price", &crate::recommend::won(*price));
@@ -135,6 +140,44 @@ impl Fact {
     }
 }
 
+/// The values of an unmet constraint: `what` (place, time, price) and its numbers.
+fn unmet_context(r: &crate::relax::Relaxation, ko: bool, ctx: &mut tera::Context) {
+    use crate::relax::Relaxation;
+    match r {
+        Relaxation::Place {
+            asked,
+            region,
+            distance_m,
+        } => {
+            ctx.insert("what", "place");
+            ctx.insert("asked", asked);
+            ctx.insert("region", &region.clone().unwrap_or_default());
+            ctx.insert(
+                "km",
+                &distance_m.map(|d| format!("{:.1}", d as f64 / 1000.0)),
+            );
+        }
+        Relaxation::Time { asked } => {
+            ctx.insert("what", "time");
+            ctx.insert("label", lexicon::time_label(*asked, ko));
+            ctx.insert(
+                "min_share",
+                &crate::recommend::pct(crate::compose::MIN_TIME_SHARE),
+            );
+        }
+        Relaxation::Price { asked_max, price } => {
+            ctx.insert("what", "price");
+            ctx.insert("max", &crate::recommend::won(*asked_max));
+            ctx.insert(
+                "price",
+                &price
+                    .and_then(|p| u32::try_from(p).ok())
+                    .map(crate::recommend::won),
+            );
+        }
+    }
+}
+
 /// A fact with its text in the answer's language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactLine {
@@ -148,6 +191,7 @@ pub fn facts(card: &Card, c: &Constraints) -> Vec<Fact> {
     if card.backfilled {
         out.push(Fact::Backfilled);
     }
+    out.extend(card.relaxed.iter().cloned().map(Fact::Unmet));
     if let Some(d) = c.dish.as_deref() {
         let terms = lexicon::dish(d)
             .map(|x| x.menu_terms.to_vec())

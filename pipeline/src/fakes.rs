@@ -22,6 +22,9 @@ pub struct FakeStore {
     pub reviews: i64,
     pub menu: Vec<(&'static str, u32)>,
     pub fastrp: Option<Vec<f64>>,
+    pub region: &'static str,
+    pub lat: f64,
+    pub lng: f64,
 }
 
 impl FakeStore {
@@ -33,13 +36,17 @@ impl FakeStore {
             reviews,
             menu: vec![("흑돼지 오겹살", 19_000), ("고기국수", 9_000)],
             fastrp: None,
+            region: "애월읍",
+            lat: 33.46,
+            lng: 126.33,
         }
     }
 }
 
 /// A graph that answers each kind of statement the pipeline runs from a list of stores:
-/// every store passes any filter (the filters' Cypher is tested against a real server), the
-/// `$ids`/`$only_ids` lists restrict as the real queries do. Records every statement.
+/// the `$ids`/`$only_ids`/`$exclude` lists, `$region` and `$dish_terms` restrict as the real
+/// queries do, and a store passes every other filter (the filters' Cypher is tested against
+/// a real server). Records every statement.
 #[derive(Default)]
 pub struct FakeGraph {
     pub stores: Vec<FakeStore>,
@@ -71,10 +78,10 @@ impl FakeGraph {
             ("name", json!(s.name)),
             ("type", json!("가정식")),
             ("city", json!("제주시")),
-            ("region", json!("애월읍")),
-            ("address", json!("제주 제주시 애월읍 애월리 1")),
-            ("lat", json!(33.46)),
-            ("lng", json!(126.33)),
+            ("region", json!(s.region)),
+            ("address", json!(format!("제주 제주시 {} 1", s.region))),
+            ("lat", json!(s.lat)),
+            ("lng", json!(s.lng)),
             ("menu", json!(menu)),
             ("menu_names", json!(menu_names)),
             ("price", json!(s.menu.first().map_or(0, |m| m.1))),
@@ -99,9 +106,22 @@ impl GraphPort for FakeGraph {
         self.ran.lock().unwrap().push(text.clone());
         let only = FakeGraph::listed(statement, "only_ids")
             .or_else(|| FakeGraph::listed(statement, "ids"));
+        let exclude = FakeGraph::listed(statement, "exclude").unwrap_or_default();
+        let dish_terms = FakeGraph::listed(statement, "dish_terms");
+        let region = statement.params.iter().find_map(|(k, v)| match v {
+            jeju_graph::Param::Text(r) if k == "region" => Some(r.clone()),
+            _ => None,
+        });
         let stores = self.stores.iter().filter(|s| {
             only.as_ref()
                 .is_none_or(|ids| ids.iter().any(|i| i == s.id))
+                && !exclude.iter().any(|i| i == s.id)
+                && region.as_deref().is_none_or(|r| r == s.region)
+                && dish_terms.as_ref().is_none_or(|terms| {
+                    s.menu
+                        .iter()
+                        .any(|(m, _)| terms.iter().any(|t| m.contains(t.as_str())))
+                })
         });
         if text.contains("RETURN 1 AS one") {
             return Ok(vec![Record::new([("one", json!(1))])]);

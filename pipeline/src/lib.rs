@@ -23,6 +23,7 @@ pub mod parse;
 pub mod ports;
 pub mod prompts;
 pub mod recommend;
+pub mod relax;
 mod review_slot;
 pub mod schema;
 pub mod scope;

@@ -328,10 +328,22 @@ impl Prompts {
         self.render("picks_header", &ctx)
     }
 
-    /// One pick as the answer shows it (`pick.tera`: `1. name (type, region)`, the reason,
-    /// a quote).
-    pub fn pick(&self, index: usize, pick: &Pick) -> Result<String, crate::PipelineError> {
+    /// One pick as the answer shows it (`pick.tera`: `1. name (type, region)`, what it does
+    /// not meet of the request, the reason, a quote).
+    pub fn pick(
+        &self,
+        index: usize,
+        pick: &Pick,
+        lang: Lang,
+    ) -> Result<String, crate::PipelineError> {
+        let unmet = pick
+            .card
+            .relaxed
+            .iter()
+            .map(|r| self.fact(&Fact::Unmet(r.clone()), lang))
+            .collect::<Result<Vec<String>, _>>()?;
         let mut ctx = tera::Context::new();
+        ctx.insert("unmet", &unmet);
         ctx.insert("index", &(index + 1));
         ctx.insert("name", &pick.card.name);
         ctx.insert("store_type", &pick.card.store_type);

@@ -30,6 +30,10 @@ pub struct Candidate {
     /// hard constraint, and ranks after every filtered candidate.
     #[serde(default)]
     pub backfilled: bool,
+    /// Found by a relaxed request (`crate::relax`): it may miss an asked constraint, and
+    /// ranks after every store that meets them all.
+    #[serde(default)]
+    pub relaxed: bool,
     /// Similarity of the store's best review to the HyDE text (set by review search).
     #[serde(default)]
     pub review_match: Option<f32>,
@@ -52,6 +56,7 @@ impl Candidate {
             distance_m: None,
             dish_share: 0.0,
             backfilled: false,
+            relaxed: false,
             review_match: None,
             hyde_reviews: Vec::new(),
             score: 0.0,
@@ -160,6 +165,9 @@ pub struct Card {
     pub quotes: Vec<String>,
     /// Came from the graph backfill rather than the filters.
     pub backfilled: bool,
+    /// What of the asked constraints it does not meet (a relaxed request or the backfill
+    /// found it); empty for a store that meets them all.
+    pub relaxed: Vec<crate::relax::Relaxation>,
 }
 
 /// Words of a complaint: such a review is a poor quote for a recommendation.
@@ -305,13 +313,20 @@ pub async fn load_cards(
                 distance_m: cand.and_then(|c| c.distance_m),
                 quotes: quotes.into_iter().take(2).map(|(_, t)| t).collect(),
                 backfilled: cand.is_some_and(|c| c.backfilled),
+                relaxed: Vec::new(),
                 id,
             },
         );
     }
     Ok(candidates
         .iter()
-        .filter_map(|x| by_id.remove(&x.id))
+        .filter_map(|x| {
+            let mut card = by_id.remove(&x.id)?;
+            if x.relaxed || x.backfilled {
+                card.relaxed = crate::relax::unmet(c, &card, x.time_share);
+            }
+            Some(card)
+        })
         .collect())
 }
 
@@ -326,9 +341,11 @@ pub struct Pick {
 
 impl Pick {
     /// The templated reason: the first three facts' texts.
+    /// What the store does not meet is not a reason: the answer shows it on its own line.
     pub fn templated_reason(facts: &[FactLine], lang: Lang) -> String {
         facts
             .iter()
+            .filter(|f| f.fact.kind() != fact::FactKind::Unmet)
             .take(3)
             .map(|f| f.text.as_str())
             .collect::<Vec<_>>()
@@ -352,6 +369,9 @@ pub const PICKS: usize = 3;
 /// a hard constraint) are left out: the small local model picks them readily even though the
 /// prompt marks them (full-r-098 of the eval: a store in 연동 for "구좌읍 … late-night" while a
 /// third store in 구좌읍 went unpicked). With fewer, they stay, so the answer still has three.
+///
+/// Stores found by a relaxed request (`crate::relax`) count with those that pass: they
+/// keep the dish and the kind of place and say what they do not meet.
 pub fn select_shortlist(cards: &[Card]) -> (Vec<Card>, usize) {
     let passing = cards.iter().filter(|c| !c.backfilled).count();
     if passing >= PICKS {
@@ -384,7 +404,7 @@ pub fn deterministic_select(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn cand(id: &str, companion_reviews: i64, reviews: i64) -> Candidate {
@@ -396,7 +416,7 @@ mod tests {
         }
     }
 
-    fn card(id: &str, backfilled: bool) -> Card {
+    pub(crate) fn card(id: &str, backfilled: bool) -> Card {
         Card {
             id: id.into(),
             name: id.into(),
@@ -417,6 +437,7 @@ mod tests {
             distance_m: None,
             quotes: Vec::new(),
             backfilled,
+            relaxed: Vec::new(),
         }
     }
 

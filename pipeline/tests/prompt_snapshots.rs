@@ -117,6 +117,7 @@ fn card(id: &str, name: &str, backfilled: bool) -> Card {
         distance_m: None,
         quotes: vec!["부모님 모시고 갔는데 너무 좋아하셨어요. 흑돼지 오겹살 최고!".into()],
         backfilled,
+        relaxed: Vec::new(),
     }
 }
 
@@ -159,15 +160,24 @@ fn answer_and_picks_as_shown() {
         "Where can I take my parents for black pork in Aewol?",
     ] {
         let intent = parse(q);
+        // The third was found by a widened search: it says what it does not meet.
+        let mut widened = card("S0000000000000003", "한림숯불", false);
+        widened.region = Some("한림읍".into());
+        widened.relaxed = vec![jeju_pipeline::relax::Relaxation::Place {
+            asked: "애월읍".into(),
+            region: Some("한림읍".into()),
+            distance_m: Some(8_240),
+        }];
         let cards = vec![
             card("S0000000000000001", "돌담흑돼지", false),
             card("S0000000000000002", "애월숯불", false),
+            widened,
         ];
         let picks =
             deterministic_select(&cards, &intent.constraints, intent.lang, &prompts).unwrap();
         out.push_str(&format!("{q}\n"));
         for (i, p) in picks.iter().enumerate() {
-            out.push_str(&prompts.pick(i, p).unwrap());
+            out.push_str(&prompts.pick(i, p, intent.lang).unwrap());
             out.push('\n');
         }
         out.push_str(&prompts.picks_header(intent.lang).unwrap());

@@ -145,9 +145,20 @@ pub fn pick_card(index: usize, pick: &Pick, language: Language) -> PickCard {
         menu,
         quotes: card.quotes.iter().take(2).cloned().collect(),
         visitor_facts: visitor_facts(pick, ko),
-        facts: pick.facts.iter().map(|f| f.text.clone()).collect(),
+        facts: pick
+            .facts
+            .iter()
+            .filter(|f| f.fact.kind() != FactKind::Unmet)
+            .map(|f| f.text.clone())
+            .collect(),
         reason: pick.reason.clone(),
         backfilled: card.backfilled,
+        unmet: pick
+            .facts
+            .iter()
+            .filter(|f| f.fact.kind() == FactKind::Unmet)
+            .map(|f| f.text.clone())
+            .collect(),
     }
 }
 

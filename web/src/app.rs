@@ -606,6 +606,17 @@ fn pick_card(pick: PickCard, lang: Language) -> AnyView {
         .cloned()
         .collect();
     let facts = chips(&unstated, "chips facts", s.why);
+    // What the place does not meet of the request: said plainly, above everything else.
+    let unmet = (!pick.unmet.is_empty()).then(|| {
+        view! {
+            <p class="unmet" role="note">
+                <span aria-hidden="true">"⚠ "</span>
+                <strong>{s.unmet}</strong>
+                " "
+                {pick.unmet.join(", ")}
+            </p>
+        }
+    });
     let badge = pick.backfilled.then(|| {
         view! {
             <span class="badge similar" title=s.similar_place_hint>
@@ -630,6 +641,7 @@ fn pick_card(pick: PickCard, lang: Language) -> AnyView {
                 </div>
                 {badge}
             </header>
+            {unmet}
             <p class="address">{pick.address.clone()}</p>
             <p class="links">{kakao} {naver} {coords}</p>
             <dl class="stats">{price} {rating}</dl>
@@ -987,6 +999,7 @@ mod tests {
                 facts: vec![],
                 reason: "가까워요".into(),
                 backfilled: false,
+                unmet: Vec::new(),
             });
             phase.set(Phase::Running(live));
             let html = turn_view(chat, turn).to_html();

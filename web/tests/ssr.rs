@@ -49,6 +49,11 @@ fn pick(rank: u32) -> PickCard {
         facts: vec!["애월읍".into()],
         reason: "부모님과 가기 좋은 조용한 곳".into(),
         backfilled: rank == 3,
+        unmet: if rank == 3 {
+            vec!["애월읍 밖 한림읍(애월읍에서 8.2km)".into()]
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -211,6 +216,9 @@ fn the_page_has_the_hooks_of_the_browser_test() {
         );
     }
     assert_eq!(count(&html, r#"class="pick-card backfilled""#), 1);
+    // What a widened pick does not meet is said on its card, once.
+    assert_eq!(count(&html, r#"class="unmet""#), 1);
+    assert!(html.contains("애월읍 밖 한림읍(애월읍에서 8.2km)"));
     assert!(html.contains("비슷한 곳"));
     assert_eq!(count(&html, r#"class="search-table""#), 1);
     assert_eq!(count(&html, r#"class="message assistant done""#), 2);

@@ -74,9 +74,10 @@ pub fn run(
             let shown = picks
                 .iter()
                 .enumerate()
-                .map(|(i, p)| prompts.pick(i, p))
+                .map(|(i, p)| prompts.pick(i, p, intent.lang))
                 .collect::<Result<Vec<String>, _>>()?;
             ctx.insert("picks", &shown);
+            ctx.insert("relaxed", &picks.iter().any(|p| !p.card.relaxed.is_empty()));
         }
     }
     let text = prompts.render("answer", &ctx)?;

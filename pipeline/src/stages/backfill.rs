@@ -1,7 +1,10 @@
-//! Backfill: when fewer than [`MAX_CANDIDATES`] stores pass the filters, the FastRP
-//! neighbours of the candidates (cosine ≥ [`MIN_BACKFILL_SIMILARITY`] to their centroid) fill
-//! the shortlist; they rank after the filtered ones and say so. Then the shortlist's cards
-//! are loaded.
+//! Backfill: when fewer than [`PICKS`] stores meet every hard constraint, the request is
+//! relaxed in a stated order (`crate::relax`: time, price, then the place widened by
+//! distance; never the dish or the kind of place), and each store found says what it does
+//! not meet. When fewer than [`MAX_CANDIDATES`] remain, the FastRP neighbours of the
+//! candidates (cosine ≥ [`MIN_BACKFILL_SIMILARITY`] to their centroid) that have the asked
+//! dish and kind of place, within the widest relaxation of the place, fill the shortlist;
+//! they rank after the others and say so. Then the shortlist's cards are loaded.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -9,9 +12,10 @@ use jeju_graph::Statement;
 
 use crate::compose;
 use crate::error::PipelineError;
-use crate::intent::Intent;
+use crate::intent::{Constraints, Intent};
 use crate::ports::GraphPort;
-use crate::recommend::{self, Candidate, Card};
+use crate::recommend::{self, Candidate, Card, PICKS};
+use crate::relax;
 use crate::stages::text2cypher::MAX_CANDIDATES;
 use crate::stages::Parts;
 use crate::trace::{Fallback, FallbackReason, TracedQuery};
@@ -33,7 +37,11 @@ pub(crate) async fn run(
     mut candidates: Vec<Candidate>,
 ) -> Result<(Shortlist, StageReport), PipelineError> {
     candidates.truncate(MAX_CANDIDATES);
+    let c = &intent.constraints;
     let mut report = StageReport::new(format!("{} candidates from the filters", candidates.len()));
+    if candidates.len() < PICKS {
+        relax(parts, c, &mut candidates, &mut report).await?;
+    }
     if !candidates.is_empty() && candidates.len() < MAX_CANDIDATES {
         match parts.vectors().await {
             Ok(all) if !all.is_empty() => {
@@ -44,25 +52,38 @@ pub(crate) async fn run(
                 let exclude: HashSet<String> = candidates
                     .iter()
                     .map(|c| c.id.clone())
-                    .chain(intent.constraints.exclude_ids.iter().cloned())
+                    .chain(c.exclude_ids.iter().cloned())
                     .collect();
                 let want = MAX_CANDIDATES - candidates.len();
-                let near: Vec<String> = jeju_fastrp::nearest(&anchors, all, &exclude, want)
+                // More neighbours than wanted: those without the asked dish or kind of place,
+                // or beyond the widest relaxation around the asked place, are dropped.
+                let near: Vec<String> = jeju_fastrp::nearest(&anchors, all, &exclude, want * 4)
                     .into_iter()
                     .filter(|(_, sim)| *sim >= MIN_BACKFILL_SIMILARITY)
                     .map(|(id, _)| id)
                     .collect();
                 if !near.is_empty() {
-                    let q = compose::candidate_query_for_ids(&intent.constraints, &near);
+                    let widest = relax::widest(c);
+                    let q = compose::candidate_query_relaxed(
+                        &widest,
+                        c,
+                        Some(&near),
+                        near.len() as u32,
+                    );
                     let rows = parts.graph().records(&q).await?;
                     report.queries.push(TracedQuery::composed(q));
-                    let mut extra = recommend::candidates_from_rows(&rows, &intent.constraints);
+                    let mut extra = recommend::candidates_from_rows(&rows, &scoring(&widest, c));
+                    // In the neighbours' order of similarity.
+                    extra.sort_by_key(|e| near.iter().position(|n| *n == e.id));
+                    extra.truncate(want);
                     for e in &mut extra {
                         e.backfilled = true;
+                        forget_foreign_distance(c, e);
                     }
-                    report
-                        .detail
-                        .push_str(&format!(", {} added by FastRP neighbours", extra.len()));
+                    report.detail.push_str(&format!(
+                        ", {} added by FastRP neighbours (with the asked dish and kind of place)",
+                        extra.len()
+                    ));
                     candidates.extend(extra);
                 } else {
                     report
@@ -85,7 +106,7 @@ pub(crate) async fn run(
         }
     }
     let candidate_ids = candidates.iter().map(|c| c.id.clone()).collect();
-    let cards = recommend::load_cards(parts.graph(), &candidates, &intent.constraints).await?;
+    let cards = recommend::load_cards(parts.graph(), &candidates, c).await?;
     Ok((
         Shortlist {
             candidate_ids,
@@ -93,6 +114,79 @@ pub(crate) async fn run(
         },
         report,
     ))
+}
+
+/// Fewer than [`PICKS`] candidates: first the graph's own strict matches (an LLM query may
+/// have narrowed them), then the relaxation steps in order, until there are [`PICKS`].
+async fn relax(
+    parts: &Parts,
+    c: &Constraints,
+    candidates: &mut Vec<Candidate>,
+    report: &mut StageReport,
+) -> Result<(), PipelineError> {
+    let found = |candidates: &Vec<Candidate>| -> Vec<String> {
+        candidates
+            .iter()
+            .map(|x| x.id.clone())
+            .chain(c.exclude_ids.iter().cloned())
+            .collect()
+    };
+    let strict = Constraints {
+        exclude_ids: found(candidates),
+        ..c.clone()
+    };
+    let q = compose::candidate_query(&strict, MAX_CANDIDATES as u32);
+    let rows = parts.graph().records(&q).await?;
+    let more = recommend::candidates_from_rows(&rows, &strict);
+    if !more.is_empty() {
+        report.queries.push(TracedQuery::composed(q));
+        report
+            .detail
+            .push_str(&format!(", {} more meet every constraint", more.len()));
+        candidates.extend(more);
+    }
+    for step in relax::steps(c) {
+        if candidates.len() >= PICKS {
+            break;
+        }
+        let widened = Constraints {
+            exclude_ids: found(candidates),
+            ..relax::relaxed(c, step)
+        };
+        let want = (MAX_CANDIDATES - candidates.len()) as u32;
+        let q = compose::candidate_query_relaxed(&widened, c, None, want);
+        let rows = parts.graph().records(&q).await?;
+        report.queries.push(TracedQuery::composed(q));
+        let mut extra = recommend::candidates_from_rows(&rows, &scoring(&widened, c));
+        for e in &mut extra {
+            e.relaxed = true;
+            forget_foreign_distance(c, e);
+        }
+        report.detail.push_str(&format!(
+            ", relaxed ({}): {} found",
+            relax::describe(step),
+            extra.len()
+        ));
+        candidates.extend(extra);
+    }
+    Ok(())
+}
+
+/// What a relaxed candidate is scored with: the relaxed filters (a widened place scores by
+/// distance from it) with the asked time (its share still counts).
+fn scoring(relaxed: &Constraints, asked: &Constraints) -> Constraints {
+    Constraints {
+        time: asked.time,
+        ..relaxed.clone()
+    }
+}
+
+/// A distance means "from the asked attraction or earlier pick"; from a region's centre it
+/// is only the relaxation's (which states it), not a fact of the card.
+fn forget_foreign_distance(asked: &Constraints, cand: &mut Candidate) {
+    if asked.near_attraction.is_none() && asked.near_point.is_none() {
+        cand.distance_m = None;
+    }
 }
 
 /// Every store's FastRP vector by store id (empty when the graph has none): what the
@@ -122,6 +216,7 @@ mod tests {
     use crate::fakes::{FakeGraph, FakeStore};
     use crate::parse::parse;
     use crate::prompts::Prompts;
+    use crate::relax::Relaxation;
 
     fn store(id: &'static str, v: [f64; 2]) -> FakeStore {
         FakeStore {
@@ -148,22 +243,83 @@ mod tests {
         )
     }
 
+    /// A store in 한림읍, about 8 km west of 애월읍's centre.
+    fn hallim(id: &'static str, v: [f64; 2]) -> FakeStore {
+        FakeStore {
+            region: "한림읍",
+            lat: 33.41,
+            lng: 126.27,
+            ..store(id, v)
+        }
+    }
+
     #[tokio::test]
-    async fn similar_neighbours_fill_a_short_list_and_are_marked() {
+    async fn too_few_strict_matches_widen_the_place_and_each_store_says_what_it_misses() {
+        let parts = parts(vec![
+            store("a", [1.0, 0.0]),
+            hallim("h1", [0.0, 1.0]),
+            hallim("h2", [0.0, 1.0]),
+            FakeStore {
+                menu: vec![("고기국수", 9_000)],
+                ..hallim("no-pork", [1.0, 0.0])
+            },
+        ]);
+        let intent = parse("애월읍 흑돼지 맛집 추천해줘");
+        let cands = candidates_of(&parts, &["a"], &intent).await;
+        let (short, report) = run(&parts, &intent, cands).await.unwrap();
+        assert_eq!(short.candidate_ids, ["a", "h1", "h2"], "{}", report.detail);
+        assert!(
+            report
+                .detail
+                .contains("relaxed (within 10 km of the place): 2 found"),
+            "{}",
+            report.detail
+        );
+        assert!(short.cards[0].relaxed.is_empty());
+        let Relaxation::Place {
+            asked,
+            region,
+            distance_m,
+        } = &short.cards[1].relaxed[0]
+        else {
+            panic!("{:?}", short.cards[1].relaxed);
+        };
+        assert_eq!(
+            (asked.as_str(), region.as_deref()),
+            ("애월읍", Some("한림읍"))
+        );
+        assert!(distance_m.is_some_and(|d| (1_000..10_000).contains(&d)));
+    }
+
+    #[tokio::test]
+    async fn similar_neighbours_with_the_dish_fill_a_short_list_and_are_marked() {
         let parts = parts(vec![
             store("a", [1.0, 0.0]),
             store("b", [0.9, 0.1]),
+            store("c", [0.9, 0.1]),
             store("near", [0.95, 0.05]),
+            FakeStore {
+                menu: vec![("고기국수", 9_000)],
+                ..store("no-pork", [0.95, 0.05])
+            },
             store("far", [0.0, 1.0]),
         ]);
         let intent = parse("애월읍 흑돼지 맛집 추천해줘");
-        let cands = candidates_of(&parts, &["a", "b"], &intent).await;
+        let cands = candidates_of(&parts, &["a", "b", "c"], &intent).await;
         let (short, report) = run(&parts, &intent, cands).await.unwrap();
         assert!(report.fallback.is_none(), "{report:?}");
-        assert_eq!(short.candidate_ids, ["a", "b", "near"], "{}", report.detail);
+        assert_eq!(
+            short.candidate_ids,
+            ["a", "b", "c", "near"],
+            "{}",
+            report.detail
+        );
         assert!(report.detail.contains("1 added by FastRP neighbours"));
-        assert_eq!(short.cards.len(), 3);
-        assert!(short.cards[2].backfilled && !short.cards[0].backfilled);
+        assert!(short.cards[3].backfilled && !short.cards[0].backfilled);
+        assert!(
+            short.cards[3].relaxed.is_empty(),
+            "it meets every constraint"
+        );
     }
 
     #[tokio::test]

@@ -303,11 +303,15 @@ mod tests {
     fn parts(generated: Vec<jeju_graph::Record>) -> Parts {
         let graph = FakeGraph {
             generated_rows: generated,
-            ..FakeGraph::with_stores(vec![
-                FakeStore::new("S1", 4.9, 30),
-                FakeStore::new("S2", 4.1, 3),
-                FakeStore::new("S3", 3.5, 1),
-            ])
+            ..FakeGraph::with_stores(
+                [("S1", 4.9, 30), ("S2", 4.1, 3), ("S3", 3.5, 1)]
+                    .into_iter()
+                    .map(|(id, rating, reviews)| FakeStore {
+                        region: "한림읍",
+                        ..FakeStore::new(id, rating, reviews)
+                    })
+                    .collect(),
+            )
         };
         Parts::new(Arc::new(graph), Prompts::load().unwrap())
     }
@@ -349,7 +353,7 @@ mod tests {
         let parts = parts(Vec::new());
         let model = FakeModel::new(|_| panic!("the LLM was asked"));
         let mut gate = LlmGate::new(Some(&model));
-        let intent = parse("애월읍 흑돼지 맛집 추천해줘");
+        let intent = parse("한림읍 흑돼지 맛집 추천해줘");
         let (found, report) = run(&parts, &mut gate, &intent, "더 저렴한 곳은?", false)
             .await
             .unwrap();

@@ -1,0 +1,314 @@
+//! Honest relaxation: when fewer than [`PICKS`](crate::recommend::PICKS) stores in the graph
+//! meet every hard constraint, the backfill stage widens the request one step at a time, in
+//! a stated order, and every store found that way says exactly which asked constraint it
+//! does not meet ([`Relaxation`]).
+//!
+//! The order ([`steps`]): the time of day alone, then the price alone, then both; then the
+//! place widened to the stores within [`WIDEN_M`] of the asked place (its centre: a region's
+//! centroid, an attraction, an earlier pick), first keeping time and price, then without
+//! them. The dish, the kind of place and the excluded earlier picks are never relaxed: a
+//! store without the asked dish is not an answer to the question.
+
+use jeju_data::gazetteer;
+use jeju_data::vocab::TimeOfDay;
+use serde::Serialize;
+
+use crate::compose::MIN_TIME_SHARE;
+use crate::intent::{Constraints, NearPoint};
+use crate::recommend::Card;
+
+/// How far from the asked place a widened request looks, in metres, by the kind of place:
+/// a region is several kilometres across, an attraction's stores are those within 3 km.
+pub const WIDEN_M: [f64; 2] = [10_000.0, 20_000.0];
+
+/// A store is near an attraction within this distance (as the ingest's `NEAR` relation).
+pub const NEAR_ATTRACTION_M: f64 = 3_000.0;
+
+/// One asked constraint a store does not meet, found by a relaxed request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Relaxation {
+    /// The store does less than [`MIN_TIME_SHARE`] of its business at the asked time.
+    Time { asked: TimeOfDay },
+    /// It costs more per person than asked (or its price is unknown).
+    Price { asked_max: u32, price: Option<i64> },
+    /// It lies outside the asked place: its region and its distance from the place.
+    Place {
+        asked: String,
+        region: Option<String>,
+        distance_m: Option<i64>,
+    },
+}
+
+/// The asked place a widened request is centred on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskedPlace {
+    /// As the user sees it: the region, attraction or earlier pick's name.
+    pub label: String,
+    pub lat: f64,
+    pub lng: f64,
+    kind: PlaceKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum PlaceKind {
+    Region(String),
+    Attraction,
+    Point { radius_m: f64 },
+}
+
+impl AskedPlace {
+    /// The place of the constraints, when it has a centre (a city has none worth widening).
+    pub fn of(c: &Constraints) -> Option<AskedPlace> {
+        if let Some(p) = &c.near_point {
+            return Some(AskedPlace {
+                label: p.label.clone(),
+                lat: p.lat,
+                lng: p.lng,
+                kind: PlaceKind::Point {
+                    radius_m: p.radius_m,
+                },
+            });
+        }
+        if let Some(name) = &c.near_attraction {
+            let a = gazetteer::attractions().iter().find(|a| &a.name == name)?;
+            return Some(AskedPlace {
+                label: a.name.clone(),
+                lat: a.lat,
+                lng: a.lng,
+                kind: PlaceKind::Attraction,
+            });
+        }
+        let r = gazetteer::region(c.region.as_deref()?)?;
+        Some(AskedPlace {
+            label: r.name.clone(),
+            lat: r.lat,
+            lng: r.lng,
+            kind: PlaceKind::Region(r.name.clone()),
+        })
+    }
+
+    /// Whether a store at this region and position is in the asked place.
+    fn contains(&self, region: Option<&str>, distance_m: Option<f64>) -> bool {
+        match &self.kind {
+            PlaceKind::Region(name) => region == Some(name.as_str()),
+            PlaceKind::Attraction => distance_m.is_some_and(|d| d <= NEAR_ATTRACTION_M),
+            PlaceKind::Point { radius_m } => distance_m.is_some_and(|d| d <= *radius_m),
+        }
+    }
+
+    fn distance_m(&self, lat: Option<f64>, lng: Option<f64>) -> Option<f64> {
+        Some(gazetteer::distance_m(self.lat, self.lng, lat?, lng?))
+    }
+}
+
+/// One widening of the request: which asked constraints it gives up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub drop_time: bool,
+    pub drop_price: bool,
+    /// Look this far around the asked place instead of inside it.
+    pub widen_m: Option<u32>,
+}
+
+/// The widenings of these constraints, in the order they are tried: only those that give up
+/// something the request asked for.
+pub fn steps(c: &Constraints) -> Vec<Step> {
+    let time = c.time.is_some();
+    let price = c.price_max_per_person.is_some();
+    let place = AskedPlace::of(c).is_some();
+    let mut out = Vec::new();
+    let mut push = |drop_time: bool, drop_price: bool, widen_m: Option<u32>| {
+        let step = Step {
+            drop_time: drop_time && time,
+            drop_price: drop_price && price,
+            widen_m: widen_m.filter(|_| place),
+        };
+        let gives_up = step.drop_time || step.drop_price || step.widen_m.is_some();
+        if gives_up && !out.contains(&step) {
+            out.push(step);
+        }
+    };
+    push(true, false, None);
+    push(false, true, None);
+    push(true, true, None);
+    for w in WIDEN_M {
+        push(false, false, Some(w as u32));
+        push(true, true, Some(w as u32));
+    }
+    out
+}
+
+/// The constraints of a step: the same request without what the step gives up; a widened
+/// place becomes a point with the step's radius around the asked place.
+pub fn relaxed(c: &Constraints, step: Step) -> Constraints {
+    let mut r = c.clone();
+    if step.drop_time {
+        r.time = None;
+    }
+    if step.drop_price {
+        r.price_max_per_person = None;
+    }
+    if let (Some(w), Some(place)) = (step.widen_m, AskedPlace::of(c)) {
+        r.region = None;
+        r.city = None;
+        r.near_attraction = None;
+        r.near_point = Some(NearPoint {
+            lat: place.lat,
+            lng: place.lng,
+            label: place.label,
+            radius_m: f64::from(w),
+        });
+    }
+    r
+}
+
+/// The widest request of these constraints: every step's give-ups at once (what a graph
+/// backfill neighbour must still meet: the dish, the kind of place, the widest place).
+pub fn widest(c: &Constraints) -> Constraints {
+    relaxed(
+        c,
+        Step {
+            drop_time: true,
+            drop_price: true,
+            widen_m: AskedPlace::of(c).map(|_| WIDEN_M[WIDEN_M.len() - 1] as u32),
+        },
+    )
+}
+
+/// A step as the trace says it ("time dropped, within 10 km").
+pub fn describe(step: Step) -> String {
+    let mut parts = Vec::new();
+    if step.drop_time {
+        parts.push("time dropped".to_owned());
+    }
+    if step.drop_price {
+        parts.push("price dropped".to_owned());
+    }
+    if let Some(w) = step.widen_m {
+        parts.push(format!("within {} km of the place", w / 1000));
+    }
+    parts.join(", ")
+}
+
+/// What a store found by a relaxed request does not meet of the asked constraints, from its
+/// card and its share of business at the asked time: empty when it meets them all.
+pub fn unmet(c: &Constraints, card: &Card, time_share: Option<f64>) -> Vec<Relaxation> {
+    let mut out = Vec::new();
+    if let Some(place) = AskedPlace::of(c) {
+        let d = place.distance_m(card.lat, card.lng);
+        if !place.contains(card.region.as_deref(), d) {
+            out.push(Relaxation::Place {
+                asked: place.label,
+                region: card.region.clone(),
+                distance_m: d.map(|d| d.round() as i64),
+            });
+        }
+    } else if let Some(city) = &c.city {
+        if card.city.as_deref() != Some(city.as_str()) {
+            out.push(Relaxation::Place {
+                asked: city.clone(),
+                region: card.region.clone(),
+                distance_m: None,
+            });
+        }
+    }
+    if let Some(t) = c.time {
+        if time_share.unwrap_or(0.0) < MIN_TIME_SHARE {
+            out.push(Relaxation::Time { asked: t });
+        }
+    }
+    if let Some(max) = c.price_max_per_person {
+        if card.price_per_person.is_none_or(|p| p > i64::from(max)) {
+            out.push(Relaxation::Price {
+                asked_max: max,
+                price: card.price_per_person,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn time_and_price_are_given_up_before_the_place() {
+        let c = parse("노형동 1인 2만원 이하 저녁 맛집 추천").constraints;
+        let s = steps(&c);
+        assert_eq!(
+            s[..3],
+            [
+                Step {
+                    drop_time: true,
+                    drop_price: false,
+                    widen_m: None
+                },
+                Step {
+                    drop_time: false,
+                    drop_price: true,
+                    widen_m: None
+                },
+                Step {
+                    drop_time: true,
+                    drop_price: true,
+                    widen_m: None
+                },
+            ]
+        );
+        assert_eq!(s[3].widen_m, Some(10_000));
+        assert!(!s[3].drop_time && !s[3].drop_price);
+        assert_eq!(s.len(), 7);
+    }
+
+    #[test]
+    fn only_what_was_asked_is_given_up_and_a_city_is_not_widened() {
+        let c = parse("애월읍 흑돼지 맛집").constraints;
+        assert_eq!(
+            steps(&c).iter().map(|s| s.widen_m).collect::<Vec<_>>(),
+            [Some(10_000), Some(20_000)]
+        );
+        assert!(steps(&parse("제주시 흑돼지 맛집").constraints).is_empty());
+        let widened = relaxed(&c, steps(&c)[0]);
+        assert_eq!(widened.region, None);
+        assert_eq!(widened.dish, c.dish, "the dish is never given up");
+        let p = widened.near_point.unwrap();
+        assert_eq!((p.label.as_str(), p.radius_m), ("애월읍", 10_000.0));
+    }
+
+    #[test]
+    fn a_card_says_what_it_does_not_meet() {
+        let c = parse("애월읍 1인 2만원 이하 저녁 흑돼지").constraints;
+        let aewol = gazetteer::region("애월읍").unwrap();
+        let hallim = gazetteer::region("한림읍").unwrap();
+        let mut card = crate::recommend::tests::card("x", false);
+        card.region = Some("한림읍".into());
+        card.lat = Some(hallim.lat);
+        card.lng = Some(hallim.lng);
+        card.price_per_person = Some(25_000);
+        let unmet = unmet(&c, &card, Some(0.01));
+        let d = gazetteer::distance_m(aewol.lat, aewol.lng, hallim.lat, hallim.lng).round() as i64;
+        assert_eq!(
+            unmet,
+            [
+                Relaxation::Place {
+                    asked: "애월읍".into(),
+                    region: Some("한림읍".into()),
+                    distance_m: Some(d)
+                },
+                Relaxation::Time {
+                    asked: TimeOfDay::Dinner
+                },
+                Relaxation::Price {
+                    asked_max: 20_000,
+                    price: Some(25_000)
+                },
+            ]
+        );
+        card.region = Some("애월읍".into());
+        card.price_per_person = Some(18_000);
+        assert!(super::unmet(&c, &card, Some(0.2)).is_empty());
+    }
+}
