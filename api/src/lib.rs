@@ -109,6 +109,46 @@ pub struct Declined {
     pub word: Option<String>,
 }
 
+/// What a word of the question became: the answer's accounting of the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WordRole {
+    /// A region, city or attraction.
+    Place,
+    /// A kind of place: store types.
+    Kind,
+    /// A dish: menu-name fragments.
+    Dish,
+    Companion,
+    Age,
+    Time,
+    Price,
+    /// What a data question measures (a share, a count, a rating).
+    Measure,
+    /// A mood, view or occasion, read from the reviews rather than a constraint.
+    Mood,
+}
+
+/// A word of the question and what it became in the graph's terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnderstoodWord {
+    /// As written (lower-cased).
+    pub word: String,
+    pub role: WordRole,
+    /// The graph's value: a region name, store types ("커피"), a menu fragment (전복죽) …
+    pub value: String,
+}
+
+/// A misspelt word read as a known one (짬봉 → 짬뽕).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadAs {
+    pub written: String,
+    pub read_as: String,
+}
+
 /// The structured result of one turn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -131,6 +171,16 @@ pub struct AskResponse {
     /// `null` otherwise. Since API 0.2.0.
     #[serde(default)]
     pub declined: Option<Declined>,
+    /// What each word of the question became. Since API 0.3.0.
+    #[serde(default)]
+    pub understood: Vec<UnderstoodWord>,
+    /// Misspelt words read as known ones. Since API 0.3.0.
+    #[serde(default)]
+    pub read_as: Vec<ReadAs>,
+    /// Words of the question nothing in the data explains: left out, and named in `text`.
+    /// Since API 0.3.0.
+    #[serde(default)]
+    pub unmatched: Vec<String>,
     /// A message shown above the answer, e.g. that the AI model did not answer and the rule
     /// based fallback did.
     pub notice: Option<String>,

@@ -502,3 +502,63 @@ mod tests {
         assert!(!ok && why.contains("routed"));
     }
 }
+
+/// Whether one `must_ground` word of a case was accounted for by the answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroundCheck {
+    pub word: String,
+    pub accounted: bool,
+    /// How: `understood as <role> <value>`, `read as <word>`, `named as unmatched`, or why
+    /// not.
+    pub how: String,
+}
+
+/// Each `must_ground` word (a phrase of the question) is accounted for when one of its words
+/// (two characters or more, else the whole phrase; compared case-blind and as substrings
+/// either way, so that "애월"
+/// meets "애월읍") is among the words the answer says it understood or read, or among the
+/// words it says it could not match and names in its text. The pipeline's lists are read,
+/// not its vocabulary: whether the understood meaning is right is the hard checks' job.
+pub fn must_ground(words: &[String], answer: &jeju_pipeline::Answer) -> Vec<GroundCheck> {
+    let u = &answer.understanding;
+    let text = answer.text.to_lowercase();
+    let meets = |a: &str, b: &str| a.contains(b) || b.contains(a);
+    words
+        .iter()
+        .map(|phrase| {
+            let lower = phrase.to_lowercase();
+            let mut parts: Vec<&str> = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| p.chars().count() >= 2)
+                .collect();
+            // A phrase of one-syllable words ("회", "더 싼") is compared whole.
+            if parts.is_empty() {
+                parts.push(lower.trim());
+            }
+            let found = parts.iter().find_map(|p| {
+                if let Some(w) = u.understood.iter().find(|w| meets(&w.word, p)) {
+                    return Some(format!(
+                        "understood as {} {}",
+                        serde_json::to_value(w.role)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        w.value
+                    ));
+                }
+                if let Some(c) = u.corrections.iter().find(|c| meets(&c.written, p)) {
+                    return Some(format!("read as {}", c.read_as));
+                }
+                u.unmatched
+                    .iter()
+                    .find(|w| meets(w, p) && text.contains(w.as_str()))
+                    .map(|_| "named as unmatched".to_owned())
+            });
+            GroundCheck {
+                word: phrase.clone(),
+                accounted: found.is_some(),
+                how: found.unwrap_or_else(|| "neither understood nor named".to_owned()),
+            }
+        })
+        .collect()
+}

@@ -928,6 +928,7 @@ mod tests {
             error: None,
             failures: Vec::new(),
             class: None,
+            grounding: Vec::new(),
         }
     }
 

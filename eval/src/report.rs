@@ -224,6 +224,12 @@ pub struct Summary {
     pub review_search: ReviewSearchTotals,
     /// Most frequent first.
     pub failure_classes: Vec<FailureClass>,
+    /// `must_ground` words of answered turns: (checked, accounted for).
+    #[serde(default)]
+    pub must_ground: (usize, usize),
+    /// The words not accounted for, with their case's turn question (first 40).
+    #[serde(default)]
+    pub unaccounted: Vec<(String, String)>,
 }
 
 /// The whole report.
@@ -404,6 +410,13 @@ impl Report {
                     t.outcome,
                     Some(TurnOutcome::Refuse { declined: true, .. })
                 ));
+            }
+            for g in &t.grounding {
+                s.must_ground.0 += 1;
+                s.must_ground.1 += usize::from(g.accounted);
+                if !g.accounted && s.unaccounted.len() < 40 {
+                    s.unaccounted.push((g.word.clone(), t.question.clone()));
+                }
             }
             if let Some(class) = &t.class {
                 let e = s.turns_by_class.entry(class.clone()).or_default();
@@ -736,6 +749,13 @@ fn markdown(r: &Report) -> String {
             frac(s.refuse.declined, s.refuse.turns)
         );
     }
+    if s.must_ground.0 > 0 {
+        let _ = writeln!(
+            out,
+            "| `must_ground` words accounted for (understood, read or named as unmatched) | {} |",
+            frac(s.must_ground.1, s.must_ground.0)
+        );
+    }
     let _ = writeln!(
         out,
         "| hallucinated ids (all turns) | {} |",
@@ -834,6 +854,22 @@ fn markdown(r: &Report) -> String {
         let _ = writeln!(out, "| stage: reason | turns |\n|---|---|");
         for (f, n) in &s.fallbacks {
             let _ = writeln!(out, "| {} | {n} |", cell(f, 140));
+        }
+    }
+    if s.must_ground.0 > 0 {
+        let _ = writeln!(out, "\n## Words to ground\n");
+        let _ = writeln!(
+            out,
+            "Each case's `must_ground` words (written by hand with the case): accounted for when the \
+             answer lists one of its words as understood or read, or names it as unmatched in its \
+             text. {} accounted for.",
+            frac(s.must_ground.1, s.must_ground.0)
+        );
+        if !s.unaccounted.is_empty() {
+            let _ = writeln!(out, "\n| word | question |\n|---|---|");
+            for (w, q) in &s.unaccounted {
+                let _ = writeln!(out, "| {} | {} |", cell(w, 40), cell(q, 90));
+            }
         }
     }
     let _ = writeln!(out, "\n## Failure classes\n");

@@ -152,6 +152,10 @@ pub struct TurnResult {
     /// The turn's class in the case file (`typo`, `followup_swap`, …), if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// The case's `must_ground` words and whether the answer accounted for each (not for
+    /// turns to decline: declining accounts for the question as a whole).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grounding: Vec<check::GroundCheck>,
 }
 
 /// One case's record.
@@ -296,6 +300,7 @@ impl Evaluator {
             error: None,
             failures: Vec::new(),
             class: turn.class.clone(),
+            grounding: Vec::new(),
         };
         let answer = match asked {
             Ok(a) => a,
@@ -309,6 +314,9 @@ impl Evaluator {
             }
         };
         record_trace(&mut result, &answer);
+        if turn.kind != CaseKind::Refuse {
+            result.grounding = check::must_ground(&turn.must_ground, &answer);
+        }
         let scored = match turn.kind {
             CaseKind::Search => self.score_search(turn, &answer).await,
             CaseKind::Refuse => Ok(score_refuse(&answer)),

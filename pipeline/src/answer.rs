@@ -43,6 +43,9 @@ pub struct Answer {
     /// follow-up appended ("애월 흑돼지 추천 → 더 저렴한 곳은?").
     pub request: String,
     pub intent: Intent,
+    /// What each word of the question became, and the words nothing explains (named in
+    /// the text).
+    pub understanding: crate::understand::Understanding,
     pub body: AnswerBody,
     pub text: String,
     /// Shown above the answer when a part did not work and a fallback answered (e.g. the LLM

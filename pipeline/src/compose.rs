@@ -72,6 +72,10 @@ fn filters(
             params.push((k.into(), Param::Float(v)));
         }
     }
+    if !c.within_ids.is_empty() {
+        conds.push("s.id IN $within".into());
+        params.push(("within".into(), Param::List(c.within_ids.clone())));
+    }
     if !c.exclude_ids.is_empty() {
         conds.push("NOT s.id IN $exclude".into());
         params.push(("exclude".into(), Param::List(c.exclude_ids.clone())));
@@ -90,9 +94,7 @@ fn filters(
         params.push(("types".into(), Param::List(c.store_types.clone())));
     }
     if let Some(d) = &c.dish {
-        let terms: Vec<String> = lexicon::dish(d)
-            .map(|x| x.menu_terms.iter().map(|t| t.to_string()).collect())
-            .unwrap_or_else(|| vec![d.clone()]);
+        let terms = lexicon::menu_terms(d);
         conds.push(
             "any(m IN coalesce(s.menu_names, []) WHERE any(t IN $dish_terms WHERE m CONTAINS t))"
                 .into(),

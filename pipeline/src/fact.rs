@@ -193,9 +193,7 @@ pub fn facts(card: &Card, c: &Constraints) -> Vec<Fact> {
     }
     out.extend(card.relaxed.iter().cloned().map(Fact::Unmet));
     if let Some(d) = c.dish.as_deref() {
-        let terms = lexicon::dish(d)
-            .map(|x| x.menu_terms.to_vec())
-            .unwrap_or_else(|| vec![d]);
+        let terms = lexicon::menu_terms(d);
         if let Some((name, price)) = card
             .menu
             .iter()

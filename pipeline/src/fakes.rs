@@ -44,7 +44,7 @@ impl FakeStore {
 }
 
 /// A graph that answers each kind of statement the pipeline runs from a list of stores:
-/// the `$ids`/`$only_ids`/`$exclude` lists, `$region` and `$dish_terms` restrict as the real
+/// the `$ids`/`$only_ids`/`$within`/`$exclude` lists, `$region` and `$dish_terms` restrict as the real
 /// queries do, and a store passes every other filter (the filters' Cypher is tested against
 /// a real server). Records every statement.
 #[derive(Default)]
@@ -107,6 +107,7 @@ impl GraphPort for FakeGraph {
         let only = FakeGraph::listed(statement, "only_ids")
             .or_else(|| FakeGraph::listed(statement, "ids"));
         let exclude = FakeGraph::listed(statement, "exclude").unwrap_or_default();
+        let within = FakeGraph::listed(statement, "within");
         let dish_terms = FakeGraph::listed(statement, "dish_terms");
         let region = statement.params.iter().find_map(|(k, v)| match v {
             jeju_graph::Param::Text(r) if k == "region" => Some(r.clone()),
@@ -116,6 +117,7 @@ impl GraphPort for FakeGraph {
             only.as_ref()
                 .is_none_or(|ids| ids.iter().any(|i| i == s.id))
                 && !exclude.iter().any(|i| i == s.id)
+                && within.as_ref().is_none_or(|w| w.iter().any(|i| i == s.id))
                 && region.as_deref().is_none_or(|r| r == s.region)
                 && dish_terms.as_ref().is_none_or(|terms| {
                     s.menu

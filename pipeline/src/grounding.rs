@@ -52,7 +52,7 @@ fn is_hangul_word(w: &str) -> bool {
 }
 
 /// The word without one trailing particle, if what is left has two syllables or more.
-fn strip_particle(word: &str) -> &str {
+pub(crate) fn strip_particle(word: &str) -> &str {
     for p in PARTICLES {
         if let Some(stem) = word.strip_suffix(p) {
             if stem.chars().count() >= 2 {

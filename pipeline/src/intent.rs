@@ -64,6 +64,9 @@ pub struct Constraints {
     /// Stores not to recommend again (earlier picks of the session).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude_ids: Vec<String>,
+    /// Only these stores ("그중 …": the earlier picks, ranked again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub within_ids: Vec<String>,
 }
 
 /// A point with a radius.

@@ -266,7 +266,27 @@ pub const DISHES: &[Dish] = &[
 ];
 
 pub fn dish(name: &str) -> Option<&'static Dish> {
+    dish_named(name)
+}
+
+fn dish_named(name: &str) -> Option<&'static Dish> {
     DISHES.iter().find(|d| d.name == name)
+}
+
+/// The menu-name fragments a dish key stands for: a lexicon dish's terms, a menu-judged kind
+/// of place's fragments (`data/words/places.toml`), or the key itself (a fragment).
+pub fn menu_terms(dish: &str) -> Vec<String> {
+    if let Some(d) = dish_named(dish) {
+        return d.menu_terms.iter().map(|t| (*t).to_owned()).collect();
+    }
+    if let Some(p) = crate::words::Words::builtin()
+        .places
+        .iter()
+        .find(|p| !p.menu.is_empty() && p.words.first().is_some_and(|w| w == dish))
+    {
+        return p.menu.clone();
+    }
+    vec![dish.to_owned()]
 }
 
 pub const COMPANION_WORDS: &[(&str, Companion)] = &[
@@ -365,10 +385,13 @@ pub const TIME_WORDS: &[(&str, TimeOfDay)] = &[
     ("저녁", TimeOfDay::Dinner),
     ("dinner", TimeOfDay::Dinner),
     ("evening", TimeOfDay::Dinner),
+    ("tonight", TimeOfDay::Dinner),
     ("야식", TimeOfDay::Late),
     ("심야", TimeOfDay::Late),
     ("새벽", TimeOfDay::Late),
     ("밤늦게", TimeOfDay::Late),
+    ("밤 늦게", TimeOfDay::Late),
+    ("늦은 밤", TimeOfDay::Late),
     ("late night", TimeOfDay::Late),
     ("late-night", TimeOfDay::Late),
     ("midnight", TimeOfDay::Late),

@@ -32,6 +32,9 @@ pub mod stages;
 pub mod stats;
 pub mod trace;
 pub mod turn;
+pub mod typo;
+pub mod understand;
+pub mod words;
 
 #[cfg(test)]
 mod fakes;

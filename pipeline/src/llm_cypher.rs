@@ -213,9 +213,7 @@ fn literal_sets(intent: &Intent) -> (BTreeSet<String>, Vec<(String, Vec<String>)
         need("the store type", c.store_types.clone(), &mut allowed);
     }
     if let Some(d) = &c.dish {
-        let terms: Vec<String> = crate::lexicon::dish(d)
-            .map(|x| x.menu_terms.iter().map(|t| t.to_string()).collect())
-            .unwrap_or_else(|| vec![d.clone()]);
+        let terms = crate::lexicon::menu_terms(d);
         need("the dish", terms, &mut allowed);
     }
     if let Some(comp) = c.companion {

@@ -23,6 +23,7 @@ use crate::session::{PickRef, Session};
 use crate::stages::text2cypher::Retrieved;
 use crate::stages::{self, Parts};
 use crate::turn::{LlmGate, Observer, TraceBuilder, TurnEvent};
+use crate::understand::Understanding;
 
 /// Longest question accepted, in characters: the HTTP API's limit, for every caller.
 pub use jeju_api::MAX_QUESTION_CHARS;
@@ -188,7 +189,14 @@ impl Pipeline {
                 word: decline.word,
                 topic: decline.topic,
             };
-            return self.answered(routed.request, intent, body, &gate, trace);
+            return self.answered(
+                routed.request,
+                intent,
+                routed.understanding,
+                body,
+                &gate,
+                trace,
+            );
         }
 
         trace.start(Stage::Text2Cypher);
@@ -213,9 +221,10 @@ impl Pipeline {
                 trace.finish(report);
 
                 trace.start(Stage::Backfill);
-                let (shortlist, report) = stages::backfill::run(parts, &intent, candidates)
-                    .instrument(tracing::info_span!("backfill"))
-                    .await?;
+                let (shortlist, report) =
+                    stages::backfill::run(parts, &intent, routed.asked_price, candidates)
+                        .instrument(tracing::info_span!("backfill"))
+                        .await?;
                 trace.set_candidates(shortlist.candidate_ids);
                 trace.finish(report);
 
@@ -235,7 +244,14 @@ impl Pipeline {
             }
         };
 
-        self.answered(routed.request, intent, body, &gate, trace)
+        self.answered(
+            routed.request,
+            intent,
+            routed.understanding,
+            body,
+            &gate,
+            trace,
+        )
     }
 
     /// The answer stage and the turn's result.
@@ -243,6 +259,7 @@ impl Pipeline {
         &self,
         request: String,
         intent: Intent,
+        understanding: Understanding,
         body: AnswerBody,
         gate: &LlmGate<'_>,
         mut trace: TraceBuilder<'_>,
@@ -250,12 +267,19 @@ impl Pipeline {
         trace.start(Stage::Answer);
         let (written, report) = {
             let _span = tracing::info_span!("answer").entered();
-            stages::answer::run(&self.parts.prompts, &intent, &body, gate.went_down())?
+            stages::answer::run(
+                &self.parts.prompts,
+                &intent,
+                &body,
+                &understanding.unmatched,
+                gate.went_down(),
+            )?
         };
         trace.finish(report);
         Ok(Answer {
             request,
             intent,
+            understanding,
             body,
             text: written.text,
             notice: written.notice,

@@ -88,6 +88,11 @@ pub fn parse(question: &str) -> Intent {
 
 /// Whether a normalized text has a word of a data question or of a request ("몇 곳",
 /// "비중", "추천", "where can", …).
+/// Whether the text asks for recommendations in so many words ("추천", "맛집", "recommend").
+pub(crate) fn has_recommend_cue(text: &str) -> bool {
+    mentions(text, RECOMMEND_CUES)
+}
+
 pub(crate) fn has_route_cue(text: &str) -> bool {
     mentions(text, SEARCH_CUES) || mentions(text, COUNT_CUES) || mentions(text, RECOMMEND_CUES)
 }
@@ -115,7 +120,7 @@ fn longest<'a, T: Copy>(text: &str, words: &'a [(&'a str, T)]) -> Option<(&'a st
 
 /// The part of the text naming what the user does not want: before "말고"/"대신", after
 /// "instead of"/"not " (up to the next comma).
-fn unwanted_part(text: &str) -> Option<&str> {
+pub(crate) fn unwanted_part(text: &str) -> Option<&str> {
     for marker in ["말고", "대신"] {
         if let Some(pos) = text.find(marker) {
             let before = &text[..pos];
@@ -132,6 +137,22 @@ fn unwanted_part(text: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// The text without the place it does not want: the word right before "말고"/"대신", or the
+/// phrase after "instead of"/"not ".
+fn without_unwanted_place(text: &str) -> String {
+    for marker in ["말고", "대신"] {
+        if let Some(pos) = text.find(marker) {
+            let before = text[..pos].trim_end();
+            let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            return format!("{} {}", &text[..start], &text[pos..]);
+        }
+    }
+    match unwanted_part(text) {
+        Some(u) if u.is_ascii() && !u.trim().is_empty() => text.replacen(u, " ", 1),
+        _ => text.to_owned(),
+    }
 }
 
 /// The companion a text speaks of, if any ("아이스" — iced drinks — is not 아이, a child).
@@ -167,6 +188,13 @@ pub(crate) fn contains_word(text: &str, word: &str) -> bool {
 /// Fills the constraints from a normalized question.
 pub fn constraints(text: &str) -> Constraints {
     let mut c = Constraints::default();
+    // A place named just before "말고" ("우도 말고 성산읍에") or after "instead of"/"not" is
+    // not the place; for a Korean marker only its last word is ("일도이동 중국집 배달 말고"
+    // does not want 배달, not 일도이동).
+    let unwanted = unwanted_part(text);
+    let wanted_text = without_unwanted_place(text);
+    let text_all = text;
+    let text = wanted_text.as_str();
 
     // Region: the longest alias of any region (애월읍 > 애월; aewol).
     let mut best: Option<(usize, &gazetteer::Region)> = None;
@@ -189,7 +217,11 @@ pub fn constraints(text: &str) -> Constraints {
         || ascii_words(text).any(|w| romanized_key(w) == romanized_key("seogwipo"))
     {
         c.city = Some("서귀포시".into());
-    } else if text.contains("제주시") || contains_word(text, "jeju city") {
+    } else if text.contains("제주시")
+        || ["jeju city", "jeju-si", "jeju si", "jejusi"]
+            .iter()
+            .any(|w| contains_word(text, w))
+    {
         c.city = Some("제주시".into());
     }
 
@@ -216,7 +248,7 @@ pub fn constraints(text: &str) -> Constraints {
 
     // Dish before type: "흑돼지" is a dish; "카페" a type. In "흑돼지 말고 해산물" / "seafood
     // instead of pork" the dish before 말고 (after "instead of") is the one not wanted.
-    let unwanted = unwanted_part(text);
+    let text = text_all;
     let mut best_dish: Option<(usize, &lexicon::Dish, &str)> = None;
     for d in DISHES {
         for w in d.words {
@@ -307,6 +339,11 @@ pub(crate) fn romanized_key(word: &str) -> String {
 /// names of four sounds or more only, and only names no other region shares (Ildo 1-dong
 /// and 2-dong are not told apart by sound).
 fn romanized_region(text: &str) -> Option<&'static gazetteer::Region> {
+    ascii_words(text).find_map(romanized_region_word)
+}
+
+/// The region one romanised word sounds like (see [`romanized_region`]).
+pub(crate) fn romanized_region_word(word: &str) -> Option<&'static gazetteer::Region> {
     static KEYS: std::sync::OnceLock<Vec<(String, &'static gazetteer::Region)>> =
         std::sync::OnceLock::new();
     let keys = KEYS.get_or_init(|| {
@@ -332,10 +369,8 @@ fn romanized_region(text: &str) -> Option<&'static gazetteer::Region> {
         keys.retain(|(k, _)| k.chars().count() >= 4 && !ambiguous.contains(k));
         keys
     });
-    ascii_words(text).find_map(|w| {
-        let key = romanized_key(w);
-        keys.iter().find(|(k, _)| *k == key).map(|(_, r)| *r)
-    })
+    let key = romanized_key(word);
+    keys.iter().find(|(k, _)| *k == key).map(|(_, r)| *r)
 }
 
 /// The number that ends `s` (trailing spaces ignored): ASCII digits, and dots when
@@ -778,6 +813,15 @@ mod tests {
             month(&normalize("애월읍 8월 이용건수 상위 가게 몇 곳?")),
             Some(202308)
         );
+    }
+
+    #[test]
+    fn the_place_not_wanted_is_not_the_place() {
+        let c = constraints(&normalize("우도 말고 성산읍에 흑돼지집은요?"));
+        assert_eq!(c.region.as_deref(), Some("성산읍"));
+        assert_eq!(c.near_attraction, None);
+        let c = constraints(&normalize("일도이동 중국집 배달 말고 가서 먹을 데"));
+        assert_eq!(c.region.as_deref(), Some("일도이동"));
     }
 
     #[test]

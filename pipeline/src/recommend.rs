@@ -66,11 +66,10 @@ impl Candidate {
 
 /// Reads candidate rows of [`crate::compose::candidate_query`] and scores them.
 pub fn candidates_from_rows(rows: &[Record], c: &Constraints) -> Vec<Candidate> {
-    let dish_terms: Vec<&str> = c
+    let dish_terms: Vec<String> = c
         .dish
         .as_deref()
-        .and_then(lexicon::dish)
-        .map(|d| d.menu_terms.to_vec())
+        .map(lexicon::menu_terms)
         .unwrap_or_default();
     let mut out: Vec<Candidate> = rows
         .iter()
@@ -230,11 +229,10 @@ pub async fn load_cards(
         .records(&Statement::text(review_text).param("ids", Param::List(ids)))
         .await?;
     let mut reviews: BTreeMap<String, Vec<(f64, String)>> = BTreeMap::new();
-    let dish_terms: Vec<&str> = c
+    let dish_terms: Vec<String> = c
         .dish
         .as_deref()
-        .and_then(lexicon::dish)
-        .map(|d| d.menu_terms.to_vec())
+        .map(lexicon::menu_terms)
         .unwrap_or_default();
     let companion_kw = c.companion.map(jeju_data::vocab::companion_keyword);
     for r in &review_rows {

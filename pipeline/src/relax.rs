@@ -97,6 +97,17 @@ impl AskedPlace {
         }
     }
 
+    /// The radius of a widening step: the step's for a region or an attraction; for "near an
+    /// earlier pick", the pick's radius doubled for the first step and tripled for the second
+    /// (10 km from a pick is not near it).
+    fn widened_m(&self, step_m: u32) -> f64 {
+        match &self.kind {
+            PlaceKind::Point { radius_m } if step_m == WIDEN_M[0] as u32 => radius_m * 2.0,
+            PlaceKind::Point { radius_m } => radius_m * 3.0,
+            _ => f64::from(step_m),
+        }
+    }
+
     fn distance_m(&self, lat: Option<f64>, lng: Option<f64>) -> Option<f64> {
         Some(gazetteer::distance_m(self.lat, self.lng, lat?, lng?))
     }
@@ -112,10 +123,15 @@ pub struct Step {
 }
 
 /// The widenings of these constraints, in the order they are tried: only those that give up
-/// something the request asked for.
-pub fn steps(c: &Constraints) -> Vec<Step> {
+/// something the request asked for. A price this turn asked for as a follow-up ("더 저렴한
+/// 곳은?") is kept: giving it up would answer the opposite. Nothing widens a request narrowed
+/// to the earlier picks ("그중 …").
+pub fn steps(c: &Constraints, keep_price: bool) -> Vec<Step> {
+    if !c.within_ids.is_empty() {
+        return Vec::new();
+    }
     let time = c.time.is_some();
-    let price = c.price_max_per_person.is_some();
+    let price = c.price_max_per_person.is_some() && !keep_price;
     let place = AskedPlace::of(c).is_some();
     let mut out = Vec::new();
     let mut push = |drop_time: bool, drop_price: bool, widen_m: Option<u32>| {
@@ -156,8 +172,8 @@ pub fn relaxed(c: &Constraints, step: Step) -> Constraints {
         r.near_point = Some(NearPoint {
             lat: place.lat,
             lng: place.lng,
+            radius_m: place.widened_m(w),
             label: place.label,
-            radius_m: f64::from(w),
         });
     }
     r
@@ -165,12 +181,12 @@ pub fn relaxed(c: &Constraints, step: Step) -> Constraints {
 
 /// The widest request of these constraints: every step's give-ups at once (what a graph
 /// backfill neighbour must still meet: the dish, the kind of place, the widest place).
-pub fn widest(c: &Constraints) -> Constraints {
+pub fn widest(c: &Constraints, keep_price: bool) -> Constraints {
     relaxed(
         c,
         Step {
             drop_time: true,
-            drop_price: true,
+            drop_price: !keep_price,
             widen_m: AskedPlace::of(c).map(|_| WIDEN_M[WIDEN_M.len() - 1] as u32),
         },
     )
@@ -237,7 +253,7 @@ mod tests {
     #[test]
     fn time_and_price_are_given_up_before_the_place() {
         let c = parse("노형동 1인 2만원 이하 저녁 맛집 추천").constraints;
-        let s = steps(&c);
+        let s = steps(&c, false);
         assert_eq!(
             s[..3],
             [
@@ -267,15 +283,25 @@ mod tests {
     fn only_what_was_asked_is_given_up_and_a_city_is_not_widened() {
         let c = parse("애월읍 흑돼지 맛집").constraints;
         assert_eq!(
-            steps(&c).iter().map(|s| s.widen_m).collect::<Vec<_>>(),
+            steps(&c, false)
+                .iter()
+                .map(|s| s.widen_m)
+                .collect::<Vec<_>>(),
             [Some(10_000), Some(20_000)]
         );
-        assert!(steps(&parse("제주시 흑돼지 맛집").constraints).is_empty());
-        let widened = relaxed(&c, steps(&c)[0]);
+        assert!(steps(&parse("제주시 흑돼지 맛집").constraints, false).is_empty());
+        let widened = relaxed(&c, steps(&c, false)[0]);
         assert_eq!(widened.region, None);
         assert_eq!(widened.dish, c.dish, "the dish is never given up");
         let p = widened.near_point.unwrap();
         assert_eq!((p.label.as_str(), p.radius_m), ("애월읍", 10_000.0));
+    }
+
+    #[test]
+    fn a_price_asked_by_a_follow_up_is_kept() {
+        let c = parse("노형동 1인 2만원 이하 맛집").constraints;
+        assert!(steps(&c, true).iter().all(|s| !s.drop_price));
+        assert!(steps(&c, false).iter().any(|s| s.drop_price));
     }
 
     #[test]

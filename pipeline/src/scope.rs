@@ -84,6 +84,14 @@ impl GraphWords {
         self.menu.iter().any(|m| m.contains(fragment))
     }
 
+    /// The words of the menu item names (split on spaces and brackets).
+    pub fn menu_words(&self) -> impl Iterator<Item = &str> {
+        self.menu
+            .iter()
+            .flat_map(|m| m.split(|c: char| c.is_whitespace() || "()[]/,.·".contains(c)))
+            .filter(|w| w.chars().count() >= 2)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }

@@ -36,11 +36,49 @@ pub struct Session {
 pub enum Revision {
     /// A new question: nothing carried over.
     Fresh,
-    /// Constraints carried over and revised; the strings say what changed.
-    FollowUp(Vec<String>),
+    /// Constraints carried over and revised, with what changed.
+    FollowUp(Vec<Change>),
 }
 
-const CHEAPER: &[&str] = &[
+/// One change a follow-up made to the previous request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// Another area ("성산 쪽은?", "What about in Seogwipo?").
+    Place(String),
+    /// Another kind of place (store types).
+    Kind(Vec<String>),
+    /// Another dish ("고기로 바꿔줘", "seafood instead").
+    Dish(String),
+    /// A price asked in this turn ("더 저렴한 곳은?", "under 20,000 won").
+    Price(u32),
+    /// Near an earlier pick ("2번 근처").
+    NearPick { index: usize, name: String },
+    /// Only among the earlier picks ("그중 아이랑 가기 좋은 곳").
+    AmongPicks(usize),
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Change::Place(p) => write!(f, "place → {p}"),
+            Change::Kind(t) => write!(f, "type → {}", t.join("/")),
+            Change::Dish(d) => write!(f, "dish → {d}"),
+            Change::Price(max) => write!(f, "price ≤ {max}"),
+            Change::NearPick { index, name } => write!(f, "near pick {index} ({name})"),
+            Change::AmongPicks(n) => write!(f, "among the {n} earlier picks"),
+        }
+    }
+}
+
+impl Revision {
+    /// Whether this turn itself asked for a price (a relaxation keeps it).
+    pub fn asked_price(&self) -> bool {
+        matches!(self, Revision::FollowUp(c) if c.iter().any(|c| matches!(c, Change::Price(_))))
+    }
+}
+
+pub(crate) const CHEAPER: &[&str] = &[
     "더 저렴",
     "더 싼",
     "싼 곳",
@@ -50,8 +88,8 @@ const CHEAPER: &[&str] = &[
     "less expensive",
     "more affordable",
 ];
-const INSTEAD: &[&str] = &["말고", "대신", "instead", "rather than", "not "];
-const FOLLOW_UP: &[&str] = &[
+pub(crate) const INSTEAD: &[&str] = &["말고", "대신", "instead", "rather than", "not "];
+pub(crate) const FOLLOW_UP: &[&str] = &[
     "근처",
     "주변",
     "거기",
@@ -67,6 +105,37 @@ const FOLLOW_UP: &[&str] = &[
     "another",
     "also",
     "too",
+];
+/// Words that narrow the earlier answer to its own picks ("그중", "which of those").
+const AMONG: &[&str] = &[
+    "그중",
+    "그 중",
+    "이 중",
+    "이중에",
+    "셋 중",
+    "세 곳 중",
+    "of those",
+    "of these",
+    "of them",
+    "among them",
+    "among those",
+    "which one",
+];
+/// Words that ask the same again somewhere else ("성산 쪽은?", "what about Seogwipo?").
+const ELSEWHERE: &[&str] = &[
+    "쪽은",
+    "쪽도",
+    "쪽에",
+    "쪽 ",
+    "은요",
+    "는요",
+    "은?",
+    "는?",
+    "어때",
+    "what about",
+    "how about",
+    "and in ",
+    "in there",
 ];
 /// Radius around a previous pick for "N번 근처".
 const NEAR_PICK_RADIUS_M: f64 = 1_500.0;
@@ -135,17 +204,34 @@ pub fn has_follow_up_signal(question: &str) -> bool {
 
 /// Merges a question with the session: a follow-up revises the last recommendation.
 pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
-    let fresh = parse::parse(question);
+    resolve_parsed(session, question, parse::parse(question))
+}
+
+/// [`resolve`] with the question already parsed (and its words grounded by the caller:
+/// `crate::understand`), so that a follow-up's own words ("3번 근처 밥집", "거기 말고
+/// 고기국수") mean what they mean in a fresh question.
+pub fn resolve_parsed(session: &Session, question: &str, fresh: Intent) -> (Intent, Revision) {
     let Some((last, picks)) = &session.last else {
         return (fresh, Revision::Fresh);
     };
-    let cues = FollowUpCues::of(&normalize(question));
+    let text = normalize(question);
+    let cues = FollowUpCues::of(&text);
     let (cheaper, pick_ref) = (cues.cheaper, cues.pick_ref);
     let n = &fresh.constraints;
     let names_place = n.region.is_some() || n.city.is_some() || n.near_attraction.is_some();
     let short = question.chars().count() <= 25;
-    let is_follow_up =
-        cues.explicit() || (fresh.route == Route::Recommend && !names_place && (cues.cue || short));
+    let among = mentions(&text, AMONG);
+    // Only a place, asked as "and there?": the same request somewhere else.
+    let elsewhere = names_place
+        && n.dish.is_none()
+        && n.store_types.is_empty()
+        && fresh.goal.is_none()
+        && !parse::has_recommend_cue(&text)
+        && (question.chars().count() <= 12 || mentions(&text, ELSEWHERE));
+    let is_follow_up = cues.explicit()
+        || among
+        || elsewhere
+        || (fresh.route == Route::Recommend && !names_place && (cues.cue || short));
     if !is_follow_up {
         return (fresh, Revision::Fresh);
     }
@@ -153,24 +239,32 @@ pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
     let mut c: Constraints = last.constraints.clone();
     let mut changes = Vec::new();
     // Whatever the new question names replaces the old value.
-    if n.region.is_some() {
+    if names_place {
         c.region = n.region.clone();
         c.city = n.city.clone();
-        changes.push(format!("region → {}", n.region.as_deref().unwrap_or("")));
+        c.near_attraction = n.near_attraction.clone();
+        c.near_point = None;
+        let label = n
+            .near_attraction
+            .clone()
+            .or_else(|| n.region.clone())
+            .or_else(|| n.city.clone())
+            .unwrap_or_default();
+        changes.push(Change::Place(label));
     }
     if !n.store_types.is_empty() {
         c.store_types = n.store_types.clone();
         if n.dish.is_none() {
             c.dish = None;
         }
-        changes.push(format!("type → {}", n.store_types.join("/")));
+        changes.push(Change::Kind(n.store_types.clone()));
     }
-    if n.dish.is_some() {
-        c.dish = n.dish.clone();
+    if let Some(d) = &n.dish {
+        c.dish = Some(d.clone());
         if n.store_types.is_empty() {
             c.store_types.clear();
         }
-        changes.push(format!("dish → {}", n.dish.as_deref().unwrap_or("")));
+        changes.push(Change::Dish(d.clone()));
     }
     if n.companion.is_some() {
         c.companion = n.companion;
@@ -181,15 +275,19 @@ pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
     if n.time.is_some() {
         c.time = n.time;
     }
-    if n.price_max_per_person.is_some() {
-        c.price_max_per_person = n.price_max_per_person;
+    if let Some(max) = n.price_max_per_person {
+        c.price_max_per_person = Some(max);
+        changes.push(Change::Price(max));
     }
     if cheaper {
         let cheapest = picks.iter().filter_map(|p| p.price_per_person).min();
         if let Some(p) = cheapest {
             let max = (p - 1).max(1_000) as u32;
-            c.price_max_per_person = Some(c.price_max_per_person.map_or(max, |old| old.min(max)));
-            changes.push(format!("price ≤ {max}"));
+            let max = c.price_max_per_person.map_or(max, |old| old.min(max));
+            c.price_max_per_person = Some(max);
+            if !changes.contains(&Change::Price(max)) {
+                changes.push(Change::Price(max));
+            }
         }
     }
     if let Some(i) = pick_ref {
@@ -203,7 +301,10 @@ pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
                 });
                 c.region = None;
                 c.near_attraction = None;
-                changes.push(format!("near pick {i} ({})", p.name));
+                changes.push(Change::NearPick {
+                    index: i,
+                    name: p.name.clone(),
+                });
                 if n.dish.is_none() && n.store_types.is_empty() {
                     // "2번 근처 가볼 만한 곳" keeps the old kind of place.
                 } else if n.dish.is_none() {
@@ -215,7 +316,15 @@ pub fn resolve(session: &Session, question: &str) -> (Intent, Revision) {
             }
         }
     }
-    c.exclude_ids = picks.iter().map(|p| p.id.clone()).collect();
+    if among && pick_ref.is_none() {
+        // The earlier picks, ranked again for what this turn adds.
+        c.within_ids = picks.iter().map(|p| p.id.clone()).collect();
+        c.exclude_ids.clear();
+        changes.push(Change::AmongPicks(picks.len()));
+    } else {
+        c.within_ids.clear();
+        c.exclude_ids = picks.iter().map(|p| p.id.clone()).collect();
+    }
     let mut intent = fresh;
     intent.route = Route::Recommend;
     intent.goal = None;
@@ -321,6 +430,43 @@ mod tests {
         assert_eq!(i.constraints.dish.as_deref(), Some("해산물"));
         assert_eq!(i.constraints.region.as_deref(), Some("애월읍"));
         assert!(i.constraints.companion.is_some());
+    }
+
+    #[test]
+    fn among_those_ranks_the_earlier_picks_again() {
+        let s = session_after("애월읍 흑돼지 맛집 추천해줘");
+        for q in [
+            "그중 아이랑 가기 좋은 곳은?",
+            "Which of those is best for kids?",
+        ] {
+            let (i, rev) = resolve(&s, q);
+            assert_eq!(i.constraints.within_ids, ["A", "B", "C"], "{q}");
+            assert!(i.constraints.exclude_ids.is_empty());
+            assert_eq!(i.constraints.dish.as_deref(), Some("흑돼지"));
+            assert_eq!(
+                i.constraints.companion,
+                Some(jeju_data::vocab::Companion::Kids)
+            );
+            assert_eq!(rev, Revision::FollowUp(vec![Change::AmongPicks(3)]));
+        }
+    }
+
+    #[test]
+    fn only_a_place_asks_the_same_somewhere_else() {
+        let s = session_after("애월읍 흑돼지 맛집 추천해줘");
+        for (q, region) in [
+            ("성산 쪽은?", Some("성산읍")),
+            ("What about in Seogwipo?", None),
+            ("대정 쪽은 어때?", Some("대정읍")),
+        ] {
+            let (i, rev) = resolve(&s, q);
+            assert!(matches!(rev, Revision::FollowUp(_)), "{q}");
+            assert_eq!(i.constraints.region.as_deref(), region, "{q}");
+            assert_eq!(i.constraints.dish.as_deref(), Some("흑돼지"), "{q}");
+        }
+        // A place with a request of its own is a new question.
+        let (_, rev) = resolve(&s, "성산 맛집 추천해줘");
+        assert_eq!(rev, Revision::Fresh);
     }
 
     #[test]

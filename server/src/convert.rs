@@ -69,6 +69,9 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
         picks,
         search,
         declined,
+        understood: answer.understanding.understood.clone(),
+        read_as: answer.understanding.corrections.clone(),
+        unmatched: answer.understanding.unmatched.clone(),
         notice: answer.notice.clone(),
         trace: trace_view(&answer.trace),
     }

@@ -54,20 +54,21 @@ async fn twenty_sessions_for_eight_seconds_without_the_llm_answer_everything_in_
     );
 }
 
-/// How long the fake model takes to answer the route call (the first LLM call of every
-/// fresh question); its other calls answer at once.
-const ROUTE_DELAY: Duration = Duration::from_millis(500);
+/// How long the fake model takes to answer the text2cypher call (the first LLM call of a
+/// fresh question whose words the rules all understand: the route asks none); its other
+/// calls answer at once.
+const FIRST_CALL_DELAY: Duration = Duration::from_millis(500);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_slow_llm_turns_queue_for_the_two_slots_instead_of_failing() {
     const SESSIONS: usize = 8;
     let graph = loaded_small_graph(27).await;
-    // Garbage for every call (each stage falls back to its deterministic path), the route
-    // call after a delay: a fresh turn holds its slot at least that long.
+    // Garbage for every call (each stage falls back to its deterministic path), the
+    // text2cypher call after a delay: a fresh turn holds its slot at least that long.
     let fake = FakeLlm::scripted(Arc::new(|body: &str| {
         let garbage = Reply::http("200 OK", "application/json", "<html>not an API</html>");
         match call_of(body) {
-            Call::Route => garbage.after(ROUTE_DELAY),
+            Call::Cypher => garbage.after(FIRST_CALL_DELAY),
             _ => garbage,
         }
     }))
@@ -91,7 +92,7 @@ async fn with_a_slow_llm_turns_queue_for_the_two_slots_instead_of_failing() {
         lone = started.elapsed();
         assert_eq!(status, 200, "{body}");
     }
-    assert!(lone >= ROUTE_DELAY, "a lone turn took {lone:?}");
+    assert!(lone >= FIRST_CALL_DELAY, "a lone turn took {lone:?}");
 
     let plan = LoadPlan::mixed(s.url(""), SESSIONS, Duration::from_secs(6), true);
     let report = load::run(&plan).await.unwrap();
@@ -113,7 +114,7 @@ async fn with_a_slow_llm_turns_queue_for_the_two_slots_instead_of_failing() {
     // And no more than two turns ran at once: each fresh question (not a follow-up) held a
     // slot for the route delay, so two slots answer at most two per delay.
     let fresh = report.answers - report.follow_ups;
-    let most = 2.0 * report.elapsed.as_secs_f64() / ROUTE_DELAY.as_secs_f64() + 2.0;
+    let most = 2.0 * report.elapsed.as_secs_f64() / FIRST_CALL_DELAY.as_secs_f64() + 2.0;
     assert!(
         fresh as f64 <= most,
         "{fresh} fresh turns in {:?}: more than two slots' worth ({most:.0})\n{report}",

@@ -51,13 +51,28 @@ async fn garbage_from_every_llm_call_falls_back_stage_by_stage() {
     })
     .await;
     let answer = pipeline.ask(QUESTION).await.unwrap();
-    for name in ["route", "text2cypher", "select"] {
+    // The rules understood every word: the route asks no LLM.
+    let route = stage(&answer, "route");
+    assert!(
+        route.llm.is_none() && route.detail.contains("no LLM call"),
+        "{route:?}"
+    );
+    for name in ["text2cypher", "select"] {
         let s = stage(&answer, name);
         assert!(s.fallback.is_some(), "{name} did not fall back: {s:?}");
         assert!(s.llm.is_some_and(|u| u.calls >= 1), "{name}: {s:?}");
     }
     assert_constraints_hold(&graph, &answer);
-    assert!(fake.requests() >= 3);
+    assert!(fake.requests() >= 2);
+    // A word the rules do not know sends the route to the LLM, whose garbage falls back.
+    let unsure = pipeline.ask(&format!("{QUESTION} 뷁뷁")).await.unwrap();
+    let route = stage(&unsure, "route");
+    assert!(
+        route.fallback.is_some(),
+        "route did not fall back: {route:?}"
+    );
+    assert!(route.llm.is_some_and(|u| u.calls >= 1), "{route:?}");
+    assert_constraints_hold(&graph, &unsure);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -188,7 +203,11 @@ async fn truncated_select_json_is_retried_once_then_the_ranker_answers() {
             .is_some_and(|f| f.contains("deterministic ranker")),
         "{sel:?}"
     );
-    assert_eq!(fake.requests(), 4, "route, cypher, select twice");
+    assert_eq!(
+        fake.requests(),
+        3,
+        "cypher, select twice (the rules understood every word: no route call)"
+    );
     assert_constraints_hold(&graph, &answer);
 }
 
@@ -201,13 +220,14 @@ async fn a_hanging_llm_costs_one_timeout_per_turn_not_one_per_stage() {
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert_eq!(fake.requests(), 1, "later stages skip the LLM");
-    let t2c = stage(&answer, "text2cypher");
+    // text2cypher is the first stage that asks (the route understood every word).
+    let sel = stage(&answer, "select");
     assert!(
-        t2c.fallback
+        sel.fallback
             .as_ref()
             .map(|f| f.message.as_str())
             .is_some_and(|f| f.contains("unavailable earlier in this turn")),
-        "{t2c:?}"
+        "{sel:?}"
     );
     assert!(answer.text.contains("규칙 기반"), "{}", answer.text);
     assert_constraints_hold(&graph, &answer);

@@ -28,7 +28,9 @@ async fn the_local_model_runs_every_llm_stage_and_the_constraints_hold() {
         .with_llm(llm);
 
     let answer = pipeline
-        .ask("Where can I take my parents for black pork in Aewol?")
+        // "grandparents" is a word the rules do not know: the route asks the model (a
+        // question whose every word they know is routed without it).
+        .ask("Where can I take my grandparents for black pork in Aewol?")
         .await
         .unwrap();
     println!("{}", answer.text);

@@ -102,6 +102,9 @@ fn recommend() -> AskResponse {
         picks: vec![pick(1), pick(2), pick(3)],
         search: None,
         declined: None,
+        understood: Vec::new(),
+        read_as: Vec::new(),
+        unmatched: Vec::new(),
         notice: Some("AI 모델이 답하지 않아 규칙 기반으로 답했어요.".into()),
         trace: trace(),
     }
@@ -118,6 +121,9 @@ fn search() -> AskResponse {
         text: "한림 커피: 30대 손님 비중 42.0%".into(),
         picks: vec![],
         declined: None,
+        understood: Vec::new(),
+        read_as: Vec::new(),
+        unmatched: Vec::new(),
         search: Some(SearchAnswer {
             headline: "한림 커피: 30대 손님 비중 42.0%".into(),
             measure: "30대 손님 비중".into(),

@@ -13,6 +13,19 @@ pub struct Written {
     pub notice: Option<String>,
 }
 
+/// How many unmatched words the answer names.
+pub const MAX_UNMATCHED_NAMED: usize = 4;
+
+/// The Korean topic particle after a word: 은 after a final consonant, 는 after a vowel,
+/// 은(는) when the word does not end in Hangul.
+fn topic_particle(word: &str) -> &'static str {
+    match word.chars().last() {
+        Some(c @ '\u{AC00}'..='\u{D7A3}') if !(c as u32 - 0xAC00).is_multiple_of(28) => "은",
+        Some('\u{AC00}'..='\u{D7A3}') => "는",
+        _ => "은(는)",
+    }
+}
+
 /// The notice of a turn whose configured LLM went down.
 pub fn llm_down_notice(lang: Lang) -> &'static str {
     match lang {
@@ -27,10 +40,19 @@ pub fn run(
     prompts: &Prompts,
     intent: &Intent,
     body: &AnswerBody,
+    unmatched: &[String],
     llm_went_down: bool,
 ) -> Result<(Written, StageReport), PipelineError> {
     let mut ctx = tera::Context::new();
     ctx.insert("lang", lang_code(intent.lang));
+    // Named, not dropped: at most four, in question order.
+    let named: Vec<&String> = unmatched.iter().take(MAX_UNMATCHED_NAMED).collect();
+    ctx.insert("unmatched", &named);
+    ctx.insert(
+        "unmatched_particle",
+        topic_particle(named.last().map_or("", |w| w.as_str())),
+    );
+    ctx.insert("relaxed", &false);
     let notice = if llm_went_down {
         llm_down_notice(intent.lang)
     } else {
@@ -109,11 +131,11 @@ mod tests {
             }],
             count: None,
         };
-        let (w, report) = run(&prompts, &intent, &body, false).unwrap();
+        let (w, report) = run(&prompts, &intent, &body, &[], false).unwrap();
         assert_eq!(w.text, "1. 바다카페 — 30대 손님 비중 42.0%");
         assert_eq!(w.notice, None);
         assert!(report.detail.ends_with(" chars"));
-        let (down, _) = run(&prompts, &intent, &body, true).unwrap();
+        let (down, _) = run(&prompts, &intent, &body, &[], true).unwrap();
         assert!(
             down.text.ends_with(llm_down_notice(Lang::Ko)),
             "{}",
@@ -123,11 +145,36 @@ mod tests {
     }
 
     #[test]
+    fn unmatched_words_are_named_before_the_answer() {
+        let prompts = Prompts::load().unwrap();
+        let body = AnswerBody::Recommend { picks: Vec::new() };
+        let intent = parse("애월 흑돼지 맛집 xyzzy");
+        let (w, _) = run(&prompts, &intent, &body, &["xyzzy".to_owned()], false).unwrap();
+        assert!(
+            w.text
+                .starts_with("'xyzzy'은(는) 데이터에서 찾지 못해 빼고 찾았어요."),
+            "{}",
+            w.text
+        );
+        let intent = parse("Black pork in Aewol, very glorp");
+        let (w, _) = run(&prompts, &intent, &body, &["glorp".to_owned()], false).unwrap();
+        assert!(
+            w.text
+                .starts_with("I couldn't match 'glorp', so I left it out."),
+            "{}",
+            w.text
+        );
+        assert_eq!(topic_particle("한치물휘"), "는");
+        assert_eq!(topic_particle("딱세우회"), "는");
+        assert_eq!(topic_particle("짬봉"), "은");
+    }
+
+    #[test]
     fn no_picks_says_so_in_the_question_language() {
         let prompts = Prompts::load().unwrap();
         let intent = parse("Black pork in Aewol");
         let body = AnswerBody::Recommend { picks: Vec::new() };
-        let (w, _) = run(&prompts, &intent, &body, false).unwrap();
+        let (w, _) = run(&prompts, &intent, &body, &[], false).unwrap();
         assert!(w.text.starts_with("I could not find a place"), "{}", w.text);
     }
 }

@@ -34,13 +34,14 @@ pub struct Shortlist {
 pub(crate) async fn run(
     parts: &Parts,
     intent: &Intent,
+    keep_price: bool,
     mut candidates: Vec<Candidate>,
 ) -> Result<(Shortlist, StageReport), PipelineError> {
     candidates.truncate(MAX_CANDIDATES);
     let c = &intent.constraints;
     let mut report = StageReport::new(format!("{} candidates from the filters", candidates.len()));
     if candidates.len() < PICKS {
-        relax(parts, c, &mut candidates, &mut report).await?;
+        relax(parts, c, keep_price, &mut candidates, &mut report).await?;
     }
     if !candidates.is_empty() && candidates.len() < MAX_CANDIDATES {
         match parts.vectors().await {
@@ -63,7 +64,7 @@ pub(crate) async fn run(
                     .map(|(id, _)| id)
                     .collect();
                 if !near.is_empty() {
-                    let widest = relax::widest(c);
+                    let widest = relax::widest(c, keep_price);
                     let q = compose::candidate_query_relaxed(
                         &widest,
                         c,
@@ -121,6 +122,7 @@ pub(crate) async fn run(
 async fn relax(
     parts: &Parts,
     c: &Constraints,
+    keep_price: bool,
     candidates: &mut Vec<Candidate>,
     report: &mut StageReport,
 ) -> Result<(), PipelineError> {
@@ -145,7 +147,7 @@ async fn relax(
             .push_str(&format!(", {} more meet every constraint", more.len()));
         candidates.extend(more);
     }
-    for step in relax::steps(c) {
+    for step in relax::steps(c, keep_price) {
         if candidates.len() >= PICKS {
             break;
         }
@@ -266,7 +268,7 @@ mod tests {
         ]);
         let intent = parse("애월읍 흑돼지 맛집 추천해줘");
         let cands = candidates_of(&parts, &["a"], &intent).await;
-        let (short, report) = run(&parts, &intent, cands).await.unwrap();
+        let (short, report) = run(&parts, &intent, false, cands).await.unwrap();
         assert_eq!(short.candidate_ids, ["a", "h1", "h2"], "{}", report.detail);
         assert!(
             report
@@ -306,7 +308,7 @@ mod tests {
         ]);
         let intent = parse("애월읍 흑돼지 맛집 추천해줘");
         let cands = candidates_of(&parts, &["a", "b", "c"], &intent).await;
-        let (short, report) = run(&parts, &intent, cands).await.unwrap();
+        let (short, report) = run(&parts, &intent, false, cands).await.unwrap();
         assert!(report.fallback.is_none(), "{report:?}");
         assert_eq!(
             short.candidate_ids,
@@ -327,7 +329,7 @@ mod tests {
         let parts = parts(vec![FakeStore::new("a", 4.0, 3)]);
         let intent = parse("애월읍 흑돼지 맛집 추천해줘");
         let cands = candidates_of(&parts, &["a"], &intent).await;
-        let (short, report) = run(&parts, &intent, cands).await.unwrap();
+        let (short, report) = run(&parts, &intent, false, cands).await.unwrap();
         assert_eq!(short.candidate_ids, ["a"]);
         assert_eq!(
             report.fallback.map(|f| f.reason),

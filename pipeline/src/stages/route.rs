@@ -7,7 +7,6 @@
 
 use jeju_review_search::QueryEmbedding;
 
-use crate::grounding;
 use crate::intent::{Intent, Route};
 use crate::llm_route;
 use crate::parse;
@@ -16,6 +15,8 @@ use crate::session::{self, Revision, Session};
 use crate::stages::Parts;
 use crate::trace::{Fallback, FallbackReason};
 use crate::turn::{LlmGate, StageReport};
+use crate::typo;
+use crate::understand::{self, Understanding};
 
 /// The route's output.
 pub struct Routed {
@@ -30,6 +31,10 @@ pub struct Routed {
     /// Set when the question is not one to answer (outside Jeju, another topic, nonsense):
     /// the later stages are skipped.
     pub decline: Option<Decline>,
+    /// What each word of the question became, and the words nothing explains.
+    pub understanding: Understanding,
+    /// A follow-up that asked for a price itself ("더 저렴한 곳은?"): relaxation keeps it.
+    pub asked_price: bool,
 }
 
 pub(crate) async fn run(
@@ -38,16 +43,25 @@ pub(crate) async fn run(
     session: &Session,
     question: &str,
 ) -> (Routed, StageReport) {
-    let (intent, revision) = session::resolve(session, question);
+    let words = parts.graph_words().await;
+    // Misspellings of known words are read as those words (짬봉 → 짬뽕) before anything else.
+    let (corrected, corrections) = typo::correct(question, words);
+    let asked = question;
+    let question = corrected.as_str();
+    // The question's own reading: parsed, then every word accounted for (what the parser
+    // does not know grounded in the everyday vocabulary and the graph's menus; the rest
+    // named). A follow-up merges this reading into the earlier request.
+    let mut own = parse::parse(question);
+    let mut understanding = understand::account(question, &mut own.constraints, words, true);
+    understanding.corrections = corrections;
+    if !understanding.grounded.is_empty() {
+        own.hyde = parse::hyde_review(&own.constraints, own.lang);
+    }
+    let (intent, revision) = session::resolve_parsed(session, question, own.clone());
     // Declining is judged on the question alone: an earlier answer cannot make "부산 맛집"
     // about Jeju, and a short unrelated line is not a follow-up unless it says so.
-    let own = match &revision {
-        Revision::Fresh => intent.clone(),
-        Revision::FollowUp(_) => parse::parse(question),
-    };
     let follow_up = session.last.is_some() && session::has_follow_up_signal(question);
     let empty = GraphWords::default();
-    let words = parts.graph_words().await;
     if let Some(decline) =
         Scope::builtin().judge(question, &own, follow_up, words.unwrap_or(&empty))
     {
@@ -68,32 +82,28 @@ pub(crate) async fn run(
             Routed {
                 intent,
                 fresh: true,
-                request: question.to_owned(),
+                request: asked.to_owned(),
                 hyde_embedding: None,
                 decline: Some(decline),
+                understanding,
+                asked_price: false,
             },
             report,
         );
     }
     let fresh = matches!(revision, Revision::Fresh);
-    // A fresh question's word the lexicon does not know, grounded in the graph's menus.
-    let mut intent = intent;
-    let grounded = match (&revision, words) {
-        (Revision::Fresh, Some(words)) => {
-            let g = grounding::ground_menu_word(question, &mut intent.constraints, words);
-            if g.is_some() {
-                intent.hyde = parse::hyde_review(&intent.constraints, intent.lang);
-            }
-            g
-        }
-        _ => None,
-    };
+    let asked_price = revision.asked_price();
     let request = match (fresh, &session.last_request) {
-        (false, Some(earlier)) => format!("{earlier} → {question}"),
-        _ => question.to_owned(),
+        (false, Some(earlier)) => format!("{earlier} → {asked}"),
+        _ => asked.to_owned(),
     };
     let mut report = StageReport::default();
     let (intent, note) = match (gate.get(), &revision) {
+        // The LLM only where the rules are unsure: a word is left that nothing explains.
+        (Ok(_), Revision::Fresh) if understanding.unmatched.is_empty() => (
+            intent,
+            " [every word understood by the rules: no LLM call]".to_owned(),
+        ),
         (Ok(llm), Revision::Fresh) => {
             match llm_route::route_with_llm(
                 llm,
@@ -128,13 +138,30 @@ pub(crate) async fn run(
         Revision::Fresh => serde_json::to_string(&intent).unwrap_or_default(),
         Revision::FollowUp(changes) => format!(
             "follow-up ({}): {}",
-            changes.join(", "),
+            changes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             serde_json::to_string(&intent).unwrap_or_default()
         ),
     };
-    let grounded_note = grounded
-        .map(|g| format!(" [grounded '{}' as menu fragment '{}']", g.word, g.fragment))
-        .unwrap_or_default();
+    let mut grounded_note = String::new();
+    if !understanding.grounded.is_empty() {
+        grounded_note.push_str(&format!(
+            " [grounded: {}]",
+            understanding.grounded.join("; ")
+        ));
+    }
+    for c in &understanding.corrections {
+        grounded_note.push_str(&format!(" [read '{}' as '{}']", c.written, c.read_as));
+    }
+    if !understanding.unmatched.is_empty() {
+        grounded_note.push_str(&format!(
+            " [unmatched: {}]",
+            understanding.unmatched.join(", ")
+        ));
+    }
     report.detail = format!("{detail}{note}{grounded_note}");
     let mut intent = intent;
     if let Some(lang) = session.language {
@@ -158,6 +185,8 @@ pub(crate) async fn run(
             request,
             hyde_embedding,
             decline: None,
+            understanding,
+            asked_price,
         },
         report,
     )
