@@ -264,7 +264,9 @@ pub fn constraints(text: &str) -> Constraints {
     let dish_word = best_dish.map(|(_, _, w)| w);
 
     // A type word that is the dish's own word ("sushi", "짬뽕") names the dish, not a kind of
-    // place: a 횟집 with 초밥 on the menu fits "sushi" too.
+    // place: a 횟집 with 초밥 on the menu fits "sushi" too. A kind of place not wanted
+    // ("not a cafe", "카페 말고") is not the kind.
+    let text = wanted_text.as_str();
     if let Some((_, types)) = longest(text, TYPE_WORDS).filter(|(w, _)| {
         // "빵집" (a bakery) is more than its dish word "빵": only a type word that is no
         // more than the dish's word is dropped.
@@ -279,6 +281,7 @@ pub fn constraints(text: &str) -> Constraints {
         c.store_types = vec![t.to_string()];
     }
 
+    let text = text_all;
     c.companion = companion_in(text);
     c.age_band = longest(text, AGE_WORDS).map(|(_, v)| v);
     c.time = longest(text, TIME_WORDS).map(|(_, v)| v);
@@ -822,6 +825,10 @@ mod tests {
         assert_eq!(c.near_attraction, None);
         let c = constraints(&normalize("일도이동 중국집 배달 말고 가서 먹을 데"));
         assert_eq!(c.region.as_deref(), Some("일도이동"));
+        let c = constraints(&normalize(
+            "Where do people eat breakfast in Seogwipo? Something Korean, not a cafe.",
+        ));
+        assert!(!c.store_types.contains(&"커피".to_owned()), "{c:?}");
     }
 
     #[test]

@@ -63,36 +63,28 @@ impl Span {
     }
 }
 
-/// Accounts for the words of `question` (whose parse gave `c`): grounds what the everyday
-/// vocabulary and the graph's menus know into `c` (when `ground`, i.e. for a fresh question)
-/// and lists the rest as unmatched.
-pub fn account(
-    question: &str,
-    c: &mut Constraints,
-    graph: Option<&GraphWords>,
-    ground: bool,
-) -> Understanding {
+/// Accounts for the words of `question` (whose own parse gave `c`): grounds what the
+/// everyday vocabulary and the graph's menus know into `c` and lists the rest as unmatched.
+pub fn account(question: &str, c: &mut Constraints, graph: Option<&GraphWords>) -> Understanding {
     let text = question.to_lowercase();
     let mut out = Understanding::default();
     let mut spans = vocabulary_spans(&text);
     let unwanted = parse::unwanted_part(&text);
-    if ground {
-        ground_everyday(&text, c, &spans, unwanted, graph, &mut out);
-        if let Some(g) = graph.and_then(|g| grounding::ground_menu_word(question, c, g)) {
-            out.grounded.push(format!(
-                "'{}' → dish '{}' (a menu item fragment of the graph)",
-                g.word, g.fragment
-            ));
-            let word = g.word.to_lowercase();
-            for (start, end) in words::occurrences(&text, &word) {
-                spans.push(Span {
-                    start,
-                    end,
-                    role: Role::Dish,
-                    value: g.fragment.clone(),
-                    everyday: false,
-                });
-            }
+    ground_everyday(&text, c, &spans, unwanted, graph, &mut out);
+    if let Some(g) = graph.and_then(|g| grounding::ground_menu_word(question, c, g)) {
+        out.grounded.push(format!(
+            "'{}' → dish '{}' (a menu item fragment of the graph)",
+            g.word, g.fragment
+        ));
+        let word = g.word.to_lowercase();
+        for (start, end) in words::occurrences(&text, &word) {
+            spans.push(Span {
+                start,
+                end,
+                role: Role::Dish,
+                value: g.fragment.clone(),
+                everyday: false,
+            });
         }
     }
     // What the question's words became, in question order, each word once.
@@ -285,11 +277,12 @@ fn place_key(p: &words::PlaceWord) -> String {
     p.words.first().cloned().unwrap_or_default()
 }
 
-/// The longest span of the parser's reading of a slot: for the dish, the words of the
-/// parser's dish; for the kind, any type word.
+/// The longest span of the parser's reading of a slot (its own vocabularies, not the
+/// everyday one): for the dish, the words of the parser's dish; for the kind, any type word.
 fn parser_span(text: &str, spans: &[Span], role: Role, dish: Option<&str>) -> Option<Span> {
     spans
         .iter()
+        .filter(|s| !s.everyday)
         .filter(|s| s.role == role && (role != Role::Dish || dish == Some(s.value.as_str())))
         .max_by_key(|s| s.chars(text))
         .cloned()
@@ -524,7 +517,7 @@ mod tests {
 
     fn run(q: &str) -> (Constraints, Understanding) {
         let mut c = parse(q).constraints;
-        let u = account(q, &mut c, None, true);
+        let u = account(q, &mut c, None);
         (c, u)
     }
 
@@ -585,6 +578,13 @@ mod tests {
     fn a_dish_inside_an_everyday_kind_of_place_still_grounds() {
         let (c, _) = run("Any Vietnamese pho place on Udo?");
         assert_eq!(c.dish.as_deref(), Some("쌀국수"));
+    }
+
+    #[test]
+    fn an_everyday_kind_of_place_replaces_a_type_read_from_inside_it() {
+        // The contest type 차 (tea) is inside 포차 (a street bar).
+        let (c, _) = run("노형동 포차 가고싶다");
+        assert_eq!(c.store_types, ["포장마차"], "{c:?}");
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub(crate) async fn run(
     // does not know grounded in the everyday vocabulary and the graph's menus; the rest
     // named). A follow-up merges this reading into the earlier request.
     let mut own = parse::parse(question);
-    let mut understanding = understand::account(question, &mut own.constraints, words, true);
+    let mut understanding = understand::account(question, &mut own.constraints, words);
     understanding.corrections = corrections;
     if !understanding.grounded.is_empty() {
         own.hyde = parse::hyde_review(&own.constraints, own.lang);
