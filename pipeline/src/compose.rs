@@ -19,6 +19,7 @@ pub fn is_orderable(property: &str) -> bool {
         || matches!(
             property,
             "review_count"
+                | "distance_m"
                 | "rating"
                 | "price_per_person"
                 | "price_min"
@@ -111,21 +112,32 @@ fn filters(
         conds.push(format!("s.{} >= $time_min", t.property()));
         params.push(("time_min".into(), Param::Float(MIN_TIME_SHARE)));
     }
-    if let Some(Measure::Property { property, .. }) = goal.map(|g| &g.measure) {
-        let owner = if goal.and_then(|g| g.month).is_some()
-            && RATIO_PROPERTIES.contains(&property.as_str())
-        {
-            "u"
-        } else {
-            "s"
-        };
-        conds.push(format!("{owner}.{property} IS NOT NULL"));
+    if let Some(
+        g @ SearchGoal {
+            measure: Measure::Property { property, .. },
+            ..
+        },
+    ) = goal
+    {
+        conds.push(format!("{}.{property} IS NOT NULL", owner(g, property)));
     }
     if !conds.is_empty() {
         text.push_str(" WHERE ");
         text.push_str(&conds.join(" AND "));
     }
     text
+}
+
+/// Who holds the measured property: the month's `USE` relation for a month's share, the
+/// `NEAR` relation for the distance to the asked attraction, else the store.
+fn owner(goal: &SearchGoal, property: &str) -> &'static str {
+    if property == "distance_m" {
+        "near"
+    } else if goal.month.is_some() && RATIO_PROPERTIES.contains(&property) {
+        "u"
+    } else {
+        "s"
+    }
 }
 
 /// The composed answer query of a search question. Returns `None` when the intent has no
@@ -143,11 +155,11 @@ pub fn search_query(intent: &Intent) -> Option<ComposedQuery> {
             if !is_orderable(property) {
                 return None;
             }
-            let owner = if goal.month.is_some() && RATIO_PROPERTIES.contains(&property.as_str()) {
-                "u"
-            } else {
-                "s"
-            };
+            // "Closest to X" needs X: the distance is the NEAR relation's.
+            if property == "distance_m" && intent.constraints.near_attraction.is_none() {
+                return None;
+            }
+            let owner = owner(goal, property);
             let dir = if *descending { "DESC" } else { "ASC" };
             cypher.push_str(&format!(
                 " RETURN s.id AS id, s.name AS name, {owner}.{property} AS value ORDER BY value {dir}, id ASC LIMIT $top"

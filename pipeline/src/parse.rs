@@ -11,6 +11,8 @@ use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_
 /// Words that make a question a data question (with a measure) rather than a request.
 /// Words of a "how many" question (a count measure, and a search cue).
 const COUNT_CUES: &[&str] = &[
+    "count the",
+    "count of",
     "몇 곳",
     "몇곳",
     "몇 개",
@@ -44,7 +46,14 @@ const SEARCH_CUES: &[&str] = &[
     "most reviews",
     "fewest",
     "busiest",
+    "가장 가까운",
+    "제일 가까운",
+    "closest",
+    "nearest",
 ];
+
+/// Words of "the closest to X" (ordered by the distance to the asked attraction).
+const CLOSEST_CUES: &[&str] = &["가장 가까운", "제일 가까운", "closest", "nearest"];
 
 const RECOMMEND_CUES: &[&str] = &[
     "추천",
@@ -76,6 +85,16 @@ pub fn parse(question: &str) -> Intent {
         _ => Route::Recommend,
     };
     let goal = if route == Route::Search { goal } else { None };
+    // "The closest" to nothing named is not a data question.
+    let (route, goal) = match goal {
+        Some(SearchGoal {
+            measure: Measure::Property { ref property, .. },
+            ..
+        }) if property == "distance_m" && constraints.near_attraction.is_none() => {
+            (Route::Recommend, None)
+        }
+        g => (route, g),
+    };
     let hyde = hyde_review(&constraints, lang);
     Intent {
         route,
@@ -481,6 +500,8 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
 
     let measure = if mentions(text, COUNT_CUES) {
         Some(Measure::Count)
+    } else if mentions(text, CLOSEST_CUES) {
+        Some(prop("distance_m", false))
     } else if share_cue {
         if let Some((_, band)) = longest(text, AGE_WORDS) {
             Some(prop(band.property(), !ascending))
@@ -815,6 +836,33 @@ mod tests {
         assert_eq!(
             month(&normalize("애월읍 8월 이용건수 상위 가게 몇 곳?")),
             Some(202308)
+        );
+    }
+
+    #[test]
+    fn the_closest_to_an_attraction_is_a_data_question() {
+        for q in [
+            "성산일출봉에서 제일 가까운 카페가 어디예요?",
+            "Which cafe is closest to Hyeopjae Beach?",
+        ] {
+            let i = parse(q);
+            assert_eq!(i.route, Route::Search, "{q}");
+            assert_eq!(
+                i.goal.map(|g| g.measure),
+                Some(Measure::Property {
+                    property: "distance_m".into(),
+                    descending: false
+                }),
+                "{q}"
+            );
+        }
+        // Closest to nothing named: a recommendation.
+        assert_eq!(parse("제일 가까운 카페 추천").route, Route::Recommend);
+        assert_eq!(
+            parse("Count the fried chicken places in Jeju-si")
+                .goal
+                .map(|g| g.measure),
+            Some(Measure::Count)
         );
     }
 
