@@ -402,30 +402,18 @@ impl Evaluator {
     ) -> Result<(TurnOutcome, Vec<String>), EvalError> {
         let c = turn.constraints.clone().unwrap_or_default();
         let mut failures: Vec<String> = Vec::new();
-        let picks: Vec<(String, String, bool)> = match &answer.body {
-            AnswerBody::Recommend { picks } => picks
-                .iter()
-                .map(|p| (p.card.id.clone(), p.card.name.clone(), p.card.backfilled))
-                .collect(),
-            AnswerBody::Search { .. } | AnswerBody::Declined { .. } => Vec::new(),
-        };
-        let stated: Vec<Vec<String>> = match &answer.body {
-            AnswerBody::Recommend { picks } => picks
-                .iter()
-                .map(|p| stated_unmet(&p.card.relaxed))
-                .collect(),
-            _ => Vec::new(),
-        };
-        match &answer.body {
-            AnswerBody::Recommend { .. } => {}
+        let picks: &[jeju_pipeline::recommend::Pick] = match &answer.body {
+            AnswerBody::Recommend { picks } => picks,
             AnswerBody::Search { .. } => {
                 failures.push("recommend: routed as a search".into());
+                &[]
             }
             AnswerBody::Declined { .. } => {
                 failures.push("declined an in-scope question".into());
+                &[]
             }
-        }
-        let ids: Vec<String> = picks.iter().map(|p| p.0.clone()).collect();
+        };
+        let ids: Vec<String> = picks.iter().map(|p| p.card.id.clone()).collect();
         let facts = facts::store_facts(&self.graph, Some(&ids)).await?;
 
         // The expectations' reference values, from the previous turn.
@@ -510,16 +498,17 @@ impl Evaluator {
         };
 
         let mut results = Vec::new();
-        for (i, (id, card_name, backfilled)) in picks.iter().enumerate() {
+        for (i, pick) in picks.iter().enumerate() {
+            let (id, backfilled) = (&pick.card.id, pick.card.backfilled);
             let candidate = answer.trace.candidates.contains(id);
             let Some(f) = facts.get(id) else {
                 results.push(PickResult {
                     rank: i + 1,
                     id: id.clone(),
-                    name: card_name.clone(),
+                    name: pick.card.name.clone(),
                     in_catalogue: false,
                     candidate,
-                    backfilled: *backfilled,
+                    backfilled,
                     hard: Vec::new(),
                     hard_ok: false,
                     stated_unmet: Vec::new(),
@@ -562,10 +551,10 @@ impl Evaluator {
                 name: f.name.clone(),
                 in_catalogue: true,
                 candidate,
-                backfilled: *backfilled,
+                backfilled,
                 hard,
                 hard_ok,
-                stated_unmet: stated.get(i).cloned().unwrap_or_default(),
+                stated_unmet: stated_unmet(&pick.card.relaxed),
                 relaxed_ok: false,
                 truth,
                 truth_fit,

@@ -193,24 +193,12 @@ pub fn disagreements(vocab: &Vocabulary, menu_items: &BTreeSet<String>) -> Vec<D
 mod tests {
     use super::*;
 
-    /// The menu item names of the full synthetic data (seed 42), generated in a scratch
-    /// directory.
+    /// The data's menu catalogue (every item a store's menu is drawn from).
     fn data_menu_items() -> BTreeSet<String> {
-        let dir = tempfile::tempdir().unwrap();
-        jeju_synth::generate(
-            dir.path(),
-            &jeju_synth::GenerateOptions::new(jeju_synth::Scale::Full, 42),
-        )
-        .unwrap();
-        let stores = std::fs::read_to_string(dir.path().join(jeju_data::files::STORES)).unwrap();
-        let mut out = BTreeSet::new();
-        for line in stores.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            for m in v["menu"].as_array().unwrap() {
-                out.insert(m["name"].as_str().unwrap().to_owned());
-            }
-        }
-        out
+        jeju_synth::menu_item_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     #[test]

@@ -53,6 +53,11 @@ pub struct GraphWords {
     menu: BTreeSet<String>,
 }
 
+/// What separates the words of a menu item or store name ("흑돼지 오겹살 (200g)").
+fn is_name_separator(c: char) -> bool {
+    c.is_whitespace() || "()[]/,.·".contains(c)
+}
+
 impl GraphWords {
     /// From menu item names, store names and types: each split on spaces and brackets, words
     /// of at least two characters, lower-cased.
@@ -68,7 +73,7 @@ impl GraphWords {
         let menu: BTreeSet<String> = menus.into_iter().map(str::to_lowercase).collect();
         let mut words = BTreeSet::new();
         let mut add = |name: &str| {
-            for w in name.split(|c: char| c.is_whitespace() || "()[]/,.·".contains(c)) {
+            for w in name.split(is_name_separator) {
                 if w.chars().count() >= 2 {
                     words.insert(w.to_lowercase());
                 }
@@ -88,7 +93,7 @@ impl GraphWords {
     pub fn menu_words(&self) -> impl Iterator<Item = &str> {
         self.menu
             .iter()
-            .flat_map(|m| m.split(|c: char| c.is_whitespace() || "()[]/,.·".contains(c)))
+            .flat_map(|m| m.split(is_name_separator))
             .filter(|w| w.chars().count() >= 2)
     }
 

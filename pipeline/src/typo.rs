@@ -65,53 +65,66 @@ fn is_hangul_word(w: &str) -> bool {
 }
 
 /// The Korean words the vocabularies know: type and dish words, the everyday words of
-/// `data/words/`, region names, and the words of the graph's menu items.
-fn known_words(graph: Option<&GraphWords>) -> BTreeSet<String> {
-    let w = Words::builtin();
-    let mut out: BTreeSet<String> = BTreeSet::new();
-    out.extend(TYPE_WORDS.iter().map(|(t, _)| (*t).to_owned()));
-    out.extend(
-        DISHES
-            .iter()
-            .flat_map(|d| d.words.iter().map(|x| (*x).to_owned())),
-    );
-    out.extend(
-        w.menu
-            .iter()
-            .flat_map(|d| std::iter::once(d.fragment.clone()).chain(d.ko.iter().cloned())),
-    );
-    out.extend(w.places.iter().flat_map(|p| p.words.iter().cloned()));
-    out.extend(gazetteer::regions().iter().flat_map(|r| r.aliases()));
-    if let Some(g) = graph {
-        out.extend(g.menu_words().map(str::to_owned));
-    }
-    out.retain(|x| is_hangul_word(x) && x.chars().count() >= 2);
-    out
+/// `data/words/`, region names (built once), and the words of the graph's menu items.
+fn known_words(graph: Option<&GraphWords>) -> BTreeSet<&str> {
+    static FIXED: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    let fixed = FIXED.get_or_init(|| {
+        let w = Words::builtin();
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        out.extend(TYPE_WORDS.iter().map(|(t, _)| (*t).to_owned()));
+        out.extend(
+            DISHES
+                .iter()
+                .flat_map(|d| d.words.iter().map(|x| (*x).to_owned())),
+        );
+        out.extend(
+            w.menu
+                .iter()
+                .flat_map(|d| std::iter::once(d.fragment.clone()).chain(d.ko.iter().cloned())),
+        );
+        out.extend(w.places.iter().flat_map(|p| p.words.iter().cloned()));
+        out.extend(gazetteer::regions().iter().flat_map(|r| r.aliases()));
+        out
+    });
+    fixed
+        .iter()
+        .map(String::as_str)
+        .chain(graph.into_iter().flat_map(|g| g.menu_words()))
+        .filter(|x| is_hangul_word(x) && x.chars().count() >= 2)
+        .collect()
 }
 
 /// The question with its misspelt words read as known ones, and the readings. A word that
 /// is known as written (or contains a known word), or a filler, is left alone; a word of two
 /// syllables is read only across one common slip, a longer one across two (or one other).
 pub fn correct(question: &str, graph: Option<&GraphWords>) -> (String, Vec<Correction>) {
+    // The Korean content words: most questions have none the vocabularies could correct.
+    let candidates: Vec<(&str, &str)> = question
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|raw| (raw, strip_particle(raw)))
+        .filter(|(raw, stem)| is_hangul_word(stem) && stem.chars().count() >= 2 && is_content(raw))
+        .collect();
+    if candidates.is_empty() {
+        return (question.to_owned(), Vec::new());
+    }
     let known = known_words(graph);
     let mut corrected = question.to_owned();
     let mut readings = Vec::new();
-    for raw in question.split(|c: char| !c.is_alphanumeric()) {
-        let stem = strip_particle(raw);
+    for (_, stem) in candidates {
         let n = stem.chars().count();
-        if !is_hangul_word(stem) || n < 2 || known.contains(stem) || !is_content(raw) {
+        if known.contains(stem) {
             continue;
         }
         if known
             .iter()
-            .any(|k| stem.contains(k.as_str()) && k.chars().count() >= 2)
+            .any(|k| stem.contains(k) && k.chars().count() >= 2)
         {
             continue;
         }
         let max = if n >= 3 { 2 } else { 1 };
-        let mut best: Vec<(usize, &String)> = known
+        let mut best: Vec<(usize, &str)> = known
             .iter()
-            .filter_map(|k| jamo_distance(stem, k).map(|d| (d, k)))
+            .filter_map(|k| jamo_distance(stem, k).map(|d| (d, *k)))
             .filter(|(d, _)| *d <= max)
             .collect();
         best.sort();
@@ -123,7 +136,7 @@ pub fn correct(question: &str, graph: Option<&GraphWords>) -> (String, Vec<Corre
             corrected = corrected.replacen(stem, k, 1);
             readings.push(Correction {
                 written: stem.to_owned(),
-                read_as: k.clone(),
+                read_as: k.to_owned(),
             });
         }
     }

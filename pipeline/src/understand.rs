@@ -21,7 +21,7 @@ use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_
 use crate::parse;
 use crate::scope::GraphWords;
 use crate::session;
-use crate::words::{self, WordMeaning, Words};
+use crate::words::{self, Found, WordMeaning, Words};
 
 /// One understood word and its value in the graph's terms (a region, types, a dish key …).
 pub use jeju_api::UnderstoodWord as Understood;
@@ -68,9 +68,10 @@ impl Span {
 pub fn account(question: &str, c: &mut Constraints, graph: Option<&GraphWords>) -> Understanding {
     let text = question.to_lowercase();
     let mut out = Understanding::default();
-    let mut spans = vocabulary_spans(&text);
+    let everyday = Words::builtin().find_in(&text);
+    let mut spans = vocabulary_spans(&text, &everyday);
     let unwanted = parse::unwanted_part(&text);
-    ground_everyday(&text, c, &spans, unwanted, graph, &mut out);
+    ground_everyday(&text, c, &spans, &everyday, unwanted, graph, &mut out);
     if let Some(g) = graph.and_then(|g| grounding::ground_menu_word(question, c, g)) {
         out.grounded.push(format!(
             "'{}' → dish '{}' (a menu item fragment of the graph)",
@@ -143,43 +144,26 @@ fn ground_everyday(
     text: &str,
     c: &mut Constraints,
     spans: &[Span],
+    everyday: &[Found],
     unwanted: Option<&str>,
     graph: Option<&GraphWords>,
     out: &mut Understanding,
 ) {
-    let w = Words::builtin();
     let in_unwanted = |s: usize, e: usize| {
         unwanted.is_some_and(|u| {
             let Some(at) = text.find(u) else { return false };
             s >= at && e <= at + u.len()
         })
     };
-    let found: Vec<(Span, WordMeaning)> = w
-        .find_in(text)
-        .into_iter()
+    let found: Vec<(Span, WordMeaning)> = everyday
+        .iter()
         .filter(|f| !in_unwanted(f.start, f.end))
         .filter(|f| match &f.meaning {
             // A dish grounds only when some menu of this graph has it.
             WordMeaning::Dish(d) => graph.is_none_or(|g| g.is_empty() || g.in_menu(&d.fragment)),
             WordMeaning::Place(..) => true,
         })
-        .map(|f| {
-            let (role, value) = match &f.meaning {
-                WordMeaning::Dish(d) => (Role::Dish, d.fragment.clone()),
-                WordMeaning::Place(p, _) if !p.types.is_empty() => (Role::Kind, p.types.join("/")),
-                WordMeaning::Place(p, _) => (Role::Dish, place_key(p)),
-            };
-            (
-                Span {
-                    start: f.start,
-                    end: f.end,
-                    role,
-                    value,
-                    everyday: true,
-                },
-                f.meaning,
-            )
-        })
+        .map(|f| (everyday_span(f), f.meaning.clone()))
         .collect();
     // A word inside a longer word of another meaning never grounds: the 커리 in 베이커리
     // (a kind of place), a dish inside a place name. Those words stay the parser's.
@@ -288,8 +272,38 @@ fn parser_span(text: &str, spans: &[Span], role: Role, dish: Option<&str>) -> Op
         .cloned()
 }
 
-/// Every word of the parser's vocabularies and of `data/words/` found in the text.
-fn vocabulary_spans(text: &str) -> Vec<Span> {
+/// The span of a word of the everyday vocabulary: a menu fragment is a dish; a kind of place
+/// a kind (store types) or, judged by its menu, a dish.
+fn everyday_span(f: &Found) -> Span {
+    let (role, value) = match &f.meaning {
+        WordMeaning::Dish(d) => (Role::Dish, d.fragment.clone()),
+        WordMeaning::Place(p, _) if !p.types.is_empty() => (Role::Kind, p.types.join("/")),
+        WordMeaning::Place(p, _) => (Role::Dish, place_key(p)),
+    };
+    Span {
+        start: f.start,
+        end: f.end,
+        role,
+        value,
+        everyday: true,
+    }
+}
+
+/// The regions' aliases of two characters or more, with the region's name (built once).
+fn region_aliases() -> &'static [(String, String)] {
+    static ALIASES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    ALIASES.get_or_init(|| {
+        gazetteer::regions()
+            .iter()
+            .flat_map(|r| r.aliases().into_iter().map(move |a| (a, r.name.clone())))
+            .filter(|(a, _)| a.chars().count() >= 2)
+            .collect()
+    })
+}
+
+/// Every word of the parser's vocabularies and of `data/words/` (`everyday`, already found)
+/// in the text.
+fn vocabulary_spans(text: &str, everyday: &[Found]) -> Vec<Span> {
     let mut out = Vec::new();
     let mut add = |word: &str, role: Role, value: String| {
         for (start, end) in words::occurrences(text, word) {
@@ -302,12 +316,8 @@ fn vocabulary_spans(text: &str) -> Vec<Span> {
             });
         }
     };
-    for r in gazetteer::regions() {
-        for a in r.aliases() {
-            if a.chars().count() >= 2 {
-                add(&a, Role::Place, r.name.clone());
-            }
-        }
+    for (alias, region) in region_aliases() {
+        add(alias, Role::Place, region.clone());
     }
     for a in gazetteer::attractions() {
         add(&a.name, Role::Place, a.name.clone());
@@ -347,22 +357,8 @@ fn vocabulary_spans(text: &str) -> Vec<Span> {
     for (w, v) in TIME_WORDS {
         add(w, Role::Time, format!("{v:?}"));
     }
-    let w = Words::builtin();
-    for f in w.find_in(text) {
-        let (role, value) = match f.meaning {
-            WordMeaning::Dish(d) => (Role::Dish, d.fragment.clone()),
-            WordMeaning::Place(p, _) if !p.types.is_empty() => (Role::Kind, p.types.join("/")),
-            WordMeaning::Place(p, _) => (Role::Dish, place_key(p)),
-        };
-        out.push(Span {
-            start: f.start,
-            end: f.end,
-            role,
-            value,
-            everyday: true,
-        });
-    }
-    let f = &w.filler;
+    out.extend(everyday.iter().map(everyday_span));
+    let f = &Words::builtin().filler;
     for (list, role) in [
         (&f.soft_ko, Role::Mood),
         (&f.soft_en, Role::Mood),
@@ -432,27 +428,13 @@ fn vocabulary_spans(text: &str) -> Vec<Span> {
     out
 }
 
-/// The words of a text: runs of letters and digits (Hangul included), with byte ranges.
+/// The words of a text: runs of letters and digits (Hangul included; a digit run keeps its
+/// thousands commas, "10,000"), with byte ranges.
 fn tokens(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let part = c.is_alphanumeric()
-            || c == ','
-                && start.is_some_and(|s: usize| text[s..i].chars().all(|c| c.is_ascii_digit()));
-        match (part, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, text.len()));
-    }
-    out
+    words::runs(text, |c, run| {
+        c.is_alphanumeric()
+            || c == ',' && !run.is_empty() && run.chars().all(|d| d.is_ascii_digit())
+    })
 }
 
 /// A known word the answer did not use is named only when it says something on its own (a

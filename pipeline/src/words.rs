@@ -187,10 +187,17 @@ impl Words {
 
 /// Byte ranges of the ASCII words of a text.
 pub(crate) fn ascii_word_spans(text: &str) -> Vec<(usize, usize)> {
+    runs(text, |c, _| c.is_ascii_alphanumeric())
+}
+
+/// Byte ranges of the runs of characters that `part` keeps; `part` sees each character and
+/// the run so far (empty at a run's start).
+pub(crate) fn runs(text: &str, part: impl Fn(char, &str) -> bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        match (c.is_ascii_alphanumeric(), start) {
+        let run = start.map_or("", |s| &text[s..i]);
+        match (part(c, run), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 out.push((s, i));
@@ -239,23 +246,12 @@ mod tests {
 
     use super::*;
 
-    /// The menu item names of the full synthetic data (seed 42).
+    /// The data's menu catalogue (every item a store's menu is drawn from).
     fn data_menu_items() -> BTreeSet<String> {
-        let dir = tempfile::tempdir().unwrap();
-        jeju_synth::generate(
-            dir.path(),
-            &jeju_synth::GenerateOptions::new(jeju_synth::Scale::Full, 42),
-        )
-        .unwrap();
-        let stores = std::fs::read_to_string(dir.path().join(jeju_data::files::STORES)).unwrap();
-        let mut out = BTreeSet::new();
-        for line in stores.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            for m in v["menu"].as_array().unwrap() {
-                out.insert(m["name"].as_str().unwrap().to_owned());
-            }
-        }
-        out
+        jeju_synth::menu_item_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     #[test]

@@ -257,6 +257,12 @@ fn draw_stores(specs: &[Spec], seed: u64) -> Result<Vec<Store>, SynthError> {
 
 /// Generates a synthetic Jeju data set into `out_dir` (created if missing). Existing files of
 /// the same names are overwritten.
+/// The menu catalogue: every menu item name a store's menu is drawn from (the vocabularies of
+/// `data/words/` and `eval/vocab.toml` are checked against it).
+pub fn menu_item_names() -> Vec<&'static str> {
+    menus::item_names()
+}
+
 pub fn generate(out_dir: &Path, opts: &GenerateOptions) -> Result<GenerateSummary, SynthError> {
     std::fs::create_dir_all(out_dir).map_err(|e| SynthError::CreateDir {
         path: out_dir.to_path_buf(),
@@ -322,6 +328,26 @@ pub fn generate(out_dir: &Path, opts: &GenerateOptions) -> Result<GenerateSummar
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The catalogue is what the full data holds: every item drawn is in it, and the full
+    /// data (seed 42) draws every item, so checks against it are as strict as checks
+    /// against the data.
+    #[test]
+    fn the_menu_catalogue_is_what_the_full_data_draws() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), &GenerateOptions::new(Scale::Full, 42)).unwrap();
+        let stores = std::fs::read_to_string(dir.path().join(jeju_data::files::STORES)).unwrap();
+        let mut drawn = std::collections::BTreeSet::new();
+        for line in stores.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            for m in v["menu"].as_array().unwrap() {
+                drawn.insert(m["name"].as_str().unwrap().to_owned());
+            }
+        }
+        let catalogue: std::collections::BTreeSet<String> =
+            menu_item_names().into_iter().map(str::to_owned).collect();
+        assert_eq!(drawn, catalogue);
+    }
 
     #[test]
     fn scale_parses_and_displays() {

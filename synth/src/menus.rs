@@ -1173,8 +1173,7 @@ pub(crate) fn spoken_name(name: &str) -> &str {
     }
 }
 
-/// Every theme, for table checks.
-#[cfg(test)]
+/// Every theme: the table checks and the menu catalogue ([`item_names`]).
 pub(crate) const ALL_THEMES: &[&Theme] = &[
     &BLACK_PORK,
     &SEAFOOD,
@@ -1226,6 +1225,17 @@ pub(crate) const ALL_THEMES: &[&Theme] = &[
     &POCHA,
     &MAKGEOLLI,
 ];
+
+/// Every menu item name a menu can be drawn from, sorted and once each.
+pub fn item_names() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = ALL_THEMES
+        .iter()
+        .flat_map(|t| t.dishes.iter().map(|d| d.name))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
 
 #[cfg(test)]
 mod tests {
