@@ -320,8 +320,12 @@ pub enum StageStatus {
 pub enum StreamEvent {
     /// A pipeline stage began or ended.
     Stage(StageEvent),
-    /// A recommendation is known (with the LLM, as soon as the model has written it).
+    /// A recommendation is known (with the LLM, as soon as the model has written it). With
+    /// an LLM it replaces the preliminary card of the same rank, or confirms it (same id).
     Pick(PickCard),
+    /// With an LLM, before any LLM call: the rules' three cards, shown at once and marked as
+    /// preliminary until `pick` events confirm or replace them. Since API 0.4.0.
+    Preliminary(PreliminaryPicks),
     /// The turn is done: the whole result. Always the last event of a successful turn.
     Answer(Box<AskResponse>),
     /// The turn failed. Always the last event of a failed turn.
@@ -334,6 +338,7 @@ impl StreamEvent {
         match self {
             StreamEvent::Stage(_) => "stage",
             StreamEvent::Pick(_) => "pick",
+            StreamEvent::Preliminary(_) => "preliminary",
             StreamEvent::Answer(_) => "answer",
             StreamEvent::Error(_) => "error",
         }
@@ -344,6 +349,7 @@ impl StreamEvent {
         let value = match self {
             StreamEvent::Stage(s) => serde_json::to_string(s),
             StreamEvent::Pick(p) => serde_json::to_string(p),
+            StreamEvent::Preliminary(p) => serde_json::to_string(p),
             StreamEvent::Answer(a) => serde_json::to_string(a),
             StreamEvent::Error(e) => serde_json::to_string(e),
         };
@@ -355,6 +361,13 @@ impl StreamEvent {
         let value: serde_json::Value = serde_json::from_str(data)?;
         serde_json::from_value(serde_json::json!({"event": event, "data": value}))
     }
+}
+
+/// The rules' cards of a turn that an LLM will still judge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreliminaryPicks {
+    pub picks: Vec<PickCard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

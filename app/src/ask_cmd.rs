@@ -54,6 +54,15 @@ async fn ask_streaming(
                 eprintln!("  … {:.1} s{mark}", s.ms / 1000.0);
             }
         }
+        TurnEvent::Preliminary { picks } => {
+            if open_line.swap(false, Ordering::SeqCst) {
+                eprintln!();
+            }
+            if let Ok(text) = pipeline.prompts().preliminary(picks, lang) {
+                println!("{text}");
+            }
+            let _ = std::io::stdout().flush();
+        }
         TurnEvent::Pick { index, pick } => {
             if open_line.swap(false, Ordering::SeqCst) {
                 eprintln!();

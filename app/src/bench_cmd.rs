@@ -13,7 +13,7 @@ use jeju_data::dataset::DataSet;
 use jeju_graph::ingest::IngestOptions;
 use jeju_graph::{GraphClient, GraphConfig};
 use jeju_pipeline::stats::percentile;
-use jeju_pipeline::{LlmUsage, BENCH_QUESTIONS};
+use jeju_pipeline::BENCH_QUESTIONS;
 use jeju_server::load::{self, LoadPlan, LoadReport};
 use jeju_server::{AppState, Listener, ServerConfig};
 
@@ -29,17 +29,17 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
     if args.load {
         return load_bench(args).await;
     }
-    let pipeline = crate::pipeline_setup::build(args.llm).await?;
-    let rounds = if args.llm { 1 } else { args.rounds.max(1) };
-    if !args.llm {
-        for q in BENCH_QUESTIONS {
-            pipeline.ask(q).await?;
-        }
+    if args.llm {
+        return crate::llm_bench::llm_bench(args).await;
+    }
+    let pipeline = crate::pipeline_setup::build(false).await?;
+    let rounds = args.rounds.max(1);
+    for q in BENCH_QUESTIONS {
+        pipeline.ask(q).await?;
     }
     let mut per_stage: BTreeMap<jeju_pipeline::Stage, Vec<f64>> = BTreeMap::new();
     let mut totals = Vec::new();
     let mut fallbacks: BTreeMap<String, usize> = BTreeMap::new();
-    let mut llm = LlmUsage::default();
     for _ in 0..rounds {
         for q in BENCH_QUESTIONS {
             let started = Instant::now();
@@ -53,22 +53,13 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
                     *fallbacks.entry(key).or_default() += 1;
                 }
             }
-            llm.merge(&answer.trace.llm_total());
-            if args.llm {
-                eprintln!("{:>8.1} s  {q}  → {}", ms / 1000.0, answer.ids().len());
-            }
         }
     }
     println!(
-        "{} turns ({} questions × {rounds} round(s){}), LLM {}",
+        "{} turns ({} questions × {rounds} round(s), after a warm-up round), LLM off \
+         (`jeju bench --llm` measures the LLM)",
         totals.len(),
         BENCH_QUESTIONS.len(),
-        if args.llm {
-            ""
-        } else {
-            ", after a warm-up round"
-        },
-        if pipeline.has_llm() { "on" } else { "off" }
     );
     println!(
         "{:<14} {:>9} {:>9} {:>9}",
@@ -94,17 +85,6 @@ pub async fn bench(args: &BenchArgs) -> Result<()> {
         percentile(&totals, 0.95).unwrap_or(0.0),
         totals[totals.len() - 1]
     );
-    if llm.calls > 0 {
-        println!(
-            "LLM: {} calls, {} prompt + {} completion tokens ({:.0} + {:.0} per turn), {:.1} s per turn",
-            llm.calls,
-            llm.prompt_tokens,
-            llm.completion_tokens,
-            f64::from(llm.prompt_tokens) / totals.len() as f64,
-            f64::from(llm.completion_tokens) / totals.len() as f64,
-            llm.ms / 1000.0 / totals.len() as f64
-        );
-    }
     for (what, n) in &fallbacks {
         println!("fallback ×{n:<3} {what}");
     }

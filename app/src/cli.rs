@@ -74,7 +74,12 @@ pub enum GraphCommand {
 #[derive(Debug, Subcommand)]
 pub enum LlmCommand {
     /// Start the local LLM server in the background (no-op if it already answers).
-    Start,
+    Start {
+        /// CPU threads for generation (default: JEJU_LLM_THREADS, else every core). On a
+        /// machine that builds or embeds at the same time, 1 decodes faster than all.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Stop the local LLM server.
     Stop,
     /// Is the configured LLM reachable, and which model does it serve?
@@ -192,10 +197,17 @@ pub struct BenchArgs {
     /// Rounds over the question set (after one warm-up round without --llm).
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
-    /// Use the configured LLM (JEJU_LLM_URL; default the local llama-server): one round, no
-    /// warm-up, since each turn takes tens of seconds on a CPU.
+    /// The LLM bench instead: the configured LLM (JEJU_LLM_URL; default the local
+    /// llama-server) over 30 fixed fresh questions (ko/en, recommendations and data
+    /// questions, 10 with words the rules are not expected to explain), one round after one
+    /// uncounted turn: first cards and final answer p50/p95 per class, LLM calls and
+    /// prompt/cached/completion tokens per stage. JEJU_SELECT_STYLE=sentence measures the
+    /// written reasons instead of the fact numbers.
     #[arg(long)]
     pub llm: bool,
+    /// With --llm: only the first N questions.
+    #[arg(long, requires = "llm")]
+    pub questions: Option<usize>,
     /// Measure ingest instead: load a data directory into a scratch database
     /// (`jeju_bench_ingest`, dropped at the end) on the local graph server, review vectors
     /// skipped, and print rows/s per stage, the total time and the peak memory of this

@@ -76,6 +76,12 @@ fn provenance(use_llm: bool) -> Provenance {
         llm_model: llm.as_ref().map(|c| c.model.clone()),
         llm_url: llm.as_ref().map(|c| c.base_url.clone()),
         llm_server,
+        llm_select_style: use_llm.then(|| {
+            crate::pipeline_setup::select_style()
+                .unwrap_or_default()
+                .as_str()
+                .to_owned()
+        }),
         case_builds: Default::default(),
     }
 }

@@ -12,7 +12,7 @@ fn local_config() -> ServerConfig {
     ServerConfig::local(&project_home())
 }
 
-pub async fn start() -> Result<()> {
+pub async fn start(threads: Option<usize>) -> Result<()> {
     let client = LlmConfig::from_env();
     if !client.is_local_default() {
         bail!(
@@ -20,11 +20,19 @@ pub async fn start() -> Result<()> {
             client.base_url
         );
     }
-    let server = LlamaServer::spawn_detached(local_config()).await?;
+    let mut config = local_config();
+    if let Some(n) = threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        config.threads = n;
+    }
+    let server = LlamaServer::spawn_detached(config).await?;
     println!(
-        "LLM server ready at {} (model loaded in {:.1} s, log {})",
+        "LLM server ready at {} (model loaded in {:.1} s, {} generation threads, log {})",
         server.config().base_url(),
         server.load_time().as_secs_f64(),
+        server.config().threads,
         server.config().log_file().display()
     );
     Ok(())

@@ -6,6 +6,7 @@ mod cli;
 mod eval_cmd;
 mod graph_cmd;
 mod ingest_cmd;
+mod llm_bench;
 mod llm_cmd;
 mod pipeline_setup;
 mod progress;
@@ -55,7 +56,7 @@ async fn run(cli: cli::Cli) -> Result<()> {
             GraphCommand::Status => graph_cmd::status().await,
         },
         Command::Llm { command } => match command {
-            LlmCommand::Start => llm_cmd::start().await,
+            LlmCommand::Start { threads } => llm_cmd::start(threads).await,
             LlmCommand::Stop => llm_cmd::stop().await,
             LlmCommand::Status => llm_cmd::status().await,
         },

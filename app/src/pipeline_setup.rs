@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use jeju_graph::{GraphClient, GraphConfig};
+use jeju_pipeline::llm_select::SelectStyle;
 use jeju_pipeline::{Pipeline, ReviewOpener};
 use jeju_review_search::{ReviewIndexPaths, ReviewSearch};
 
@@ -54,12 +55,27 @@ pub async fn build_for_server(use_llm: bool) -> Result<Pipeline> {
     Ok(pipeline.with_review_opener(opener, REVIEW_RETRY))
 }
 
+/// What the LLM select writes for each pick: `JEJU_SELECT_STYLE` (`facts`, the default, or
+/// `sentence`).
+pub fn select_style() -> Result<SelectStyle> {
+    match std::env::var("JEJU_SELECT_STYLE") {
+        Ok(v) if !v.trim().is_empty() => v
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("JEJU_SELECT_STYLE: {e}")),
+        _ => Ok(SelectStyle::default()),
+    }
+}
+
 /// The optional parts: the LLM (unless `use_llm` is false) and the review search.
 async fn with_parts(mut pipeline: Pipeline, use_llm: bool) -> Pipeline {
     if use_llm {
         match jeju_llm::LlmClient::from_env() {
             Ok(llm) => pipeline = pipeline.with_llm(llm),
             Err(e) => eprintln!("LLM not used: {e}"),
+        }
+        match select_style() {
+            Ok(style) => pipeline = pipeline.with_select_style(style),
+            Err(e) => eprintln!("{e}: the default (facts) is used"),
         }
     }
     let home = project_home();

@@ -47,6 +47,9 @@ pub struct Provenance {
     /// The local `llama-server`'s settings as it runs (threads, context, slots), or why
     /// they are unknown (a remote server).
     pub llm_server: Option<String>,
+    /// What the LLM select writes per pick (`facts` or `sentence`); `None` in no-LLM mode.
+    #[serde(default)]
+    pub llm_select_style: Option<String>,
     /// Builds that scored the report's cases → cases (more than one only when a resumed run
     /// was allowed to mix them).
     pub case_builds: BTreeMap<String, usize>,
@@ -684,10 +687,14 @@ fn markdown(r: &Report) -> String {
             .unwrap_or_default(),
         match (&p.llm_model, &p.llm_url) {
             (Some(m), Some(u)) => format!(
-                "`{m}` at {u}{}",
+                "`{m}` at {u}{}{}",
                 p.llm_server
                     .as_deref()
                     .map(|s| format!(" ({s})"))
+                    .unwrap_or_default(),
+                p.llm_select_style
+                    .as_deref()
+                    .map(|s| format!(", select style `{s}`"))
                     .unwrap_or_default()
             ),
             _ => "none (no-LLM mode)".to_owned(),

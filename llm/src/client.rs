@@ -488,27 +488,49 @@ impl LlmClient {
     }
 }
 
-/// Token counts of a streamed answer: `(prompt, completion)`, set when the server reports
-/// them at the end of the stream.
+/// Token counts of a streamed answer, set when the server reports them at the end of the
+/// stream.
 #[derive(Debug, Clone, Default)]
-pub struct StreamUsage(std::sync::Arc<std::sync::Mutex<Option<(u32, u32)>>>);
+pub struct StreamUsage(std::sync::Arc<std::sync::Mutex<Option<StreamTokens>>>);
+
+/// What a server reported for one streamed answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StreamTokens {
+    prompt: u32,
+    completion: u32,
+    /// Prompt tokens the server took from its cache (`prompt_tokens_details.cached_tokens`).
+    cached: Option<u32>,
+}
 
 impl StreamUsage {
     /// Counts already known (a model that is not a server, e.g. a test's fake).
     pub fn reported(prompt: u32, completion: u32) -> StreamUsage {
         let usage = StreamUsage::default();
-        usage.set(prompt, completion);
+        usage.set(prompt, completion, None);
         usage
     }
 
     /// `(prompt_tokens, completion_tokens)`, if the server reported them.
     pub fn tokens(&self) -> Option<(u32, u32)> {
+        self.get().map(|t| (t.prompt, t.completion))
+    }
+
+    /// The prompt tokens the server reused from its cache, if it said.
+    pub fn cached_tokens(&self) -> Option<u32> {
+        self.get().and_then(|t| t.cached)
+    }
+
+    fn get(&self) -> Option<StreamTokens> {
         self.0.lock().ok().and_then(|g| *g)
     }
 
-    fn set(&self, prompt: u32, completion: u32) {
+    fn set(&self, prompt: u32, completion: u32, cached: Option<u32>) {
         if let Ok(mut g) = self.0.lock() {
-            *g = Some((prompt, completion));
+            *g = Some(StreamTokens {
+                prompt,
+                completion,
+                cached,
+            });
         }
     }
 }
@@ -576,7 +598,11 @@ async fn next_delta(mut st: StreamState) -> Option<(Result<String, LlmError>, St
             Some(Ok(chunk)) => {
                 st.events += 1;
                 if let Some(u) = &chunk.usage {
-                    st.usage.set(u.prompt_tokens, u.completion_tokens);
+                    let cached = u
+                        .prompt_tokens_details
+                        .as_ref()
+                        .and_then(|d| d.cached_tokens);
+                    st.usage.set(u.prompt_tokens, u.completion_tokens, cached);
                 }
                 let mut text = String::new();
                 for choice in chunk.choices {

@@ -23,6 +23,9 @@ pub enum Reply {
     /// Waits this long after reading the request, then does what the inner reply says (a
     /// slow model: the call holds its connection and its caller for the whole delay).
     Delayed(Duration, Box<Reply>),
+    /// Writes each part after its pause, then closes (a model that writes slowly: what
+    /// the caller does with the first part can be seen before the rest arrives).
+    Paced(Vec<(Duration, String)>),
 }
 
 impl Reply {
@@ -60,6 +63,27 @@ impl Reply {
         body.push_str(&sse_chunk("", Some("stop")));
         body.push_str("data: [DONE]\n\n");
         Reply::Raw(body)
+    }
+}
+
+impl Reply {
+    /// A 200 event stream that sends the pieces of `content` split at `cuts` (character
+    /// positions), waiting `pause` before each piece.
+    pub fn paced_stream(content: &str, cuts: &[usize], pause: Duration) -> Reply {
+        let chars: Vec<char> = content.chars().collect();
+        let mut parts = vec![(Duration::ZERO, sse_head())];
+        let mut from = 0;
+        for &to in cuts.iter().chain(std::iter::once(&chars.len())) {
+            let to = to.clamp(from, chars.len());
+            let piece: String = chars[from..to].iter().collect();
+            parts.push((pause, sse_chunk(&piece, None)));
+            from = to;
+        }
+        parts.push((
+            Duration::ZERO,
+            format!("{}data: [DONE]\n\n", sse_chunk("", Some("stop"))),
+        ));
+        Reply::Paced(parts)
     }
 }
 
@@ -188,6 +212,16 @@ async fn serve(mut sock: TcpStream, script: Script, seen: Arc<AtomicUsize>) {
                 reply = *inner;
                 continue;
             }
+            Reply::Paced(parts) => {
+                for (pause, bytes) in parts {
+                    tokio::time::sleep(pause).await;
+                    if sock.write_all(bytes.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let _ = sock.flush().await;
+                }
+                let _ = sock.shutdown().await;
+            }
         }
         return;
     }
@@ -227,5 +261,23 @@ mod tests {
         assert!(answer.contains("\"slow\""), "{answer}");
         assert!(took >= Duration::from_millis(300), "{took:?}");
         assert_eq!(fake.requests(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_paced_stream_sends_its_pieces_with_pauses() {
+        let fake = FakeLlm::constant(Reply::paced_stream(
+            "abcdef",
+            &[2, 4],
+            Duration::from_millis(100),
+        ))
+        .await
+        .unwrap();
+        let started = Instant::now();
+        let answer = post(&fake.url).await;
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        for piece in ["\"ab\"", "\"cd\"", "\"ef\"", "[DONE]"] {
+            assert!(answer.contains(piece), "{piece} in {answer}");
+        }
+        assert!(answer.find("\"ab\"") < answer.find("\"ef\""));
     }
 }

@@ -55,10 +55,13 @@ pub struct ServerConfig {
     pub port: u16,
     /// Context size in tokens, shared by prompt and answer.
     pub ctx_size: u32,
-    /// CPU threads for generation (`--threads`); default: all cores but one. Generation
-    /// synchronises its threads once per layer per token, so when another process takes a
-    /// core, one thread per core collapses: on 2 cores beside a build, 2 threads gave
-    /// 1.4–9 tokens/s and 1 thread 11–15 (idle: 24 and 15).
+    /// CPU threads for generation (`--threads`); default: every core (`JEJU_LLM_THREADS` or
+    /// `jeju llm start --threads N` to change). Generation synchronises its threads once per
+    /// layer per token, so when another process takes a core, one thread per core
+    /// collapses: on 2 cores beside a build, 2 threads gave 1.4–9 tokens/s and 1 thread
+    /// 11–15 (idle: 24 and 15). An answer turn is what the machine is for, so the default
+    /// is the idle optimum; background work (the review embedding) runs at the lowest
+    /// priority, and a machine that builds while it answers is better served by 1.
     pub threads: usize,
     /// CPU threads for prompt processing (`--threads-batch`).
     pub threads_batch: usize,
@@ -90,7 +93,7 @@ impl ServerConfig {
             host: "127.0.0.1".into(),
             port: 8012,
             ctx_size: 4096,
-            threads: cores().saturating_sub(1).max(1),
+            threads: threads_from_env().unwrap_or_else(cores),
             threads_batch: cores(),
             parallel: 1,
             cache_reuse: 256,
@@ -187,6 +190,14 @@ impl ServerConfig {
             .stdin(Stdio::null());
         Ok(cmd)
     }
+}
+
+/// `JEJU_LLM_THREADS`, when set to a positive number.
+fn threads_from_env() -> Option<usize> {
+    std::env::var("JEJU_LLM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
 }
 
 fn cores() -> usize {

@@ -109,6 +109,7 @@ impl Fact {
             Fact::Unmet(r) => unmet_context(r, ko, &mut ctx),
             Fact::Dish { item, price } | Fact::Menu { item, price } => {
                 ctx.insert("item", item);
+                ctx.insert("item_bare", &without_brackets(item));
                 ctx.insert("price", &crate::recommend::won(*price));
             }
             Fact::Distance { from, metres } => {
@@ -175,6 +176,27 @@ fn unmet_context(r: &crate::relax::Relaxation, ko: bool, ctx: &mut tera::Context
                     .map(crate::recommend::won),
             );
         }
+    }
+}
+
+/// A menu item's name without its bracketed parts ("흑돼지 오겹살 (200g)" → "흑돼지
+/// 오겹살"): the select prompt's compact form, where every token costs time.
+fn without_brackets(item: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for ch in item.chars() {
+        match ch {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    let bare = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if bare.is_empty() {
+        item.to_owned()
+    } else {
+        bare
     }
 }
 
@@ -249,4 +271,16 @@ pub fn facts(card: &Card, c: &Constraints) -> Vec<Fact> {
         out.push(Fact::Rating { rating: r });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_brackets;
+
+    #[test]
+    fn bracketed_parts_leave_the_compact_menu_name() {
+        assert_eq!(without_brackets("흑돼지 오겹살 (200g)"), "흑돼지 오겹살");
+        assert_eq!(without_brackets("[점심] 갈치조림 (2인)"), "갈치조림");
+        assert_eq!(without_brackets("(2인)"), "(2인)");
+    }
 }

@@ -68,6 +68,24 @@ pub const BENCH_QUESTIONS: [&str; 20] = [
     "Cheap noodles for one person in Yeon-dong",
 ];
 
+/// Questions with words the rules are not expected to explain (amenities, diets, moods the
+/// contest data has no field for), so that the LLM is asked to understand them: with
+/// [`BENCH_QUESTIONS`], the set of `jeju bench --llm` (which classes each turn by whether
+/// the rules left a word unexplained, not by this list). Written before the fast LLM mode
+/// was measured, and not changed to suit it.
+pub const UNSURE_BENCH_QUESTIONS: [&str; 10] = [
+    "애월읍 반려견 동반 가능한 카페 추천해줘",
+    "성산읍에 주차 편한 해장국집 있어?",
+    "제주시 비건 메뉴 있는 식당 알려줘",
+    "서귀포시 웨이팅 없는 돈까스집",
+    "한림읍 인스타 감성 브런치 카페",
+    "노키즈존 아닌 조천읍 카페",
+    "Pet-friendly cafe in Aewol with a sea view",
+    "Gluten-free lunch spot in Seogwipo",
+    "Somewhere in Jungmun with vegan options for dinner",
+    "How many wheelchair accessible restaurants are in Hallim-eup?",
+];
+
 pub use answer::{Answer, AnswerBody, SearchRow};
 pub use jeju_api::Stage;
 pub use machine::{PartsHealth, Pipeline};

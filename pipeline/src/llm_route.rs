@@ -1,68 +1,196 @@
-//! The LLM route: one JSON-schema-constrained call whose output is checked against the
-//! gazetteer. Literals the gazetteer found win; the LLM may add a region, type or dish only
-//! when its value appears in the question and resolves to the graph's own vocabulary (a 1.5B
-//! model invents companions and places otherwise); companions come from the parser only. The
-//! route and the HyDE sentence come from the LLM.
+//! The LLM route: when the rules leave words of a fresh question unexplained, one small
+//! JSON-schema call says what each of those words means here, in the graph's own closed
+//! vocabulary (a region, a companion, an age band, a time of day), or that it is something
+//! the data cannot tell ("none": parking, pets, diets; such a word is still named in the
+//! answer, and no LLM query is written for it). The prompt's vocabulary is static, so the
+//! server's prompt cache keeps it; what is sent per question is the question and its unread
+//! words, and what comes back is a few tokens per word.
+//!
+//! Every reading is a proposal, checked here: the word must be one of the unread words, the
+//! value one of the vocabulary's (the grammar enforces both on llama-server; other servers
+//! are checked), and a slot the rules filled stays theirs. Dishes, kinds of place and menu
+//! words are not offered: the default 1.5B model read "ojingeo" (squid) as pizza and
+//! "gluten" as 분식, and a wrong dish or kind is a wrong answer, while the menus and the
+//! everyday vocabulary of `data/words/` already ground what they can. The route (search or
+//! recommend) stays the rules': a data question needs a measure they understood.
 
-use jeju_data::gazetteer;
-use jeju_data::vocab::Companion;
-use jeju_llm::{ChatRequest, LlmError};
-use serde::Deserialize;
 use std::time::Instant;
 
-use crate::intent::{Intent, Route};
-use crate::lexicon::{DISHES, TYPE_WORDS};
+use jeju_data::gazetteer;
+use jeju_data::vocab::{AgeBand, Companion, TimeOfDay};
+use jeju_llm::{ChatRequest, LlmError};
+use serde::Deserialize;
+
+use crate::intent::Constraints;
 use crate::ports::ChatModel;
 use crate::prompts::Prompts;
 use crate::trace::LlmUsage;
+use crate::understand::Role;
 
-/// Above this bigram overlap with the question, the LLM's HyDE text is a restatement.
-const MAX_HYDE_OVERLAP: f64 = 0.5;
+/// Completion budget per unread word (`{"word":"…","means":"…"}` is about 15 tokens).
+const TOKENS_PER_WORD: u32 = 24;
 
-/// What the route prompt asks the LLM for.
-#[derive(Debug, Deserialize)]
-pub struct RouteJson {
-    pub route: String,
-    pub region: Option<String>,
-    pub store_type: Option<String>,
-    pub dish: Option<String>,
-    pub companion: Option<Companion>,
-    pub hyde: String,
+/// What the model may say a word means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meaning {
+    Region(&'static gazetteer::Region),
+    Companion(Companion),
+    Age(AgeBand),
+    Time(TimeOfDay),
+    /// Nothing the data can tell (parking, pets, views).
+    NotInData,
 }
 
-/// The JSON schema llama-server turns into a grammar (so the output always parses).
-pub fn route_schema() -> serde_json::Value {
+impl Meaning {
+    /// The vocabulary's label of a value (`region:애월읍`, `with:parents`, `none` …).
+    pub fn label(&self) -> String {
+        match self {
+            Meaning::Region(r) => format!("region:{}", r.name),
+            Meaning::Companion(c) => format!("with:{}", serde_name(c)),
+            Meaning::Age(a) => format!("age:{}", serde_name(a)),
+            Meaning::Time(t) => format!("time:{}", serde_name(t)),
+            Meaning::NotInData => "none".to_owned(),
+        }
+    }
+
+    /// Reads a label; `None` for anything outside the vocabulary.
+    pub fn parse(label: &str) -> Option<Meaning> {
+        let label = label.trim();
+        if label == "none" {
+            return Some(Meaning::NotInData);
+        }
+        let (kind, value) = label.split_once(':')?;
+        let value = value.trim();
+        match kind {
+            "region" => gazetteer::regions()
+                .iter()
+                .find(|r| r.name == value)
+                .map(Meaning::Region),
+            "with" => from_serde_name(value).map(Meaning::Companion),
+            "age" => from_serde_name(value).map(Meaning::Age),
+            "time" => from_serde_name(value).map(Meaning::Time),
+            _ => None,
+        }
+    }
+}
+
+/// A vocabulary value's serde spelling (what the labels use: `parents`, `60+`, `dinner`).
+fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The vocabulary value spelt `name`.
+fn from_serde_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::json!(name)).ok()
+}
+
+/// Every label the grammar allows besides `menu:…`.
+pub fn closed_labels() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    out.extend(
+        gazetteer::regions()
+            .iter()
+            .map(|r| Meaning::Region(r).label()),
+    );
+    for c in [
+        Companion::Parents,
+        Companion::Kids,
+        Companion::Couple,
+        Companion::Friends,
+        Companion::Solo,
+        Companion::Group,
+    ] {
+        out.push(Meaning::Companion(c).label());
+    }
+    for a in [
+        AgeBand::Under20s,
+        AgeBand::Thirties,
+        AgeBand::Forties,
+        AgeBand::Fifties,
+        AgeBand::SixtyPlus,
+    ] {
+        out.push(Meaning::Age(a).label());
+    }
+    for t in [
+        TimeOfDay::Morning,
+        TimeOfDay::Lunch,
+        TimeOfDay::Afternoon,
+        TimeOfDay::Dinner,
+        TimeOfDay::Late,
+    ] {
+        out.push(Meaning::Time(t).label());
+    }
+    out.push(Meaning::NotInData.label());
+    out
+}
+
+/// The JSON schema llama-server turns into a grammar: each unread word once at most, each
+/// meaning a label of the vocabulary.
+pub fn route_schema(words: &[String]) -> serde_json::Value {
     serde_json::json!({
         "type": "object",
         "properties": {
-            "route": {"enum": ["search", "recommend"]},
-            "region": {"type": ["string", "null"]},
-            "store_type": {"type": ["string", "null"]},
-            "dish": {"type": ["string", "null"]},
-            "companion": {"enum": ["parents", "kids", "couple", "friends", "solo", "group", null]},
-            "hyde": {"type": "string", "maxLength": 80}
+            "words": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": words.len().max(1),
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "word": {"enum": words},
+                        "means": {"enum": closed_labels()}
+                    },
+                    "required": ["word", "means"]
+                }
+            }
         },
-        "required": ["route", "region", "store_type", "dish", "companion", "hyde"]
+        "required": ["words"]
     })
 }
 
-/// Asks the LLM to route `question` and merges its answer into the deterministic `intent`.
-/// `usage` collects the cost of the call; the notes say what of the LLM's answer was
-/// overruled.
-pub async fn route_with_llm(
+#[derive(Debug, Deserialize)]
+struct ReadingsJson {
+    words: Vec<ReadingJson>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReadingJson {
+    word: String,
+    means: String,
+}
+
+/// What the LLM's readings did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Readings {
+    /// Words that became a constraint: (word, role, the graph's value, the model's label).
+    pub applied: Vec<(String, Role, String, String)>,
+    /// Words the model says the data cannot tell (they stay named as unmatched).
+    pub not_in_data: Vec<String>,
+    /// Readings not used, and why.
+    pub rejected: Vec<String>,
+}
+
+/// Asks the LLM what the `unread` words of `question` mean and applies what checks out to
+/// `c`. `usage` collects the cost of the call.
+pub async fn read_words(
     llm: &dyn ChatModel,
     prompts: &Prompts,
     question: &str,
-    mut intent: Intent,
+    unread: &[String],
+    c: &mut Constraints,
     usage: &mut LlmUsage,
-) -> Result<(Intent, Vec<String>), LlmError> {
+) -> Result<Readings, LlmError> {
     let prompt = prompts
-        .route(question)
+        .route(question, unread)
         .map_err(|e| LlmError::InvalidRequest(e.to_string()))?;
     let prompt_chars = prompt.system.chars().count() + prompt.user.chars().count();
+    let words = u32::try_from(unread.len()).unwrap_or(u32::MAX).max(1);
     let req = ChatRequest::new(prompt.system, prompt.user)
-        .with_json_schema(route_schema())
-        .with_max_tokens(256);
+        .with_json_schema(route_schema(unread))
+        .with_max_tokens(16 + TOKENS_PER_WORD.saturating_mul(words));
     let started = Instant::now();
     let resp = match llm.chat(&req).await {
         Ok(r) => r,
@@ -72,93 +200,70 @@ pub async fn route_with_llm(
         }
     };
     usage.add_response(prompt_chars, &resp, started);
-    let json: RouteJson = resp.parse_json()?;
-    let notes = merge(&mut intent, json, question);
-    Ok((intent, notes))
+    let json: ReadingsJson = resp.parse_json()?;
+    Ok(apply(json, unread, c))
 }
 
-/// The gazetteer's values stay; the LLM fills gaps only with values that resolve.
-fn merge(intent: &mut Intent, json: RouteJson, question: &str) -> Vec<String> {
-    let mut notes = Vec::new();
-    let asked = question.to_lowercase();
-    let grounded = |v: &Option<String>| {
-        v.as_deref()
-            .map(|x| x.trim().to_lowercase())
-            .filter(|x| x.chars().count() >= 2 && asked.contains(x.as_str()))
-    };
-    // A data question needs a measure the parser understood: with one, it is a search
-    // whatever the LLM says (the 1.5B model calls "which cafe has the highest share of 30s?"
-    // a recommendation); without one, a recommendation.
-    let route = if intent.goal.is_some() {
-        Route::Search
-    } else {
-        Route::Recommend
-    };
-    let said = if json.route == "search" {
-        Route::Search
-    } else {
-        Route::Recommend
-    };
-    if said != route {
-        notes.push(format!("LLM route {:?} overruled: {:?}", said, route).to_lowercase());
-    }
-    intent.route = route;
-    let c = &mut intent.constraints;
-    if c.region.is_none() {
-        if let Some(r) = grounded(&json.region)
-            .as_deref()
-            .and_then(gazetteer::resolve_region)
-        {
-            c.region = Some(r.name.clone());
-            c.city = Some(r.city.clone());
+/// Applies the readings that check out; a slot the rules (or an earlier reading) filled
+/// stays as it is.
+fn apply(json: ReadingsJson, unread: &[String], c: &mut Constraints) -> Readings {
+    let mut out = Readings::default();
+    let mut seen: Vec<String> = Vec::new();
+    for r in json.words {
+        let word = r.word.trim().to_lowercase();
+        if !unread.contains(&word) {
+            out.rejected.push(format!("'{word}' is not an unread word"));
+            continue;
         }
-    }
-    if c.store_types.is_empty() {
-        if let Some(word) = grounded(&json.store_type) {
-            if let Some((_, types)) = TYPE_WORDS.iter().find(|(w, _)| *w == word) {
-                c.store_types = types.iter().map(|t| t.to_string()).collect();
-            } else if gazetteer::is_store_type(&word) {
-                c.store_types = vec![word];
+        if seen.contains(&word) {
+            continue;
+        }
+        seen.push(word.clone());
+        let Some(meaning) = Meaning::parse(&r.means) else {
+            out.rejected
+                .push(format!("'{word}' → {:?}: not in the vocabulary", r.means));
+            continue;
+        };
+        let label = meaning.label();
+        let taken = |what: &str| format!("'{word}' → {label}: the {what} is already set");
+        let applied = match meaning {
+            Meaning::NotInData => {
+                out.not_in_data.push(word);
+                continue;
             }
-        }
-    }
-    if c.dish.is_none() {
-        if let Some(word) = grounded(&json.dish) {
-            if let Some(d) = DISHES
-                .iter()
-                .find(|d| d.name == word || d.words.contains(&word.as_str()))
-            {
-                c.dish = Some(d.name.to_owned());
+            Meaning::Region(r) => {
+                if c.region.is_some() || c.city.is_some() || c.near_attraction.is_some() {
+                    Err(taken("place"))
+                } else {
+                    c.region = Some(r.name.clone());
+                    c.city = Some(r.city.clone());
+                    Ok((Role::Place, r.name.clone()))
+                }
             }
+            Meaning::Companion(v) => {
+                fill(&mut c.companion, v, Role::Companion).ok_or_else(|| taken("companion"))
+            }
+            Meaning::Age(v) => fill(&mut c.age_band, v, Role::Age).ok_or_else(|| taken("age")),
+            Meaning::Time(v) => fill(&mut c.time, v, Role::Time).ok_or_else(|| taken("time")),
+        };
+        match applied {
+            Ok((role, value)) => out.applied.push((word, role, value, label)),
+            Err(why) => out.rejected.push(why),
         }
     }
-    // json.companion is deliberately ignored: see the module comment.
-    if json.companion.is_some() && c.companion != json.companion {
-        notes.push(format!("LLM companion {:?} ignored", json.companion).to_lowercase());
-    }
-    // A HyDE text that only restates the question searches for the question, not for the
-    // review the ideal place would get: the parser's templated review stays then.
-    let hyde = json.hyde.trim();
-    if hyde.chars().count() < 8 {
-        notes.push("LLM hyde too short: templated".into());
-    } else if is_repetitive(hyde) {
-        notes.push("LLM hyde repeats itself: templated".into());
-    } else if crate::prompts::bigram_similarity(hyde, question) > MAX_HYDE_OVERLAP {
-        notes.push("LLM hyde repeats the question: templated".into());
-    } else {
-        intent.hyde = hyde.chars().take(80).collect();
-    }
-    notes
+    out
 }
 
-/// Whether some run of 8 characters occurs twice (a small model looping on a phrase).
-fn is_repetitive(text: &str) -> bool {
-    const RUN: usize = 8;
-    let chars: Vec<char> = text.chars().collect();
-    let mut seen = std::collections::HashSet::new();
-    chars
-        .windows(RUN)
-        .any(|w| !seen.insert(w.iter().collect::<String>()))
+fn fill<T: Copy + serde::Serialize>(
+    slot: &mut Option<T>,
+    v: T,
+    role: Role,
+) -> Option<(Role, String)> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(v);
+    Some((role, serde_name(&v)))
 }
 
 #[cfg(test)]
@@ -166,60 +271,105 @@ mod tests {
     use super::*;
     use crate::parse::parse;
 
-    #[test]
-    fn looping_hyde_is_detected() {
-        assert!(is_repetitive(
-            "애월읍에서 흑돼지 맛있는 가족 레스토랑 찾는 부모님은 애월읍에서 흑돼지 맛있는 가족"
-        ));
-        assert!(!is_repetitive(
-            "바다 보면서 먹는 흑돼지가 두툼하고 육즙이 좋아요"
-        ));
+    fn readings(pairs: &[(&str, &str)]) -> ReadingsJson {
+        ReadingsJson {
+            words: pairs
+                .iter()
+                .map(|(w, m)| ReadingJson {
+                    word: (*w).to_owned(),
+                    means: (*m).to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| (*w).to_owned()).collect()
     }
 
     #[test]
-    fn gazetteer_literals_win_and_llm_values_must_resolve() {
-        let q = "한림읍 카페 중 30대 비중이 가장 높은 곳은?";
-        let mut intent = parse(q);
-        merge(
-            &mut intent,
-            RouteJson {
-                route: "search".into(),
-                region: Some("제주시".into()),
-                store_type: Some("카페".into()),
-                dish: Some("unicorn steak".into()),
-                companion: None,
-                hyde: "".into(),
-            },
-            q,
-        );
-        assert_eq!(intent.route, Route::Search);
-        assert_eq!(intent.constraints.region.as_deref(), Some("한림읍"));
-        assert_eq!(intent.constraints.dish, None);
+    fn labels_round_trip_and_anything_else_is_refused() {
+        for label in closed_labels() {
+            let meaning = Meaning::parse(&label).unwrap_or_else(|| panic!("{label}"));
+            assert_eq!(meaning.label(), label);
+        }
+        assert!(closed_labels().contains(&"age:60+".to_owned()));
+        assert!(closed_labels().contains(&"with:parents".to_owned()));
+        for bad in [
+            "region:부산",
+            "type:커피",
+            "dish:흑돼지",
+            "menu:한치",
+            "with:dog",
+            "time:noon",
+            "maybe",
+        ] {
+            assert_eq!(Meaning::parse(bad), None, "{bad}");
+        }
+    }
 
-        // Values the question does not contain are dropped, and so is any companion.
-        let q = "바다 보이는 분위기 좋은 곳 추천해줘";
-        let mut intent = parse(q);
-        let llm = |region: &str| RouteJson {
-            route: "recommend".into(),
-            region: Some(region.into()),
-            store_type: Some("cafe".into()),
-            dish: Some("black pork".into()),
-            companion: Some(Companion::Parents),
-            hyde: "바다가 보이는 분위기 좋은 곳이에요.".into(),
-        };
-        merge(&mut intent, llm("애월읍"), q);
-        let c = &intent.constraints;
-        assert_eq!(
-            (c.region.as_deref(), c.dish.as_deref(), c.companion),
-            (None, None, None)
+    #[test]
+    fn readings_fill_empty_slots_only() {
+        let q = "zzq qqx 좋은 곳";
+        let mut c = parse(q).constraints;
+        assert_eq!((c.region.as_deref(), c.companion, c.time), (None, None, None));
+        let unread = words(&["zzq", "qqx", "parking", "view"]);
+        let out = apply(
+            readings(&[
+                ("zzq", "with:parents"),
+                ("qqx", "region:애월읍"),
+                ("parking", "none"),
+                ("view", "dish:해산물"),
+                ("uninvited", "time:dinner"),
+                ("zzq", "with:kids"),
+            ]),
+            &unread,
+            &mut c,
         );
-        assert!(c.store_types.is_empty());
-        assert_eq!(intent.hyde, "바다가 보이는 분위기 좋은 곳이에요.");
-        // A spelling the parser missed but the LLM normalised is kept when it resolves.
-        let q = "ildo 1-dong cafe suggestions";
-        let mut intent = parse(q);
-        intent.constraints.region = None;
-        merge(&mut intent, llm("Ildo 1-dong"), q);
-        assert_eq!(intent.constraints.region.as_deref(), Some("일도일동"));
+        assert_eq!(c.companion, Some(Companion::Parents));
+        assert_eq!(c.region.as_deref(), Some("애월읍"));
+        assert_eq!(c.city.as_deref(), Some("제주시"));
+        assert_eq!((c.dish.as_deref(), c.time), (None, None));
+        assert_eq!(out.not_in_data, ["parking"]);
+        assert_eq!(
+            out.applied
+                .iter()
+                .map(|(w, r, v, _)| (w.as_str(), *r, v.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("zzq", Role::Companion, "parents"),
+                ("qqx", Role::Place, "애월읍")
+            ]
+        );
+        assert!(
+            out.rejected.iter().any(|r| r.contains("not in the vocabulary")),
+            "{out:?}"
+        );
+        assert!(
+            out.rejected.iter().any(|r| r.contains("not an unread word")),
+            "{out:?}"
+        );
+        // A slot the rules filled is not overwritten.
+        let mut c = parse("애월읍 부모님과 흑돼지 맛집").constraints;
+        let out = apply(
+            readings(&[("xyz", "region:한림읍"), ("abc", "with:kids")]),
+            &words(&["xyz", "abc"]),
+            &mut c,
+        );
+        assert_eq!(c.region.as_deref(), Some("애월읍"));
+        assert_eq!(c.companion, Some(Companion::Parents));
+        assert!(out.applied.is_empty());
+        assert_eq!(out.rejected.len(), 2, "{out:?}");
+    }
+
+    #[test]
+    fn the_schema_lists_the_unread_words_and_the_vocabulary() {
+        let schema = route_schema(&words(&["반려견", "동반"]));
+        let item = &schema["properties"]["words"]["items"]["properties"];
+        assert_eq!(item["word"]["enum"], serde_json::json!(["반려견", "동반"]));
+        let labels = item["means"]["enum"].as_array().unwrap();
+        assert!(labels.contains(&serde_json::json!("none")));
+        assert!(labels.contains(&serde_json::json!("region:애월읍")));
+        assert_eq!(schema["properties"]["words"]["maxItems"], 2);
     }
 }

@@ -23,18 +23,69 @@ use crate::prompts::{Prompt, Prompts};
 use crate::recommend::{self, Card, Pick, PICKS};
 use crate::trace::LlmUsage;
 
-/// Completion budget: three reasons of ≤ 110 characters plus the JSON around them.
-const MAX_TOKENS: u32 = 360;
+/// Completion budget of the `facts` style: three ids with two fact numbers each and the
+/// JSON around them (about 40 tokens).
+const FACTS_MAX_TOKENS: u32 = 80;
+/// Completion budget of the `sentence` style: three short clauses plus the JSON.
+const SENTENCE_MAX_TOKENS: u32 = 220;
 /// Longest reason kept, in characters (a longer one is cut at a sentence or clause end).
 pub const MAX_REASON_CHARS: usize = 110;
-/// The grammar's limit: some room past [`MAX_REASON_CHARS`] so that the model can end its
-/// sentence instead of being cut mid-word.
-const GRAMMAR_REASON_CHARS: usize = 150;
+/// The grammar's limit of a written reason: the prompt asks for at most 60 characters; some
+/// room past it lets the model end its clause instead of being cut mid-word.
+const GRAMMAR_REASON_CHARS: usize = 90;
+/// Facts a card offers to cite, at most (in the order [`fact::facts`] tells them).
+pub const MAX_CITABLE_FACTS: usize = 4;
+/// Facts one pick may cite.
+const MAX_CITED_FACTS: usize = 2;
+
+/// What the model writes for each pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SelectStyle {
+    /// The numbers of the facts that show why it fits; the reason is rendered from them
+    /// (`prompts/fact.tera`). Few output tokens, every reason grounded by construction.
+    #[default]
+    Facts,
+    /// A short clause of its own, checked (numbers from the card, no pasted review, no
+    /// companion nobody asked for) and replaced by the templated reason when it fails.
+    Sentence,
+}
+
+impl SelectStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SelectStyle::Facts => "facts",
+            SelectStyle::Sentence => "sentence",
+        }
+    }
+
+    fn max_tokens(self) -> u32 {
+        match self {
+            SelectStyle::Facts => FACTS_MAX_TOKENS,
+            SelectStyle::Sentence => SENTENCE_MAX_TOKENS,
+        }
+    }
+}
+
+impl std::str::FromStr for SelectStyle {
+    type Err = String;
+    fn from_str(s: &str) -> Result<SelectStyle, String> {
+        match s.trim() {
+            "facts" => Ok(SelectStyle::Facts),
+            "sentence" => Ok(SelectStyle::Sentence),
+            other => Err(format!(
+                "unknown select style {other:?} (expected facts or sentence)"
+            )),
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct PickJson {
     id: String,
-    reason: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    facts: Vec<serde_json::Value>,
 }
 
 /// The selection with what had to be corrected.
@@ -58,8 +109,27 @@ pub enum SelectError {
     Unusable(String),
 }
 
-/// The JSON schema of the answer, with the candidate ids as an enum.
-pub fn select_schema(ids: &[&str]) -> serde_json::Value {
+/// The JSON schema of the answer: the candidate aliases as an enum, and per style either
+/// fact numbers (an enum up to the most any card offers) or a short reason.
+pub fn select_schema(ids: &[&str], style: SelectStyle, most_facts: usize) -> serde_json::Value {
+    let why = match style {
+        SelectStyle::Facts => {
+            let numbers: Vec<usize> = (1..=most_facts.max(1)).collect();
+            (
+                "facts",
+                serde_json::json!({
+                    "type": "array",
+                    "items": {"enum": numbers},
+                    "minItems": 1,
+                    "maxItems": MAX_CITED_FACTS
+                }),
+            )
+        }
+        SelectStyle::Sentence => (
+            "reason",
+            serde_json::json!({"type": "string", "minLength": 10, "maxLength": GRAMMAR_REASON_CHARS}),
+        ),
+    };
     serde_json::json!({
         "type": "object",
         "properties": {
@@ -71,9 +141,9 @@ pub fn select_schema(ids: &[&str]) -> serde_json::Value {
                     "type": "object",
                     "properties": {
                         "id": {"enum": ids},
-                        "reason": {"type": "string", "minLength": 10, "maxLength": GRAMMAR_REASON_CHARS}
+                        (why.0): why.1
                     },
-                    "required": ["id", "reason"]
+                    "required": ["id", why.0]
                 }
             }
         },
@@ -81,27 +151,81 @@ pub fn select_schema(ids: &[&str]) -> serde_json::Value {
     })
 }
 
-/// The select prompt exactly as it is sent, and each candidate's (alias, card line): short
-/// aliases (`c1`…`c6`) instead of store ids, fewer tokens and nothing to misspell.
+/// One candidate as the select prompt shows it.
+#[derive(Debug, Clone)]
+pub struct PromptCard {
+    /// `c1`…`c6`: fewer tokens than store ids and nothing to misspell.
+    pub alias: String,
+    /// The facts it may cite, numbered from 1 in its line.
+    pub citable: Vec<crate::fact::Fact>,
+    /// Its line as sent: what a written reason's numbers are checked against.
+    pub line: String,
+}
+
+/// The facts a card offers the model: what speaks to this request, at most
+/// [`MAX_CITABLE_FACTS`] (the local share always, the busiest time when a time was asked,
+/// are left out: every card has them, and each costs prompt time); and what it does not
+/// meet (the warnings, never cited as a reason).
+pub fn citable_facts(
+    card: &Card,
+    c: &crate::intent::Constraints,
+) -> (Vec<crate::fact::Fact>, Vec<crate::fact::Fact>) {
+    use crate::fact::FactKind;
+    let (warnings, mut citable): (Vec<_>, Vec<_>) = fact::facts(card, c)
+        .into_iter()
+        .filter(|f| match f.kind() {
+            FactKind::LocalShare => false,
+            FactKind::BusiestTime => c.time.is_some(),
+            _ => true,
+        })
+        .partition(|f| matches!(f.kind(), FactKind::Backfilled | FactKind::Unmet));
+    citable.truncate(MAX_CITABLE_FACTS);
+    (citable, warnings)
+}
+
+/// What the select prompt is made of, besides the cards.
+#[derive(Debug, Clone, Copy)]
+pub struct SelectAsk<'a> {
+    /// The question, or for a follow-up the earlier request → this question.
+    pub request: &'a str,
+    pub intent: &'a Intent,
+    /// The request asks for a mood, view or occasion: the cards show the start of a review.
+    pub soft: bool,
+    pub style: SelectStyle,
+}
+
+/// The select prompt exactly as it is sent, and each candidate as shown.
 pub fn select_prompt(
     prompts: &Prompts,
-    request: &str,
-    intent: &Intent,
+    ask: SelectAsk<'_>,
     cards: &[Card],
-) -> Result<(Prompt, Vec<(String, String)>), crate::PipelineError> {
-    let texts = cards
+) -> Result<(Prompt, Vec<PromptCard>), crate::PipelineError> {
+    let intent = ask.intent;
+    let asked_region = intent.constraints.region.as_deref();
+    let shown = cards
         .iter()
         .enumerate()
         .map(|(i, card)| {
-            Ok((
-                alias(i),
-                prompts.card_line(card, &intent.constraints, intent.lang)?,
-            ))
+            let (citable, warnings) = citable_facts(card, &intent.constraints);
+            let alias = alias(i);
+            let line = prompts.card_line(
+                &alias,
+                card,
+                asked_region,
+                (&citable, &warnings),
+                ask.soft,
+                intent.lang,
+            )?;
+            Ok(PromptCard {
+                alias,
+                citable,
+                line,
+            })
         })
-        .collect::<Result<Vec<(String, String)>, crate::PipelineError>>()?;
-    let intent_text = prompts.intent_line(intent)?;
-    let prompt = prompts.select(request, &intent_text, &texts, intent.lang)?;
-    Ok((prompt, texts))
+        .collect::<Result<Vec<PromptCard>, crate::PipelineError>>()?;
+    let lines: Vec<String> = shown.iter().map(|c| c.line.clone()).collect();
+    let prompt = prompts.select(ask.request, &lines, intent.lang, ask.style)?;
+    Ok((prompt, shown))
 }
 
 /// Asks the LLM to pick from `cards` (best-scored first), streaming each accepted pick to
@@ -110,21 +234,21 @@ pub fn select_prompt(
 pub async fn select_with_llm(
     llm: &dyn ChatModel,
     prompts: &Prompts,
-    question: &str,
-    intent: &Intent,
+    ask: SelectAsk<'_>,
     cards: &[Card],
     usage: &mut LlmUsage,
     on_pick: &mut (dyn FnMut(usize, &Pick) + Send),
 ) -> Result<Selection, SelectError> {
+    let (intent, style) = (ask.intent, ask.style);
     let c = &intent.constraints;
     let lang = intent.lang;
-    let (prompt, texts) = select_prompt(prompts, question, intent, cards)
-        .map_err(|e| SelectError::Prompt(e.to_string()))?;
-    let aliases: Vec<String> = (0..cards.len()).map(alias).collect();
-    let ids: Vec<&str> = aliases.iter().map(String::as_str).collect();
+    let (prompt, shown) =
+        select_prompt(prompts, ask, cards).map_err(|e| SelectError::Prompt(e.to_string()))?;
+    let ids: Vec<&str> = shown.iter().map(|s| s.alias.as_str()).collect();
+    let most_facts = shown.iter().map(|s| s.citable.len()).max().unwrap_or(1);
     let request = ChatRequest::new(prompt.system.clone(), prompt.user.clone())
-        .with_json_schema(select_schema(&ids))
-        .with_max_tokens(MAX_TOKENS);
+        .with_json_schema(select_schema(&ids, style, most_facts))
+        .with_max_tokens(style.max_tokens());
     let prompt_chars = prompt.system.chars().count() + prompt.user.chars().count();
 
     let mut last_problem = String::new();
@@ -152,7 +276,7 @@ pub async fn select_with_llm(
             }
             for object in complete_pick_objects(&text).into_iter().skip(seen_objects) {
                 seen_objects += 1;
-                match accept(object, cards, &texts, &accepted, prompts, intent) {
+                match accept(object, cards, &shown, &accepted, prompts, intent) {
                     Ok((pick, note)) => {
                         notes.extend(note);
                         on_pick(accepted.len(), &pick);
@@ -168,6 +292,9 @@ pub async fn select_with_llm(
             counted.tokens(),
             started,
         );
+        if let Some(cached) = counted.cached_tokens() {
+            usage.add_cached(cached);
+        }
         if accepted.is_empty() {
             last_problem = match stream_error {
                 Some(e) => e.to_string(),
@@ -222,7 +349,7 @@ fn alias(i: usize) -> String {
 fn accept(
     object: &str,
     cards: &[Card],
-    texts: &[(String, String)],
+    shown: &[PromptCard],
     accepted: &[Pick],
     prompts: &Prompts,
     intent: &Intent,
@@ -231,11 +358,11 @@ fn accept(
     let json: PickJson =
         serde_json::from_str(object).map_err(|e| format!("unreadable pick ({e})"))?;
     let alias_given = json.id.trim();
-    let at = texts
+    let at = shown
         .iter()
-        .position(|(a, _)| a == alias_given)
+        .position(|s| s.alias == alias_given)
         .ok_or_else(|| format!("id {alias_given:?} is not a candidate: dropped"))?;
-    let (card, card_text) = (&cards[at], &texts[at].1);
+    let (card, shown) = (&cards[at], &shown[at]);
     let id = card.id.as_str();
     if accepted.iter().any(|p| p.card.id == id) {
         return Err(format!("id {id} picked twice: dropped"));
@@ -243,33 +370,22 @@ fn accept(
     let facts = prompts
         .fact_lines(fact::facts(card, &intent.constraints), lang)
         .map_err(|e| format!("facts of {id}: {e}"))?;
-    // The model sometimes names a place by its alias ("c1은 …"): use the name.
-    let mut reason = tidy_reason(&json.reason);
-    for (i, other) in cards.iter().enumerate().rev() {
-        let a = alias(i);
-        reason = reason
-            .replace(&format!("[{a}]"), &other.name)
-            .replace(&a, &other.name);
-    }
-    let problem = if reason.chars().count() < 5 {
-        Some("empty".to_owned())
-    } else if copies_a_review(&reason, &card.quotes) {
-        Some("copies a review".to_owned())
-    } else if let Some(who) =
-        crate::parse::companion_in(&reason).filter(|w| Some(*w) != intent.constraints.companion)
-    {
-        // "suitable for families with children" when nobody asked and no data says so.
-        Some(format!("claims it suits {who:?} visits, which nothing given says").to_lowercase())
-    } else {
-        ungrounded_number(&reason, card_text).map(|n| format!("cites {n}, not in its data"))
-    };
     let templated = || Pick::templated_reason(&facts, lang);
-    let (reason, note) = match problem {
-        None => (reason, None),
-        Some(p) => (
-            templated(),
-            Some(format!("reason for {id} {p}: templated reason used")),
-        ),
+    let (reason, note) = match json.reason {
+        Some(written) => match written_reason_problem(&written, card, cards, shown, intent) {
+            Ok(reason) => (reason, None),
+            Err(p) => (
+                templated(),
+                Some(format!("reason for {id} {p}: templated reason used")),
+            ),
+        },
+        None => match cited_reason(&json.facts, shown, prompts, lang) {
+            Ok(reason) => (reason, None),
+            Err(p) => (
+                templated(),
+                Some(format!("facts for {id} {p}: templated reason used")),
+            ),
+        },
     };
     Ok((
         Pick {
@@ -279,6 +395,76 @@ fn accept(
         },
         note,
     ))
+}
+
+/// The reason told by the facts the model cited (numbers of the card's line): each valid
+/// number once, in the model's order.
+fn cited_reason(
+    cited: &[serde_json::Value],
+    shown: &PromptCard,
+    prompts: &Prompts,
+    lang: crate::intent::Lang,
+) -> Result<String, String> {
+    let mut texts: Vec<String> = Vec::new();
+    let mut used: Vec<usize> = Vec::new();
+    for n in cited.iter().filter_map(serde_json::Value::as_u64) {
+        let Some(fact) = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| shown.citable.get(i).map(|f| (i, f)))
+        else {
+            continue;
+        };
+        if used.contains(&fact.0) || used.len() == MAX_CITED_FACTS {
+            continue;
+        }
+        used.push(fact.0);
+        texts.push(prompts.fact(fact.1, lang).map_err(|e| e.to_string())?);
+    }
+    if texts.is_empty() {
+        return Err(format!("{cited:?} name no fact of its line"));
+    }
+    Ok(texts.join(if lang == crate::intent::Lang::Ko {
+        ", "
+    } else {
+        "; "
+    }))
+}
+
+/// A written reason, tidied, or what is wrong with it.
+fn written_reason_problem(
+    written: &str,
+    card: &Card,
+    cards: &[Card],
+    shown: &PromptCard,
+    intent: &Intent,
+) -> Result<String, String> {
+    // The model sometimes names a place by its alias ("c1은 …"): use the name.
+    let mut reason = tidy_reason(written);
+    for (i, other) in cards.iter().enumerate().rev() {
+        let a = alias(i);
+        reason = reason
+            .replace(&format!("[{a}]"), &other.name)
+            .replace(&a, &other.name);
+    }
+    if reason.chars().count() < 5 {
+        return Err("empty".to_owned());
+    }
+    if copies_a_review(&reason, &card.quotes) {
+        return Err("copies a review".to_owned());
+    }
+    if let Some(who) =
+        crate::parse::companion_in(&reason).filter(|w| Some(*w) != intent.constraints.companion)
+    {
+        // "suitable for families with children" when nobody asked and no data says so.
+        return Err(
+            format!("claims it suits {who:?} visits, which nothing given says").to_lowercase(),
+        );
+    }
+    if let Some(n) = ungrounded_number(&reason, &shown.line) {
+        return Err(format!("cites {n}, not in its data"));
+    }
+    Ok(reason)
 }
 
 /// The reason trimmed to [`MAX_REASON_CHARS`]: a longer one (or one the grammar cut off)
@@ -410,7 +596,7 @@ mod tests {
         let objects = complete_pick_objects(full);
         assert_eq!(objects.len(), 2);
         let first: PickJson = serde_json::from_str(objects[0]).unwrap();
-        assert_eq!(first.reason, "흑돼지 {맛집} \"최고\"");
+        assert_eq!(first.reason.as_deref(), Some("흑돼지 {맛집} \"최고\""));
         // Mid-stream: only the finished object counts.
         let cut = &full[..full.find(r#"{"id": "S2""#).unwrap() + 12];
         assert_eq!(complete_pick_objects(cut).len(), 1);

@@ -90,6 +90,13 @@ impl Pipeline {
         self
     }
 
+    /// What the LLM select writes for each pick (default: the numbers of the facts that
+    /// show why it fits, from which the reason is rendered).
+    pub fn with_select_style(mut self, style: crate::llm_select::SelectStyle) -> Pipeline {
+        self.parts.select_style = style;
+        self
+    }
+
     /// Whether the review search is open now.
     pub fn has_review_search(&self) -> bool {
         self.parts.reviews.is_open()
@@ -165,7 +172,9 @@ impl Pipeline {
         Ok(answer)
     }
 
-    /// The stages in order.
+    /// One turn. With an LLM, the rules' answer comes first: its picks go to the observer as
+    /// [`TurnEvent::Preliminary`] before any LLM call (milliseconds), then the stages run
+    /// again with the LLM, whose picks confirm or replace them.
     async fn turn(
         &self,
         session: &Session,
@@ -173,8 +182,44 @@ impl Pipeline {
         observer: Observer<'_>,
     ) -> Result<Answer, PipelineError> {
         let question = checked_question(question)?;
+        if self.parts.llm.is_some() {
+            self.preliminary(session, question, observer).await;
+        }
+        self.stages(
+            session,
+            question,
+            observer,
+            LlmGate::new(self.parts.llm.as_deref()),
+        )
+        .await
+    }
+
+    /// The rules' picks for `question`, reported as preliminary; nothing when the rules'
+    /// turn fails or recommends nothing (the LLM turn then answers alone).
+    async fn preliminary(&self, session: &Session, question: &str, observer: Observer<'_>) {
+        let rules = self
+            .stages(session, question, &ignore_events, LlmGate::new(None))
+            .instrument(tracing::info_span!("preliminary"))
+            .await;
+        match rules {
+            Ok(Answer {
+                body: AnswerBody::Recommend { picks },
+                ..
+            }) if !picks.is_empty() => observer(TurnEvent::Preliminary { picks: &picks }),
+            Ok(_) => {}
+            Err(e) => tracing::debug!(error = %e, "no preliminary picks"),
+        }
+    }
+
+    /// The stages in order.
+    async fn stages(
+        &self,
+        session: &Session,
+        question: &str,
+        observer: Observer<'_>,
+        mut gate: LlmGate<'_>,
+    ) -> Result<Answer, PipelineError> {
         let parts = &self.parts;
-        let mut gate = LlmGate::new(parts.llm.as_deref());
         let mut trace = TraceBuilder::new(observer);
 
         trace.start(Stage::Route);
@@ -200,10 +245,16 @@ impl Pipeline {
         }
 
         trace.start(Stage::Text2Cypher);
-        let (retrieved, report) =
-            stages::text2cypher::run(parts, &mut gate, &intent, question, routed.fresh)
-                .instrument(tracing::info_span!("text2cypher"))
-                .await?;
+        let (retrieved, report) = stages::text2cypher::run(
+            parts,
+            &mut gate,
+            &intent,
+            question,
+            routed.fresh,
+            routed.understanding.has_unexplained(),
+        )
+        .instrument(tracing::info_span!("text2cypher"))
+        .await?;
         trace.finish(report);
 
         let body = match retrieved {
@@ -235,6 +286,7 @@ impl Pipeline {
                     trace.observer(),
                     &routed.request,
                     &intent,
+                    routed.understanding.asks_mood(),
                     shortlist.cards,
                 )
                 .instrument(tracing::info_span!("select"))

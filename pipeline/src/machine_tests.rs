@@ -40,6 +40,7 @@ async fn a_recommendation_runs_every_stage_in_order_and_reports_each() {
             TurnEvent::StageStarted(s) => format!("start {s}"),
             TurnEvent::StageFinished(s) => format!("end {}", s.stage),
             TurnEvent::Pick { index, pick } => format!("pick {index} {}", pick.card.id),
+            TurnEvent::Preliminary { .. } => "preliminary".to_owned(),
         })
     };
     let answer = pipeline
@@ -113,13 +114,22 @@ async fn an_unreachable_llm_is_asked_once_and_the_answer_says_so() {
     let answer = pipeline.ask(QUESTION).await.unwrap();
     assert_eq!(model.requests.lock().unwrap().len(), 1);
     let reasons = answer.trace.fallback_reasons();
-    // Every word of the question is understood by the rules: the route asks no LLM, and
-    // text2cypher is the first (and only) stage that tries it.
+    // Every word of the question is understood by the rules: neither the route nor
+    // text2cypher asks the LLM, and select is the first (and only) stage that tries it.
     assert!(
-        reasons.contains(&(Stage::Text2Cypher, FallbackReason::LlmFailed)),
+        reasons.contains(&(Stage::Select, FallbackReason::LlmFailed)),
         "{reasons:?}"
     );
+    let unsure = pipeline.ask(&format!("{QUESTION} 뷁뷁")).await.unwrap();
+    let reasons = unsure.trace.fallback_reasons();
+    // With a word left, the route asks first; the later stages skip the LLM found down.
+    assert!(
+        reasons.contains(&(Stage::Route, FallbackReason::LlmFailed)),
+        "{reasons:?}"
+    );
+    assert!(reasons.contains(&(Stage::Text2Cypher, FallbackReason::LlmDownEarlier)));
     assert!(reasons.contains(&(Stage::Select, FallbackReason::LlmDownEarlier)));
+    assert_eq!(model.requests.lock().unwrap().len(), 2);
     assert_eq!(
         answer.notice.as_deref(),
         Some("(AI 모델이 응답하지 않아 규칙 기반으로 답했어요.)")
@@ -129,14 +139,15 @@ async fn an_unreachable_llm_is_asked_once_and_the_answer_says_so() {
 
 #[tokio::test]
 async fn the_llm_picks_by_alias_and_its_picks_are_the_answer() {
-    // Route: a grammar-valid answer; text2cypher: a query the guard refuses twice; select:
-    // c3 then c1.
+    // A word the rules cannot explain, so every LLM stage is asked. Route: a grammar-valid
+    // answer; text2cypher: a query the guard refuses twice; select: c3 then c1.
     let model = Arc::new(FakeModel::new(|req| {
         let system = &req.system;
-        Ok(if system.contains("Rank the candidates") {
+        Ok(if system.contains("You recommend restaurants") {
             r#"{"picks": [{"id": "c3", "reason": "흑돼지 오겹살이 19,000원이에요."}, {"id": "c1", "reason": "평점 4.4의 가게예요."}]}"#.to_owned()
         } else if req.json_schema.is_some() {
-            r#"{"route": "recommend", "region": null, "store_type": null, "dish": null, "companion": null, "hyde": "부모님이 좋아하신 두툼한 흑돼지 오겹살"}"#.to_owned()
+            // The route cannot read the word either: it stays unexplained.
+            r#"{"words": []}"#.to_owned()
         } else {
             "MATCH (s:Store) DETACH DELETE s".to_owned()
         })
@@ -144,7 +155,7 @@ async fn the_llm_picks_by_alias_and_its_picks_are_the_answer() {
     let pipeline = Pipeline::new(FakeGraph::with_stores(stores()))
         .unwrap()
         .with_llm(SharedModel(model.clone()));
-    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let answer = pipeline.ask(&format!("{QUESTION} 뷁뷁")).await.unwrap();
     let t2c = answer.trace.stage(Stage::Text2Cypher).unwrap();
     assert_eq!(
         t2c.fallback.as_ref().map(|f| f.reason),
@@ -160,6 +171,79 @@ async fn the_llm_picks_by_alias_and_its_picks_are_the_answer() {
     assert_eq!(ids.len(), 3);
     assert!(
         select.detail.contains("filled by the deterministic ranker"),
+        "{}",
+        select.detail
+    );
+}
+
+#[tokio::test]
+async fn with_an_llm_the_rules_picks_come_first_and_only_select_asks_the_model() {
+    // Every word is the rules': no route or text2cypher call. The model names facts by
+    // number; the reasons are those facts' texts.
+    let model = Arc::new(FakeModel::new(|req| {
+        assert!(
+            req.system.contains("You recommend restaurants"),
+            "only select asks the model: {}",
+            req.system
+        );
+        Ok(r#"{"picks": [{"id": "c2", "facts": [1]}, {"id": "c1", "facts": [9, 2, 2]}, {"id": "c3", "facts": []}]}"#.to_owned())
+    }));
+    let pipeline = Pipeline::new(FakeGraph::with_stores(stores()))
+        .unwrap()
+        .with_llm(SharedModel(model.clone()));
+    let events = Mutex::new(Vec::new());
+    let observer = |e: TurnEvent<'_>| {
+        events.lock().unwrap().push(match e {
+            TurnEvent::StageStarted(s) => format!("start {s}"),
+            TurnEvent::StageFinished(s) => format!("end {}", s.stage),
+            TurnEvent::Pick { index, pick } => format!("pick {index} {}", pick.card.id),
+            TurnEvent::Preliminary { picks } => format!(
+                "preliminary {}",
+                picks
+                    .iter()
+                    .map(|p| p.card.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        })
+    };
+    let answer = pipeline
+        .ask_observed(&mut Session::default(), QUESTION, &observer)
+        .await
+        .unwrap();
+    let events = events.into_inner().unwrap();
+    // The rules' picks (the deterministic order) come before any stage of the LLM turn.
+    assert_eq!(events[0], "preliminary S4,S2,S1", "{events:?}");
+    assert_eq!(events[1], "start route");
+    assert_eq!(model.requests.lock().unwrap().len(), 1, "one select call");
+    assert_eq!(answer.trace.llm_total().calls, 1);
+    let t2c = answer.trace.stage(Stage::Text2Cypher).unwrap();
+    assert!(t2c.fallback.is_none());
+    assert!(t2c.detail.contains("no LLM call"), "{}", t2c.detail);
+    // c2 = S2, c1 = S4; c3 = S1 named no fact: its templated reason.
+    assert_eq!(pick_ids(&answer), ["S2", "S4", "S1"]);
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("a recommendation")
+    };
+    let prompts = crate::prompts::Prompts::load().unwrap();
+    let cite = |pick: &crate::recommend::Pick, numbers: &[usize]| {
+        let (citable, _) = crate::llm_select::citable_facts(&pick.card, &answer.intent.constraints);
+        numbers
+            .iter()
+            .map(|n| prompts.fact(&citable[n - 1], answer.intent.lang).unwrap())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    assert_eq!(picks[0].reason, cite(&picks[0], &[1]));
+    // An unknown number is skipped, a repeated one told once.
+    assert_eq!(picks[1].reason, cite(&picks[1], &[2]));
+    assert_eq!(
+        picks[2].reason,
+        crate::recommend::Pick::templated_reason(&picks[2].facts, answer.intent.lang)
+    );
+    let select = answer.trace.stage(Stage::Select).unwrap();
+    assert!(
+        select.detail.contains("templated reason used"),
         "{}",
         select.detail
     );

@@ -6,9 +6,14 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::fact::{facts, Fact, FactLine};
-use crate::intent::{Constraints, Intent, Lang};
-use crate::recommend::{won, Card, Pick};
+use crate::fact::{Fact, FactLine};
+use crate::intent::Lang;
+use crate::recommend::{Card, Pick};
+
+/// Characters of a review shown in a select prompt card (only for a request with a mood or
+/// view): every token costs prompt time on a CPU, and the start of one review is enough to
+/// tell a mood.
+const PROMPT_QUOTE_CHARS: usize = 24;
 
 /// One few-shot example.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -135,10 +140,13 @@ impl Prompts {
                 "picks_header",
                 include_str!("../../prompts/picks_header.tera"),
             ),
+            (
+                "preliminary",
+                include_str!("../../prompts/preliminary.tera"),
+            ),
             ("fact", include_str!("../../prompts/fact.tera")),
             ("decline", include_str!("../../prompts/decline.tera")),
             ("card", include_str!("../../prompts/card.tera")),
-            ("intent", include_str!("../../prompts/intent.tera")),
             ("repair", include_str!("../../prompts/repair.tera")),
         ])
         .map_err(|e| crate::PipelineError::Template(format!("{e:?}")))?;
@@ -153,11 +161,20 @@ impl Prompts {
             .map_err(|e| crate::PipelineError::Template(format!("{name}: {e:?}")))
     }
 
-    /// The route prompt (everything above the question is static).
-    pub fn route(&self, question: &str) -> Result<Prompt, crate::PipelineError> {
+    /// The route prompt (`route.tera`): the vocabulary (regions, companions, ages, times) is
+    /// the static system part; the question and the words the rules could not read the user
+    /// part.
+    pub fn route(&self, question: &str, words: &[String]) -> Result<Prompt, crate::PipelineError> {
         let mut ctx = tera::Context::new();
         ctx.insert("question", question);
-        split_last_line(self.render("route", &ctx)?)
+        ctx.insert("words", words);
+        let regions: Vec<&str> = jeju_data::gazetteer::regions()
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        ctx.insert("regions", &regions);
+        let text = self.render("route", &ctx)?;
+        Ok(split_at(text, "\nQuestion: "))
     }
 
     /// The text2cypher prompt: schema, resolved literals, the nearest examples, the question.
@@ -183,54 +200,42 @@ impl Prompts {
         ctx.insert("question", question);
         let text = self.render("text2cypher", &ctx)?;
         // The rules and schema are the system part; examples and the question the user part.
-        match text.find("\nQuestion: ") {
-            Some(at) => Ok(Prompt {
-                system: text[..at].trim().to_owned(),
-                user: text[at..].trim().to_owned(),
-            }),
-            None => Ok(Prompt {
-                system: String::new(),
-                user: text,
-            }),
-        }
+        Ok(split_at(text, "\nQuestion: "))
     }
 
-    /// The PALR selection prompt over compact candidate cards.
+    /// The PALR selection prompt over compact candidate cards (`select.tera`): the
+    /// instructions of `style` are the static system part (the server's prompt cache keeps
+    /// them), the request and the cards the user part.
     pub fn select(
         &self,
         question: &str,
-        intent: &str,
-        cards: &[(String, String)],
+        cards: &[String],
         lang: crate::intent::Lang,
+        style: crate::llm_select::SelectStyle,
     ) -> Result<Prompt, crate::PipelineError> {
         let mut ctx = tera::Context::new();
         ctx.insert("question", question);
-        ctx.insert("intent", intent);
-        let cards: Vec<serde_json::Value> = cards
-            .iter()
-            .map(|(id, text)| serde_json::json!({"id": id, "text": text}))
-            .collect();
-        ctx.insert("cards", &cards);
+        ctx.insert("cards", cards);
         ctx.insert("lang", lang_code(lang));
+        ctx.insert("style", style.as_str());
         let text = self.render("select", &ctx)?;
-        // The instructions are the static system part; the request and the cards the user part.
-        Ok(match text.find("\nUser request: ") {
-            Some(at) => Prompt {
-                system: text[..at].trim().to_owned(),
-                user: text[at..].trim().to_owned(),
-            },
-            None => Prompt {
-                system: String::new(),
-                user: text,
-            },
-        })
+        Ok(split_at(text, "\nUser request: "))
     }
 }
 
 impl Prompts {
     /// One fact in `lang` (`fact.tera`).
     pub fn fact(&self, fact: &Fact, lang: Lang) -> Result<String, crate::PipelineError> {
-        self.render("fact", &fact.template_context(lang))
+        let mut ctx = fact.template_context(lang);
+        ctx.insert("short", &false);
+        self.render("fact", &ctx)
+    }
+
+    /// One fact in the select prompt's compact form (`fact.tera` with `short`).
+    pub fn fact_short(&self, fact: &Fact, lang: Lang) -> Result<String, crate::PipelineError> {
+        let mut ctx = fact.template_context(lang);
+        ctx.insert("short", &true);
+        self.render("fact", &ctx)
     }
 
     /// Facts with their texts in `lang`.
@@ -248,70 +253,39 @@ impl Prompts {
             .collect()
     }
 
-    /// A candidate's one-line card for the select prompt (`card.tera`): name, type, region,
-    /// three menu items, the facts for this request, two short quotes.
+    /// A candidate's line in the select prompt (`card.tera`): its alias, name, type, region
+    /// (when not the asked one), the facts it may cite (numbered from 1, compact), what it
+    /// does not meet (⚠) and, when `with_quote`, the start of one review.
     pub fn card_line(
         &self,
+        alias: &str,
         card: &Card,
-        c: &Constraints,
+        asked_region: Option<&str>,
+        (citable, warnings): (&[Fact], &[Fact]),
+        with_quote: bool,
         lang: Lang,
     ) -> Result<String, crate::PipelineError> {
-        let menu: Vec<serde_json::Value> = card
-            .menu
-            .iter()
-            .take(3)
-            .map(|(name, price)| serde_json::json!({"name": name, "price": won(*price)}))
-            .collect();
-        // The line lists the first three menu items: a menu fact repeats the first, a dish
-        // fact repeats one of them unless the dish is further down the menu.
-        let listed: Vec<&str> = card.menu.iter().take(3).map(|(n, _)| n.as_str()).collect();
-        let facts = facts(card, c)
-            .iter()
-            .filter(|f| match f {
-                Fact::Menu { .. } => false,
-                Fact::Dish { item, .. } => !listed.contains(&item.as_str()),
-                _ => true,
-            })
-            .map(|f| self.fact(f, lang))
-            .collect::<Result<Vec<String>, _>>()?;
-        // Two short quotes: every character costs prompt time on a CPU.
-        let quotes: Vec<String> = card
+        let short = |facts: &[Fact]| {
+            facts
+                .iter()
+                .map(|f| self.fact_short(f, lang))
+                .collect::<Result<Vec<String>, _>>()
+        };
+        let quote: Option<String> = card
             .quotes
-            .iter()
-            .take(2)
-            .map(|q| q.chars().take(40).collect())
-            .collect();
+            .first()
+            .filter(|_| with_quote)
+            .map(|q| q.chars().take(PROMPT_QUOTE_CHARS).collect());
+        let region = card.region.as_deref().filter(|r| Some(*r) != asked_region);
         let mut ctx = tera::Context::new();
-        ctx.insert("lang", lang_code(lang));
+        ctx.insert("alias", alias);
         ctx.insert("name", &card.name);
         ctx.insert("store_type", &card.store_type);
-        ctx.insert("region", card.region.as_deref().unwrap_or("-"));
-        ctx.insert("menu", &menu);
-        ctx.insert("facts", &facts);
-        ctx.insert("quotes", &quotes);
+        ctx.insert("region", &region);
+        ctx.insert("facts", &short(citable)?);
+        ctx.insert("warnings", &short(warnings)?);
+        ctx.insert("quote", &quote);
         self.render("card", &ctx)
-    }
-
-    /// The parsed request as one short line for the select prompt (`intent.tera`).
-    pub fn intent_line(&self, intent: &Intent) -> Result<String, crate::PipelineError> {
-        let c = &intent.constraints;
-        let mut ctx = tera::Context::new();
-        let text = |v: Option<String>| v.unwrap_or_default();
-        ctx.insert("region", &text(c.region.clone().or(c.city.clone())));
-        ctx.insert("types", &c.store_types.join("/"));
-        ctx.insert("dish", &text(c.dish.clone()));
-        ctx.insert(
-            "companion",
-            &text(c.companion.map(|x| format!("{x:?}").to_lowercase())),
-        );
-        ctx.insert("age", &text(c.age_band.map(|a| a.property().to_owned())));
-        ctx.insert(
-            "max_price",
-            &text(c.price_max_per_person.map(|p| p.to_string())),
-        );
-        ctx.insert("time", &text(c.time.map(|t| t.property().to_owned())));
-        ctx.insert("near", &text(c.near_attraction.clone()));
-        self.render("intent", &ctx)
     }
 
     /// The text2cypher repair turn for a query that failed `problem` (`repair.tera`).
@@ -326,6 +300,15 @@ impl Prompts {
         let mut ctx = tera::Context::new();
         ctx.insert("lang", lang_code(lang));
         self.render("picks_header", &ctx)
+    }
+
+    /// The rules' picks while the AI model judges, on one line (`preliminary.tera`).
+    pub fn preliminary(&self, picks: &[Pick], lang: Lang) -> Result<String, crate::PipelineError> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang_code(lang));
+        let names: Vec<&str> = picks.iter().map(|p| p.card.name.as_str()).collect();
+        ctx.insert("names", &names);
+        self.render("preliminary", &ctx)
     }
 
     /// One pick as the answer shows it (`pick.tera`: `1. name (type, region)`, what it does
@@ -362,20 +345,6 @@ pub fn lang_code(lang: Lang) -> &'static str {
     match lang {
         Lang::Ko => "ko",
         Lang::En => "en",
-    }
-}
-
-/// Everything but the last line is the static system part; the last line is the user part.
-fn split_last_line(text: String) -> Result<Prompt, crate::PipelineError> {
-    match text.rfind('\n') {
-        Some(at) => Ok(Prompt {
-            system: text[..at].to_owned(),
-            user: text[at + 1..].to_owned(),
-        }),
-        None => Ok(Prompt {
-            system: String::new(),
-            user: text,
-        }),
     }
 }
 
@@ -426,4 +395,20 @@ pub fn fixed_values(intent: &crate::intent::Intent) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A rendered prompt split before `marker`: the static instructions above it are the system
+/// part (the server's prompt cache keeps them), the rest the user part; all of it the user
+/// part when the marker is missing.
+fn split_at(text: String, marker: &str) -> Prompt {
+    match text.find(marker) {
+        Some(at) => Prompt {
+            system: text[..at].trim().to_owned(),
+            user: text[at..].trim().to_owned(),
+        },
+        None => Prompt {
+            system: String::new(),
+            user: text,
+        },
+    }
 }

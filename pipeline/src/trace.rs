@@ -16,6 +16,9 @@ pub struct LlmUsage {
     /// Token counts as the server reported them (0 when it did not).
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
+    /// Prompt tokens the server took from its prompt cache (0 when it did not say).
+    #[serde(default)]
+    pub cached_tokens: u32,
     /// Sizes of what was sent (system + user parts) and received, in characters.
     pub prompt_chars: usize,
     pub response_chars: usize,
@@ -25,6 +28,11 @@ pub struct LlmUsage {
 
 impl LlmUsage {
     /// Adds one call.
+    /// Prompt tokens of the last call that the server's prompt cache served.
+    pub fn add_cached(&mut self, tokens: u32) {
+        self.cached_tokens += tokens;
+    }
+
     pub fn add_call(
         &mut self,
         prompt_chars: usize,
@@ -49,6 +57,7 @@ impl LlmUsage {
         resp: &jeju_llm::ChatResponse,
         started: Instant,
     ) {
+        self.add_cached(resp.cached_tokens);
         self.add_call(
             prompt_chars,
             resp.text.chars().count(),
@@ -62,6 +71,7 @@ impl LlmUsage {
         self.calls += other.calls;
         self.prompt_tokens += other.prompt_tokens;
         self.completion_tokens += other.completion_tokens;
+        self.cached_tokens += other.cached_tokens;
         self.prompt_chars += other.prompt_chars;
         self.response_chars += other.response_chars;
         self.ms += other.ms;

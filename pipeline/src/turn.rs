@@ -19,6 +19,9 @@ pub enum TurnEvent<'a> {
     StageFinished(&'a StageTrace),
     /// A recommendation is known: with the LLM, as soon as the model has written it.
     Pick { index: usize, pick: &'a Pick },
+    /// With an LLM, before any LLM call: the rules' picks (parser, composed query, ranker),
+    /// shown at once; the [`TurnEvent::Pick`]s that follow confirm or replace them by index.
+    Preliminary { picks: &'a [Pick] },
 }
 
 /// A receiver of [`TurnEvent`]s.

@@ -38,6 +38,44 @@ pub struct Understanding {
     pub grounded: Vec<String>,
     /// Misspelt words read as known ones ([`crate::typo`]).
     pub corrections: Vec<crate::typo::Correction>,
+    /// Unmatched words the LLM judged to be nothing the data can tell (parking, pets): still
+    /// named in the answer, but no query can use them.
+    pub not_in_data: Vec<String>,
+}
+
+impl Understanding {
+    /// The question asks for a mood, view or occasion (read from the reviews).
+    pub fn asks_mood(&self) -> bool {
+        self.understood.iter().any(|u| u.role == Role::Mood)
+    }
+
+    /// Some unmatched word might still mean something the data has (neither the rules nor
+    /// the LLM's reading explained it, and the LLM did not call it beyond the data).
+    pub fn has_unexplained(&self) -> bool {
+        self.unmatched.iter().any(|w| !self.not_in_data.contains(w))
+    }
+
+    /// Takes in the LLM's readings of the unmatched words: a word that became a constraint
+    /// is understood (the trace says by the LLM), one beyond the data stays named.
+    pub fn take_readings(&mut self, readings: &crate::llm_route::Readings) {
+        for (word, role, value, label) in &readings.applied {
+            self.unmatched.retain(|w| w != word);
+            if !self.understood.iter().any(|u| &u.word == word) {
+                self.understood.push(Understood {
+                    word: word.clone(),
+                    role: *role,
+                    value: value.clone(),
+                });
+            }
+            self.grounded
+                .push(format!("'{word}' → {label} (read by the LLM)"));
+        }
+        for word in &readings.not_in_data {
+            if !self.not_in_data.contains(word) {
+                self.not_in_data.push(word.clone());
+            }
+        }
+    }
 }
 
 /// A vocabulary word found in the question: byte range, role, value.

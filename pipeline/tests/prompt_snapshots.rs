@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jeju_data::vocab::{AgeBand, TimeOfDay};
 use jeju_pipeline::llm_cypher::text2cypher_prompt as build_text2cypher_prompt;
-use jeju_pipeline::llm_select::select_prompt;
+use jeju_pipeline::llm_select::{select_prompt, SelectAsk, SelectStyle};
 use jeju_pipeline::parse::parse;
 use jeju_pipeline::prompts::Prompts;
 use jeju_pipeline::recommend::{deterministic_select, Card};
@@ -68,7 +68,10 @@ fn schema() -> GraphSchema {
 fn route_prompt() {
     let p = Prompts::load()
         .unwrap()
-        .route("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘")
+        .route(
+            "60대 부모님과 가기 좋은 애월읍 오션뷰 흑돼지 맛집 추천해줘",
+            &["오션뷰".to_owned()],
+        )
         .unwrap();
     insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
 }
@@ -121,10 +124,11 @@ fn card(id: &str, name: &str, backfilled: bool) -> Card {
     }
 }
 
+/// Both styles of the select prompt, as sent (English too: the instructions differ only in
+/// the written style).
 #[test]
 fn select_prompt_as_sent() {
     let q = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
-    let intent = parse(q);
     // A FastRP neighbour without the dish, and a store whose dish is further down the menu
     // than the three items its line lists.
     let mut neighbour = card("S0000000000000003", "한라식당", true);
@@ -143,12 +147,37 @@ fn select_prompt_as_sent() {
         dish_below,
     ];
     let prompts = Prompts::load().unwrap();
-    let (p, aliases) = select_prompt(&prompts, q, &intent, &cards).unwrap();
-    assert_eq!(
-        aliases.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
-        ["c1", "c2", "c3", "c4"]
-    );
-    insta::assert_snapshot!(format!("SYSTEM:\n{}\n\nUSER:\n{}", p.system, p.user));
+    let mut out = String::new();
+    // The last asks for a view: its cards show the start of a review.
+    for (style, q, soft) in [
+        (SelectStyle::Facts, q, false),
+        (SelectStyle::Sentence, q, false),
+        (
+            SelectStyle::Sentence,
+            "Black pork with a sea view in Aewol for my parents in their 60s?",
+            true,
+        ),
+    ] {
+        let intent = parse(q);
+        let ask = SelectAsk {
+            request: q,
+            intent: &intent,
+            soft,
+            style,
+        };
+        let (p, shown) = select_prompt(&prompts, ask, &cards).unwrap();
+        assert_eq!(
+            shown.iter().map(|s| s.alias.as_str()).collect::<Vec<_>>(),
+            ["c1", "c2", "c3", "c4"]
+        );
+        out.push_str(&format!(
+            "=== {} ===\nSYSTEM:\n{}\n\nUSER:\n{}\n\n",
+            style.as_str(),
+            p.system,
+            p.user
+        ));
+    }
+    insta::assert_snapshot!(out);
 }
 
 #[test]

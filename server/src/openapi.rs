@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         jeju_api::Health,
         jeju_api::StreamEvent,
         jeju_api::StageEvent,
+        jeju_api::PreliminaryPicks,
     ))
 )]
 struct ApiDoc;

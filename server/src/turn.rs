@@ -87,6 +87,15 @@ pub async fn run_turn(
                     TurnEvent::Pick { index, pick } => {
                         StreamEvent::Pick(convert::pick_card(index, pick, lang))
                     }
+                    TurnEvent::Preliminary { picks } => {
+                        StreamEvent::Preliminary(jeju_api::PreliminaryPicks {
+                            picks: picks
+                                .iter()
+                                .enumerate()
+                                .map(|(i, pick)| convert::pick_card(i, pick, lang))
+                                .collect(),
+                        })
+                    }
                 };
                 // A closed stream (the browser left) does not stop the turn.
                 let _ = tx.send(event);

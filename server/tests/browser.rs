@@ -1,8 +1,10 @@
 //! End to end in a real browser: headless Debian Chromium (installed by `setup.sh`), driven
 //! through chromedriver with fantoccini, against `jeju serve`'s router on loopback with the
 //! small data. Types a Korean question, waits for three cards, asks a follow-up and checks
-//! that the second answer changed accordingly (cheaper, none of the first picks). Screenshots
-//! (desktop and a 390-px-wide phone) are written to `target/e2e/`.
+//! that the second answer changed accordingly (cheaper, none of the first picks). With a slow
+//! fake LLM, the rules' preliminary cards show while the model writes, and its picks take
+//! their places one by one. Screenshots (desktop, a 390-px-wide phone, preliminary cards)
+//! are written to `target/e2e/`.
 
 mod common;
 
@@ -11,9 +13,13 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use common::Server;
 use fantoccini::{Client, ClientBuilder, Locator};
+use jeju_llm::fake::{FakeLlm, Reply};
 use jeju_process::OwnedChild;
+use jeju_tests::{call_of, Call};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -265,5 +271,133 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         "the page scrolls sideways at 390 px"
     );
 
+    c.clone().close().await.unwrap();
+}
+
+/// What the fake model answers when it is not asked to select (the health probe's models).
+const MODELS_JSON: &str = r#"{"object": "list", "data": [{"id": "fake", "object": "model", "created": 0, "owned_by": "test"}]}"#;
+/// The slow model's pause before each pick it writes.
+const MODEL_PAUSE: Duration = Duration::from_millis(1500);
+
+/// The live cards of the running answer: (state, store id) by rank, read in one script so
+/// that the view is one moment's.
+async fn live_cards(c: &Client) -> Vec<(String, String)> {
+    let script = "return Array.from(document.querySelectorAll('.message.assistant.running .live-card')).map(card => { const pick = card.querySelector('.pick-card'); return [card.dataset.state || '', pick ? (pick.dataset.id || '') : '']; });";
+    let value = c.execute(script, vec![]).await.unwrap_or_default();
+    serde_json::from_value(value).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_slow_llm_the_rules_cards_show_first_and_the_models_picks_take_their_places() {
+    if !jeju_server::hydrates() {
+        panic!("the page was built without its wasm client (./setup.sh adds the wasm32 target)");
+    }
+    // The model writes one pick every 1.5 s: c3 first (the third of the shortlist, which the
+    // rules did not rank first), then c1, then c2.
+    let answer = r#"{"picks": [{"id": "c3", "facts": [1]}, {"id": "c1", "facts": [2]}, {"id": "c2", "facts": [1]}]}"#;
+    let cuts: Vec<usize> = ["}, {\"id\": \"c1\"", "}, {\"id\": \"c2\""]
+        .iter()
+        .map(|at| answer[..answer.find(at).unwrap() + 1].chars().count())
+        .collect();
+    let fake = FakeLlm::scripted(Arc::new(move |body: &str| match call_of(body) {
+        Call::Select => Reply::paced_stream(answer, &cuts, MODEL_PAUSE),
+        Call::Other => Reply::http("200 OK", "application/json", MODELS_JSON),
+        // A question the rules read in full asks nothing else.
+        other => panic!("unexpected {other:?} call"),
+    }))
+    .await
+    .unwrap();
+    let graph = jeju_tests::loaded_small_graph(37).await;
+    let mut config = jeju_llm::LlmConfig::for_url(&fake.url);
+    config.max_retries = 0;
+    let pipeline = jeju_pipeline::Pipeline::new(graph.graph.client.clone())
+        .unwrap()
+        .with_llm(jeju_llm::LlmClient::new(config).unwrap());
+    let server = Server::start_with(
+        graph,
+        pipeline,
+        jeju_server::ServerConfig::for_pipeline(true),
+    )
+    .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/?lang=ko")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-hydrated='true']"))
+        .await
+        .expect("the page did not hydrate");
+    let input = c.find(Locator::Css("#question")).await.unwrap();
+    input
+        .send_keys("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘")
+        .await
+        .unwrap();
+    let sent = Instant::now();
+    c.find(Locator::Css("#send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Every view of the running answer, until it is done.
+    let mut views: Vec<(Duration, Vec<(String, String)>)> = Vec::new();
+    let mut shot = false;
+    loop {
+        let cards = live_cards(c).await;
+        if !cards.is_empty() && views.last().map(|(_, v)| v) != Some(&cards) {
+            if !shot && cards.iter().all(|(state, _)| state == "preliminary") {
+                std::fs::write(
+                    artifacts().join("chat-preliminary.png"),
+                    c.screenshot().await.unwrap(),
+                )
+                .unwrap();
+                shot = true;
+            }
+            views.push((sent.elapsed(), cards));
+        }
+        let done = c
+            .find_all(Locator::Css(".message.assistant.done"))
+            .await
+            .unwrap();
+        if !done.is_empty() {
+            break;
+        }
+        assert!(sent.elapsed() < ANSWER_WAIT, "no answer: {views:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let total = sent.elapsed();
+    eprintln!("views of the running answer: {views:?}; answer after {total:?}");
+    // First: the rules' three cards, all preliminary, well before the model's first pick.
+    let (at, first) = &views[0];
+    assert_eq!(first.len(), 3, "{views:?}");
+    assert!(first.iter().all(|(s, _)| s == "preliminary"), "{views:?}");
+    assert!(*at < MODEL_PAUSE, "preliminary cards after {at:?}");
+    // Then the model's picks take the slots one by one: always three cards, and a view where
+    // the first slot is the model's while the second is still the rules'.
+    assert!(views.iter().all(|(_, v)| v.len() == 3), "{views:?}");
+    let partial = views
+        .iter()
+        .find(|(_, v)| v[0].0 != "preliminary" && v[1].0 == "preliminary")
+        .unwrap_or_else(|| panic!("no view with the first pick in place: {views:?}"));
+    // A rules' card whose place the model picked first is marked as moved, not shown twice.
+    for (_, v) in &views {
+        let live: Vec<&str> = v
+            .iter()
+            .filter(|(state, _)| state != "moved")
+            .map(|(_, id)| id.as_str())
+            .collect();
+        let unique: BTreeSet<&str> = live.iter().copied().collect();
+        assert_eq!(unique.len(), live.len(), "a place shown twice: {views:?}");
+    }
+    assert!(
+        ["replaced", "confirmed"].contains(&partial.1[0].0.as_str()),
+        "{partial:?}"
+    );
+    // The answer is the model's picks, in its order.
+    let finished = cards_of_answer(c, 1).await;
+    assert_eq!(finished.len(), 3);
+    assert_eq!(finished[0].0, partial.1[0].1, "{views:?}");
+    assert!(total >= MODEL_PAUSE * 3, "the model's pauses: {total:?}");
     c.clone().close().await.unwrap();
 }

@@ -139,17 +139,17 @@ async fn an_llm_that_is_down_gives_rule_based_answers_until_it_is_back() {
         down.notice.is_some(),
         "no notice that the LLM did not answer"
     );
-    // The rules understood every word, so the route asks no LLM: text2cypher is the first
-    // stage that tries it.
-    let text2cypher = |r: &AskResponse| {
+    // The rules understood every word, so neither the route nor text2cypher asks the LLM:
+    // select is the stage that tries it.
+    let select = |r: &AskResponse| {
         r.trace
             .stages
             .iter()
-            .find(|t| t.stage == Stage::Text2Cypher)
+            .find(|t| t.stage == Stage::Select)
             .cloned()
             .unwrap()
     };
-    assert!(text2cypher(&down).fallback.is_some(), "{:?}", down.trace);
+    assert!(select(&down).fallback.is_some(), "{:?}", down.trace);
 
     // Back: the next turn uses it again (no restart, no circuit left open).
     up.store(true, Ordering::SeqCst);
@@ -159,10 +159,10 @@ async fn an_llm_that_is_down_gives_rule_based_answers_until_it_is_back() {
     assert_eq!(status, 200, "{body}");
     let back: AskResponse = serde_json::from_value(body).unwrap();
     assert_eq!(back.picks.len(), 3);
-    let t2c = text2cypher(&back);
+    let picked = select(&back);
     assert!(
-        t2c.llm_calls > 0 && back.notice.is_none(),
-        "the LLM was not used again: {t2c:?}, notice {:?}",
+        picked.llm_calls > 0 && back.notice.is_none(),
+        "the LLM was not used again: {picked:?}, notice {:?}",
         back.notice
     );
 }

@@ -54,8 +54,8 @@ async fn twenty_sessions_for_eight_seconds_without_the_llm_answer_everything_in_
     );
 }
 
-/// How long the fake model takes to answer the text2cypher call (the first LLM call of a
-/// fresh question whose words the rules all understand: the route asks none); its other
+/// How long the fake model takes to answer the select call (the one LLM call of a question
+/// whose words the rules all understand: neither the route nor text2cypher asks); its other
 /// calls answer at once.
 const FIRST_CALL_DELAY: Duration = Duration::from_millis(500);
 
@@ -63,12 +63,12 @@ const FIRST_CALL_DELAY: Duration = Duration::from_millis(500);
 async fn with_a_slow_llm_turns_queue_for_the_two_slots_instead_of_failing() {
     const SESSIONS: usize = 8;
     let graph = loaded_small_graph(27).await;
-    // Garbage for every call (each stage falls back to its deterministic path), the
-    // text2cypher call after a delay: a fresh turn holds its slot at least that long.
+    // Garbage for every call (each stage falls back to its deterministic path), the select
+    // call after a delay: a recommendation holds its slot at least that long.
     let fake = FakeLlm::scripted(Arc::new(|body: &str| {
         let garbage = Reply::http("200 OK", "application/json", "<html>not an API</html>");
         match call_of(body) {
-            Call::Cypher => garbage.after(FIRST_CALL_DELAY),
+            Call::Select => garbage.after(FIRST_CALL_DELAY),
             _ => garbage,
         }
     }))

@@ -344,17 +344,20 @@ async fn a_dead_llm_falls_back_to_the_gazetteer_route_at_once() {
         .await
         .unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
-    // Every word is understood by the rules: the route asks no LLM; text2cypher is the
-    // first stage that tries it, and fails at once.
-    let route = answer.trace.stage(Stage::Route).unwrap();
-    assert!(route.detail.contains("no LLM call"), "{route:?}");
-    let t2c = answer.trace.stage(Stage::Text2Cypher).unwrap();
+    // Every word is understood by the rules: neither the route nor text2cypher asks the
+    // LLM; select is the stage that tries it, and fails at once.
+    for stage in [Stage::Route, Stage::Text2Cypher] {
+        let s = answer.trace.stage(stage).unwrap();
+        assert!(s.detail.contains("no LLM call"), "{s:?}");
+    }
+    let select = answer.trace.stage(Stage::Select).unwrap();
     assert!(
-        t2c.fallback
+        select
+            .fallback
             .as_ref()
             .is_some_and(|f| f.reason == jeju_pipeline::FallbackReason::LlmFailed
                 && f.message.contains("unreachable")),
-        "{t2c:?}"
+        "{select:?}"
     );
     assert_eq!(answer.intent.constraints.region.as_deref(), Some("애월읍"));
     assert_eq!(answer.ids().len(), 3);

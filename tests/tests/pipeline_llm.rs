@@ -10,9 +10,14 @@ use jeju_llm::{LlmClient, LlmConfig};
 use jeju_pipeline::{Answer, AnswerBody, Pipeline};
 use jeju_tests::{assert_three_picks_in, call_of, loaded_small_graph, Call, LoadedGraph};
 
+/// Every word of it is the rules': only select asks the LLM.
 const QUESTION: &str = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘";
+/// With a word nothing explains: the route asks the LLM to read it and, when it cannot,
+/// text2cypher asks it for a query.
+const UNSURE: &str = "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘 뷁뷁";
 
-const ROUTE_JSON: &str = r#"{"route": "recommend", "region": "애월읍", "store_type": null, "dish": "흑돼지", "companion": null, "hyde": "부모님이 좋아하신 두툼한 흑돼지, 친절한 서비스"}"#;
+/// The route's reading of the unread words: none (the word stays unexplained).
+const ROUTE_JSON: &str = r#"{"words": []}"#;
 const GOOD_CYPHER: &str = "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') RETURN s.id AS id, s.name AS name ORDER BY s.age_60_over_ratio DESC LIMIT 50";
 
 async fn pipeline_with(
@@ -51,27 +56,30 @@ async fn garbage_from_every_llm_call_falls_back_stage_by_stage() {
     })
     .await;
     let answer = pipeline.ask(QUESTION).await.unwrap();
-    // The rules understood every word: the route asks no LLM.
-    let route = stage(&answer, "route");
-    assert!(
-        route.llm.is_none() && route.detail.contains("no LLM call"),
-        "{route:?}"
-    );
-    for name in ["text2cypher", "select"] {
+    // The rules understood every word: neither the route nor text2cypher asks the LLM.
+    for name in ["route", "text2cypher"] {
         let s = stage(&answer, name);
+        assert!(
+            s.llm.is_none() && s.detail.contains("no LLM call"),
+            "{name}: {s:?}"
+        );
+    }
+    let select = stage(&answer, "select");
+    assert!(
+        select.fallback.is_some(),
+        "select did not fall back: {select:?}"
+    );
+    assert!(select.llm.is_some_and(|u| u.calls >= 1), "{select:?}");
+    assert_constraints_hold(&graph, &answer);
+    assert!(fake.requests() >= 1);
+    // A word the rules do not know sends the route, then text2cypher, to the LLM; the
+    // garbage of each falls back.
+    let unsure = pipeline.ask(UNSURE).await.unwrap();
+    for name in ["route", "text2cypher", "select"] {
+        let s = stage(&unsure, name);
         assert!(s.fallback.is_some(), "{name} did not fall back: {s:?}");
         assert!(s.llm.is_some_and(|u| u.calls >= 1), "{name}: {s:?}");
     }
-    assert_constraints_hold(&graph, &answer);
-    assert!(fake.requests() >= 2);
-    // A word the rules do not know sends the route to the LLM, whose garbage falls back.
-    let unsure = pipeline.ask(&format!("{QUESTION} 뷁뷁")).await.unwrap();
-    let route = stage(&unsure, "route");
-    assert!(
-        route.fallback.is_some(),
-        "route did not fall back: {route:?}"
-    );
-    assert!(route.llm.is_some_and(|u| u.calls >= 1), "{route:?}");
     assert_constraints_hold(&graph, &unsure);
 }
 
@@ -88,7 +96,7 @@ async fn a_writing_query_is_refused_twice_and_the_composed_query_answers() {
         _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
     })
     .await;
-    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let answer = pipeline.ask(UNSURE).await.unwrap();
     let t2c = stage(&answer, "text2cypher");
     let why = t2c
         .fallback
@@ -112,7 +120,7 @@ async fn a_misspelt_literal_is_repaired_and_the_llm_query_is_used() {
         _ => Reply::http("200 OK", "application/json", "{}"),
     })
     .await;
-    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let answer = pipeline.ask(UNSURE).await.unwrap();
     let t2c = stage(&answer, "text2cypher");
     assert!(t2c.fallback.is_none(), "{t2c:?}");
     assert!(
@@ -205,8 +213,8 @@ async fn truncated_select_json_is_retried_once_then_the_ranker_answers() {
     );
     assert_eq!(
         fake.requests(),
-        3,
-        "cypher, select twice (the rules understood every word: no route call)"
+        2,
+        "select twice (the rules understood every word: no route or cypher call)"
     );
     assert_constraints_hold(&graph, &answer);
 }
@@ -216,11 +224,11 @@ async fn a_hanging_llm_costs_one_timeout_per_turn_not_one_per_stage() {
     let graph = loaded_small_graph(21).await;
     let (pipeline, fake) = pipeline_with(&graph, Duration::from_secs(2), |_| Reply::Hang).await;
     let started = Instant::now();
-    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let answer = pipeline.ask(UNSURE).await.unwrap();
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert_eq!(fake.requests(), 1, "later stages skip the LLM");
-    // text2cypher is the first stage that asks (the route understood every word).
+    // The route is the first stage that asks (a word is left); the others skip it.
     let sel = stage(&answer, "select");
     assert!(
         sel.fallback
@@ -238,15 +246,13 @@ async fn a_search_answer_keeps_the_asked_top_even_if_the_llm_asks_for_more() {
     let graph = loaded_small_graph(21).await;
     let cypher = "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') AND s.rating IS NOT NULL RETURN s.id AS id, s.name AS name, s.rating AS value ORDER BY value DESC LIMIT 5";
     let (pipeline, _fake) = pipeline_with(&graph, Duration::from_secs(5), move |call| match call {
-        Call::Route => Reply::completion(
-            r#"{"route": "search", "region": "애월읍", "store_type": null, "dish": "흑돼지", "companion": null, "hyde": "흑돼지가 맛있어요"}"#,
-        ),
+        Call::Route => Reply::completion(ROUTE_JSON),
         Call::Cypher => Reply::completion(cypher),
         _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
     })
     .await;
     let answer = pipeline
-        .ask("애월읍에서 평점이 가장 높은 흑돼지 맛집은?")
+        .ask("애월읍에서 평점이 가장 높은 흑돼지 맛집은? 뷁뷁")
         .await
         .unwrap();
     let t2c = stage(&answer, "text2cypher");
@@ -268,15 +274,16 @@ async fn a_search_answer_keeps_the_asked_top_even_if_the_llm_asks_for_more() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_llm_query_that_finds_less_than_asked_gives_way_to_the_composed_one() {
     let graph = loaded_small_graph(21).await;
-    let route = r#"{"route": "search", "region": "애월읍", "store_type": null, "dish": "흑돼지", "companion": null, "hyde": "흑돼지가 맛있어요"}"#;
+    let route = ROUTE_JSON;
+    // Each with a word left, so that the LLM writes the query.
     for (question, cypher, want) in [
         (
-            "애월읍에서 평점이 가장 높은 흑돼지 맛집은?",
+            "애월읍에서 평점이 가장 높은 흑돼지 맛집은? 뷁뷁",
             "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') AND s.rating > 100 RETURN s.id AS id, s.name AS name, s.rating AS value ORDER BY value DESC LIMIT 1",
             1,
         ),
         (
-            "애월읍에서 평점이 가장 높은 흑돼지 맛집 3곳은?",
+            "애월읍에서 평점이 가장 높은 흑돼지 맛집 3곳은? 뷁뷁",
             "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') AND s.rating IS NOT NULL RETURN s.id AS id, s.name AS name, s.rating AS value ORDER BY value DESC LIMIT 1",
             3,
         ),
@@ -319,7 +326,7 @@ async fn a_recommend_llm_query_that_narrows_to_one_store_is_topped_up_by_the_fil
         _ => Reply::http("500 Internal Server Error", "text/plain", "down"),
     })
     .await;
-    let answer = pipeline.ask(QUESTION).await.unwrap();
+    let answer = pipeline.ask(UNSURE).await.unwrap();
     let t2c = stage(&answer, "text2cypher");
     assert!(t2c.fallback.is_none(), "{t2c:?}");
     assert!(

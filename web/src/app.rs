@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use crate::{
     format, i18n,
     i18n::{strings, STARTERS},
-    model::{validate, Live, Phase, PhaseKind, StepStatus, STEPS},
+    model::{validate, CardState, Live, LiveCard, Phase, PhaseKind, StepStatus, STEPS},
     stream, PageState,
 };
 
@@ -323,8 +323,8 @@ fn turn_view(chat: Chat, turn: Turn) -> AnyView {
                                     _ => Vec::new(),
                                 })
                         }
-                        key=|pick| (pick.rank, pick.id.clone())
-                        children=move |pick| pick_card(pick, chat.lang.get_untracked())
+                        key=|card| (card.pick.rank, card.pick.id.clone(), card.state.class())
+                        children=move |card| live_card(card, chat.lang.get_untracked())
                     />
                 </div>
             </div>
@@ -488,6 +488,26 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
         {request}
         {body}
         {trace_view(&answer.trace, lang)}
+    }
+    .into_any()
+}
+
+/// A card while its turn runs: a preliminary one (the rules' pick while the AI model judges)
+/// says so, and a pick that replaced another fades in at the same place.
+fn live_card(card: LiveCard, lang: Language) -> AnyView {
+    let s = strings(lang);
+    let badge = match card.state {
+        CardState::Preliminary => Some(s.preliminary_badge),
+        CardState::Confirmed => Some(s.confirmed_badge),
+        CardState::Replaced => Some(s.replaced_badge),
+        CardState::Moved => Some(s.moved_badge),
+        CardState::Picked => None,
+    };
+    view! {
+        <div class=format!("live-card {}", card.state.class()) data-state=card.state.class()>
+            {badge.map(|b| view! { <p class="card-state">{b}</p> })}
+            {pick_card(card.pick, lang)}
+        </div>
     }
     .into_any()
 }
@@ -1007,6 +1027,8 @@ mod tests {
                 html.contains(r#"data-rank="1" data-id="S1" class="pick-card""#),
                 "{html}"
             );
+            assert!(html.contains(r#"data-state="picked""#), "{html}");
+            assert!(html.contains("live-card picked"), "{html}");
             assert_eq!(html.matches(r#"class="step done""#).count(), 3);
         });
         owner.cleanup();

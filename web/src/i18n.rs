@@ -24,6 +24,14 @@ pub struct Strings {
     pub enter_hint: &'static str,
     pub step_fallback: &'static str,
     pub working: &'static str,
+    /// Above a preliminary card (the rules' pick while the AI model judges).
+    pub preliminary_badge: &'static str,
+    /// Above a card the AI model picked too.
+    pub confirmed_badge: &'static str,
+    /// Above a card the AI model picked instead of the preliminary one.
+    pub replaced_badge: &'static str,
+    /// Above a preliminary card whose place the AI model put at another rank.
+    pub moved_badge: &'static str,
     pub similar_place: &'static str,
     pub similar_place_hint: &'static str,
     /// Before what a place does not meet of the request.
@@ -80,6 +88,10 @@ const KO: Strings = Strings {
     enter_hint: "Enter로 보내기 · Shift+Enter 줄바꿈",
     step_fallback: "대체 경로로 처리됨",
     working: "답을 찾고 있어요…",
+    preliminary_badge: "먼저 찾은 후보 · AI가 확인하는 중",
+    confirmed_badge: "AI도 이곳을 골랐어요",
+    replaced_badge: "AI가 바꿔 고른 곳",
+    moved_badge: "AI가 다른 순위로 옮긴 곳",
     similar_place: "비슷한 곳",
     similar_place_hint: "조건에 딱 맞는 곳이 부족해 비슷한 곳을 골랐어요",
     unmet: "조건을 넓혀 고른 곳:",
@@ -135,6 +147,10 @@ const EN: Strings = Strings {
     enter_hint: "Enter to send · Shift+Enter for a new line",
     step_fallback: "fell back to the rule-based path",
     working: "Looking for an answer…",
+    preliminary_badge: "First match · the AI is checking",
+    confirmed_badge: "The AI picked this too",
+    replaced_badge: "The AI's pick instead",
+    moved_badge: "Moved by the AI to another rank",
     similar_place: "similar place",
     similar_place_hint: "Too few places matched exactly, so this is a similar one",
     unmet: "From a wider search:",

@@ -64,12 +64,49 @@ pub struct Step {
     pub fallback: bool,
 }
 
-/// A turn that is still running: the progress row and the picks streamed so far.
+/// Where a card shown during a turn stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardState {
+    /// The rules' card, shown at once; the AI model is still judging.
+    Preliminary,
+    /// The AI model picked the same place for this rank.
+    Confirmed,
+    /// The AI model picked another place for this rank: the new card takes the old one's
+    /// slot (no layout jump) and fades in.
+    Replaced,
+    /// A pick with no preliminary card before it (no AI model in this turn).
+    Picked,
+    /// A preliminary card whose place the AI model picked at another rank: dimmed until its
+    /// own slot's pick arrives (the place is not shown twice as a live pick).
+    Moved,
+}
+
+impl CardState {
+    /// The card's class and `data-state`.
+    pub fn class(self) -> &'static str {
+        match self {
+            CardState::Preliminary => "preliminary",
+            CardState::Confirmed => "confirmed",
+            CardState::Replaced => "replaced",
+            CardState::Picked => "picked",
+            CardState::Moved => "moved",
+        }
+    }
+}
+
+/// A card shown while its turn runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveCard {
+    pub pick: PickCard,
+    pub state: CardState,
+}
+
+/// A turn that is still running: the progress row and the cards streamed so far.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Live {
     pub steps: [Step; STEPS],
-    /// Provisional picks, ordered by rank (replaced by the answer's).
-    pub picks: Vec<PickCard>,
+    /// Cards by rank: preliminary ones and picks (replaced by the answer's when it comes).
+    pub picks: Vec<LiveCard>,
 }
 
 impl Live {
@@ -109,13 +146,42 @@ impl Live {
                 fallback: None,
             });
         }
-        match self.picks.iter_mut().find(|p| p.rank == pick.rank) {
-            Some(slot) => *slot = pick,
-            None => {
-                self.picks.push(pick);
-                self.picks.sort_by_key(|p| p.rank);
+        match self.picks.iter_mut().find(|c| c.pick.rank == pick.rank) {
+            Some(slot) => {
+                slot.state = match slot.state {
+                    CardState::Preliminary if slot.pick.id == pick.id => CardState::Confirmed,
+                    CardState::Preliminary | CardState::Moved | CardState::Replaced => {
+                        CardState::Replaced
+                    }
+                    CardState::Confirmed | CardState::Picked => CardState::Picked,
+                };
+                slot.pick = pick.clone();
+            }
+            None => self.insert(pick.clone(), CardState::Picked),
+        }
+        for other in &mut self.picks {
+            if other.state == CardState::Preliminary
+                && other.pick.rank != pick.rank
+                && other.pick.id == pick.id
+            {
+                other.state = CardState::Moved;
             }
         }
+    }
+
+    /// The rules' cards, before the AI model's picks: each fills its rank's slot unless a
+    /// pick already holds it.
+    pub fn on_preliminary(&mut self, picks: Vec<PickCard>) {
+        for pick in picks {
+            if !self.picks.iter().any(|c| c.pick.rank == pick.rank) {
+                self.insert(pick, CardState::Preliminary);
+            }
+        }
+    }
+
+    fn insert(&mut self, pick: PickCard, state: CardState) {
+        self.picks.push(LiveCard { pick, state });
+        self.picks.sort_by_key(|c| c.pick.rank);
     }
 }
 
@@ -272,6 +338,80 @@ mod tests {
         let mystery = r#"{"stage":"mystery","status":"started","ms":null,"fallback":null}"#;
         assert!(jeju_api::StreamEvent::from_sse("stage", mystery).is_err());
         assert_eq!(live.steps[3].status, StepStatus::Active);
+    }
+
+    fn card(rank: u32, id: &str) -> PickCard {
+        PickCard {
+            rank,
+            id: id.into(),
+            name: format!("store {id}"),
+            store_type: "국수".into(),
+            city: None,
+            region: None,
+            address: String::new(),
+            lat: None,
+            lng: None,
+            map: jeju_api::MapLinks {
+                kakao: String::new(),
+                naver: String::new(),
+            },
+            price_range: None,
+            price_per_person: None,
+            rating: None,
+            review_count: 0,
+            menu: vec![],
+            quotes: vec![],
+            visitor_facts: vec![],
+            facts: vec![],
+            reason: String::new(),
+            backfilled: false,
+            unmet: Vec::new(),
+        }
+    }
+
+    fn shown(live: &Live) -> Vec<(u32, &str, CardState)> {
+        live.picks
+            .iter()
+            .map(|c| (c.pick.rank, c.pick.id.as_str(), c.state))
+            .collect()
+    }
+
+    #[test]
+    fn the_models_picks_confirm_or_replace_the_preliminary_cards_in_place() {
+        use CardState::*;
+        let mut live = Live::default();
+        live.on_preliminary(vec![card(1, "A"), card(2, "B"), card(3, "C")]);
+        assert_eq!(
+            shown(&live),
+            [
+                (1, "A", Preliminary),
+                (2, "B", Preliminary),
+                (3, "C", Preliminary)
+            ]
+        );
+        live.on_pick(card(1, "B"));
+        live.on_pick(card(2, "A"));
+        assert_eq!(
+            shown(&live),
+            [
+                (1, "B", Replaced),
+                (2, "A", Replaced),
+                (3, "C", Preliminary)
+            ]
+        );
+        live.on_pick(card(3, "C"));
+        assert_eq!(shown(&live)[2], (3, "C", Confirmed));
+        // Without an AI model there is no preliminary card: picks are just picks.
+        let mut plain = Live::default();
+        plain.on_pick(card(2, "B"));
+        plain.on_pick(card(1, "A"));
+        assert_eq!(shown(&plain), [(1, "A", Picked), (2, "B", Picked)]);
+        // A late preliminary card never covers a pick.
+        plain.on_preliminary(vec![card(1, "X"), card(3, "Z")]);
+        assert_eq!(
+            shown(&plain),
+            [(1, "A", Picked), (2, "B", Picked), (3, "Z", Preliminary)]
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The browser side of `GET /api/ask/stream`: one `EventSource` per turn.
 //!
-//! Events: `stage` (progress row), `pick` (a provisional card), `answer` (the final result,
-//! last), `error` (an `ApiError`, last). The EventSource's own `error` event (a plain `Event`,
+//! Events: `stage` (progress row), `preliminary` (the rules' cards while the AI model
+//! judges), `pick` (a card: confirms or replaces the preliminary one of its rank), `answer`
+//! (the final result, last), `error` (an `ApiError`, last). The EventSource's own `error` event (a plain `Event`,
 //! not a `MessageEvent`) means the connection broke or never opened, e.g. the server answered
 //! a 4xx JSON error instead of a stream: the turn then ends with "connection lost". The source
 //! is closed after the last event, so the browser never reconnects and re-asks.
@@ -22,7 +23,7 @@ use crate::{
 };
 
 /// The SSE event names the server sends.
-const EVENTS: [&str; 4] = ["stage", "pick", "answer", "error"];
+const EVENTS: [&str; 5] = ["stage", "preliminary", "pick", "answer", "error"];
 /// A turn that hears nothing for this long ends with a timeout (the server has its own turn
 /// timeout; this only guarantees that the page never waits forever).
 const SILENCE_LIMIT: Duration = Duration::from_secs(240);
@@ -110,6 +111,15 @@ fn on_event(slot: &Slot, chat: Chat, phase: RwSignal<Phase>, event: Event) {
             phase.update(|p| {
                 if let Phase::Running(live) = p {
                     live.on_pick(pick);
+                }
+            });
+            arm_watchdog(slot, chat, phase);
+            crate::app::scroll_to_end();
+        }
+        Ok(StreamEvent::Preliminary(preliminary)) => {
+            phase.update(|p| {
+                if let Phase::Running(live) = p {
+                    live.on_preliminary(preliminary.picks);
                 }
             });
             arm_watchdog(slot, chat, phase);

@@ -36,6 +36,8 @@ pub(crate) struct Parts {
     pub llm: Option<Arc<dyn ChatModel>>,
     /// HyDE review search; empty = rank by graph signals only.
     pub reviews: ReviewSlot,
+    /// What the LLM writes for each pick (fact numbers or a short reason).
+    pub select_style: crate::llm_select::SelectStyle,
     /// A negative control of the evaluation (never set otherwise).
     pub ablation: Option<crate::ablation::Ablation>,
     /// FastRP vectors of every store, loaded from the graph on first use.
@@ -53,6 +55,7 @@ impl Parts {
             prompts,
             llm: None,
             reviews: ReviewSlot::default(),
+            select_style: Default::default(),
             ablation: None,
             store_vectors: tokio::sync::OnceCell::new(),
             schema: tokio::sync::OnceCell::new(),

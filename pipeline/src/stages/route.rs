@@ -105,22 +105,43 @@ pub(crate) async fn run(
             " [every word understood by the rules: no LLM call]".to_owned(),
         ),
         (Ok(llm), Revision::Fresh) => {
-            match llm_route::route_with_llm(
+            let mut intent = intent;
+            let unread = understanding.unmatched.clone();
+            match llm_route::read_words(
                 llm,
                 &parts.prompts,
                 question,
-                intent.clone(),
+                &unread,
+                &mut intent.constraints,
                 &mut report.llm,
             )
             .await
             {
-                Ok((merged, notes)) if notes.is_empty() => (merged, String::new()),
-                Ok((merged, notes)) => (merged, format!(" [{}]", notes.join("; "))),
+                Ok(readings) => {
+                    understanding.take_readings(&readings);
+                    if !readings.applied.is_empty() {
+                        intent.hyde = parse::hyde_review(&intent.constraints, intent.lang);
+                    }
+                    let mut note = String::new();
+                    if !readings.not_in_data.is_empty() {
+                        note.push_str(&format!(
+                            " [the LLM: not in the data: {}]",
+                            readings.not_in_data.join(", ")
+                        ));
+                    }
+                    if !readings.rejected.is_empty() {
+                        note.push_str(&format!(
+                            " [LLM readings not used: {}]",
+                            readings.rejected.join("; ")
+                        ));
+                    }
+                    (intent, note)
+                }
                 Err(e) => {
                     gate.note_error(&e);
                     report.fallback = Some(Fallback::new(
                         FallbackReason::LlmFailed,
-                        format!("LLM failed ({e}): gazetteer parser"),
+                        format!("LLM failed ({e}): the rules' reading"),
                     ));
                     (intent, String::new())
                 }

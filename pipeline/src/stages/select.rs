@@ -16,6 +16,7 @@ pub(crate) async fn run(
     observer: Observer<'_>,
     request: &str,
     intent: &Intent,
+    soft: bool,
     cards: Vec<Card>,
 ) -> Result<(Vec<Pick>, StageReport), PipelineError> {
     if cards.is_empty() {
@@ -27,11 +28,16 @@ pub(crate) async fn run(
         Ok(llm) => {
             let mut on_pick = |index: usize, pick: &Pick| observer(TurnEvent::Pick { index, pick });
             let (shortlist, held_back) = recommend::select_shortlist(&cards);
+            let ask = llm_select::SelectAsk {
+                request,
+                intent,
+                soft,
+                style: parts.select_style,
+            };
             let selected = llm_select::select_with_llm(
                 llm,
                 &parts.prompts,
-                request,
-                intent,
+                ask,
                 &shortlist,
                 &mut report.llm,
                 &mut on_pick,
@@ -117,7 +123,7 @@ mod tests {
         let intent = parse("애월읍 흑돼지 맛집 추천해줘");
         let cards = cards(&parts, &intent).await;
         let model = FakeModel::new(|_| {
-            Ok(r#"{"picks": [{"id": "c2", "reason": "흑돼지 오겹살이 대표 메뉴예요."}, {"id": "c1", "reason": "평점이 높은 가게예요."}, {"id": "c3", "reason": "현지인 비중이 35%예요."}]}"#.into())
+            Ok(r#"{"picks": [{"id": "c2", "reason": "흑돼지 오겹살이 대표 메뉴예요."}, {"id": "c1", "reason": "평점이 높은 가게예요."}, {"id": "c3", "reason": "평점 3.5의 가게예요."}]}"#.into())
         });
         let mut gate = LlmGate::new(Some(&model));
         let seen = Mutex::new(Vec::new());
@@ -126,7 +132,7 @@ mod tests {
                 seen.lock().unwrap().push(pick.card.id.clone());
             }
         };
-        let (picks, report) = run(&parts, &mut gate, &observer, "q", &intent, cards)
+        let (picks, report) = run(&parts, &mut gate, &observer, "q", &intent, false, cards)
             .await
             .unwrap();
         let ids: Vec<&str> = picks.iter().map(|p| p.card.id.as_str()).collect();
@@ -144,7 +150,7 @@ mod tests {
         let cards = cards(&parts, &intent).await;
         let model = FakeModel::new(|_| Ok("sorry, I cannot help".into()));
         let mut gate = LlmGate::new(Some(&model));
-        let (picks, report) = run(&parts, &mut gate, &|_| {}, "q", &intent, cards)
+        let (picks, report) = run(&parts, &mut gate, &|_| {}, "q", &intent, false, cards)
             .await
             .unwrap();
         assert_eq!(picks[0].card.id, "S1");

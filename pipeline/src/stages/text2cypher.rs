@@ -83,16 +83,34 @@ pub fn recommend_choice(llm_ids: usize, passing: usize) -> RecommendChoice {
     }
 }
 
+/// Whether the LLM's query can change the answer: the composed query expresses every
+/// constraint the rules read, so the model writes Cypher only for what the composer cannot
+/// express — a data question it has no query for, or words of the question nothing in the
+/// rules' vocabulary explained (`unexplained`). A follow-up is revised by the session and
+/// always composed.
+pub fn llm_query_can_help(intent: &Intent, fresh: bool, unexplained: bool) -> bool {
+    fresh
+        && (unexplained
+            || (intent.route == Route::Search && compose::search_query(intent).is_none()))
+}
+
 pub(crate) async fn run(
     parts: &Parts,
     gate: &mut LlmGate<'_>,
     intent: &Intent,
     question: &str,
     fresh: bool,
+    unexplained: bool,
 ) -> Result<(Retrieved, StageReport), PipelineError> {
     let mut report = StageReport::default();
-    let fallback = match (gate.get(), fresh) {
-        (Ok(llm), true) => {
+    let mut skipped = "";
+    let fallback = match gate.get() {
+        Ok(_) if !fresh => None,
+        Ok(_) if !llm_query_can_help(intent, fresh, unexplained) => {
+            skipped = " [the composed query expresses every constraint: no LLM call]";
+            None
+        }
+        Ok(llm) => {
             let schema = parts.schema().await?.render_for(intent, question);
             let generated = llm_cypher::generate(
                 llm,
@@ -139,12 +157,11 @@ pub(crate) async fn run(
                 }
             }
         }
-        (Ok(_), false) => None,
-        (Err(why), _) => Some(why.fallback("composed query")),
+        Err(why) => Some(why.fallback("composed query")),
     };
     report.fallback = fallback;
     let follow_up = if fresh {
-        ""
+        skipped
     } else {
         " (follow-up: composed from the revised constraints)"
     };
@@ -327,7 +344,10 @@ mod tests {
         let model = FakeModel::new(|_| Ok(LLM_TOP1.to_owned()));
         let mut gate = LlmGate::new(Some(&model));
         let intent = parse(TOP3);
-        let (found, report) = run(&parts, &mut gate, &intent, TOP3, true).await.unwrap();
+        // A word the rules left unexplained: the LLM writes the query.
+        let (found, report) = run(&parts, &mut gate, &intent, TOP3, true, true)
+            .await
+            .unwrap();
         let Retrieved::Search(body) = found else {
             panic!("a search answer")
         };
@@ -354,7 +374,7 @@ mod tests {
         let model = FakeModel::new(|_| panic!("the LLM was asked"));
         let mut gate = LlmGate::new(Some(&model));
         let intent = parse("한림읍 흑돼지 맛집 추천해줘");
-        let (found, report) = run(&parts, &mut gate, &intent, "더 저렴한 곳은?", false)
+        let (found, report) = run(&parts, &mut gate, &intent, "더 저렴한 곳은?", false, true)
             .await
             .unwrap();
         let Retrieved::Candidates(c) = found else {
@@ -366,6 +386,37 @@ mod tests {
             report.detail,
             "3 stores pass the hard constraints (follow-up: composed from the revised constraints)"
         );
+    }
+
+    #[tokio::test]
+    async fn a_question_the_rules_fully_read_is_composed_without_asking_the_llm() {
+        let parts = parts(Vec::new());
+        let model = FakeModel::new(|_| panic!("the LLM was asked"));
+        let mut gate = LlmGate::new(Some(&model));
+        let q = "한림읍 흑돼지 맛집 추천해줘";
+        let intent = parse(q);
+        let (found, report) = run(&parts, &mut gate, &intent, q, true, false)
+            .await
+            .unwrap();
+        let Retrieved::Candidates(c) = found else {
+            panic!("candidates")
+        };
+        assert_eq!(c.len(), 3);
+        assert!(report.fallback.is_none());
+        assert_eq!(report.llm.calls, 0);
+        assert!(
+            report
+                .detail
+                .ends_with("[the composed query expresses every constraint: no LLM call]"),
+            "{}",
+            report.detail
+        );
+        // The same for a data question the composer has a query for.
+        let intent = parse(TOP3);
+        assert!(compose::search_query(&intent).is_some());
+        assert!(!llm_query_can_help(&intent, true, false));
+        assert!(llm_query_can_help(&intent, true, true));
+        assert!(!llm_query_can_help(&intent, false, true), "a follow-up");
     }
 
     #[test]
