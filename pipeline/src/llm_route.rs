@@ -87,7 +87,7 @@ fn from_serde_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::json!(name)).ok()
 }
 
-/// Every label the grammar allows besides `menu:…`.
+/// Every label the grammar allows.
 pub fn closed_labels() -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     out.extend(
@@ -95,34 +95,9 @@ pub fn closed_labels() -> Vec<String> {
             .iter()
             .map(|r| Meaning::Region(r).label()),
     );
-    for c in [
-        Companion::Parents,
-        Companion::Kids,
-        Companion::Couple,
-        Companion::Friends,
-        Companion::Solo,
-        Companion::Group,
-    ] {
-        out.push(Meaning::Companion(c).label());
-    }
-    for a in [
-        AgeBand::Under20s,
-        AgeBand::Thirties,
-        AgeBand::Forties,
-        AgeBand::Fifties,
-        AgeBand::SixtyPlus,
-    ] {
-        out.push(Meaning::Age(a).label());
-    }
-    for t in [
-        TimeOfDay::Morning,
-        TimeOfDay::Lunch,
-        TimeOfDay::Afternoon,
-        TimeOfDay::Dinner,
-        TimeOfDay::Late,
-    ] {
-        out.push(Meaning::Time(t).label());
-    }
+    out.extend(Companion::ALL.map(|c| Meaning::Companion(c).label()));
+    out.extend(AgeBand::ALL.map(|a| Meaning::Age(a).label()));
+    out.extend(TimeOfDay::ALL.map(|t| Meaning::Time(t).label()));
     out.push(Meaning::NotInData.label());
     out
 }
@@ -312,7 +287,10 @@ mod tests {
     fn readings_fill_empty_slots_only() {
         let q = "zzq qqx 좋은 곳";
         let mut c = parse(q).constraints;
-        assert_eq!((c.region.as_deref(), c.companion, c.time), (None, None, None));
+        assert_eq!(
+            (c.region.as_deref(), c.companion, c.time),
+            (None, None, None)
+        );
         let unread = words(&["zzq", "qqx", "parking", "view"]);
         let out = apply(
             readings(&[
@@ -342,11 +320,15 @@ mod tests {
             ]
         );
         assert!(
-            out.rejected.iter().any(|r| r.contains("not in the vocabulary")),
+            out.rejected
+                .iter()
+                .any(|r| r.contains("not in the vocabulary")),
             "{out:?}"
         );
         assert!(
-            out.rejected.iter().any(|r| r.contains("not an unread word")),
+            out.rejected
+                .iter()
+                .any(|r| r.contains("not an unread word")),
             "{out:?}"
         );
         // A slot the rules filled is not overwritten.

@@ -158,15 +158,11 @@ async fn wait_for_answers(c: &Client, n: usize) -> Duration {
     }
 }
 
-async fn ask(c: &Client, question: &str) -> (Duration, Duration) {
+/// Types `question` and sends it; returns when it was sent.
+async fn send(c: &Client, question: &str) -> Instant {
     let input = c.find(Locator::Css("#question")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(question).await.unwrap();
-    let before = c
-        .find_all(Locator::Css(".message.assistant.done"))
-        .await
-        .unwrap()
-        .len();
     let sent = Instant::now();
     c.find(Locator::Css("#send"))
         .await
@@ -174,6 +170,16 @@ async fn ask(c: &Client, question: &str) -> (Duration, Duration) {
         .click()
         .await
         .unwrap();
+    sent
+}
+
+async fn ask(c: &Client, question: &str) -> (Duration, Duration) {
+    let before = c
+        .find_all(Locator::Css(".message.assistant.done"))
+        .await
+        .unwrap()
+        .len();
+    let sent = send(c, question).await;
     // Progress shows first (or the answer is already there on a fast machine).
     let progress = c
         .wait()
@@ -327,18 +333,7 @@ async fn with_a_slow_llm_the_rules_cards_show_first_and_the_models_picks_take_th
         .for_element(Locator::Css("[data-hydrated='true']"))
         .await
         .expect("the page did not hydrate");
-    let input = c.find(Locator::Css("#question")).await.unwrap();
-    input
-        .send_keys("60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘")
-        .await
-        .unwrap();
-    let sent = Instant::now();
-    c.find(Locator::Css("#send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let sent = send(c, "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘").await;
 
     // Every view of the running answer, until it is done.
     let mut views: Vec<(Duration, Vec<(String, String)>)> = Vec::new();
