@@ -288,7 +288,7 @@ async fn a_search_llm_query_that_finds_less_than_asked_gives_way_to_the_composed
             3,
         ),
         (
-            "애월읍에서 평점이 가장 높은 흑돼지 맛집은?",
+            "애월읍에서 평점이 가장 높은 흑돼지 맛집은? 뷁뷁",
             "MATCH (s:Store) WHERE s.region = '애월읍' AND any(m IN s.menu_names WHERE m CONTAINS '흑돼지') RETURN s.id AS id, s.name AS name, null AS value ORDER BY s.rating DESC LIMIT 1",
             1,
         ),
