@@ -25,7 +25,7 @@ use crate::intent::Constraints;
 use crate::ports::ChatModel;
 use crate::prompts::Prompts;
 use crate::trace::LlmUsage;
-use crate::understand::Role;
+use crate::understand::{Role, Understood};
 
 /// Completion budget per unread word (`{"word":"…","means":"…"}` is about 15 tokens).
 const TOKENS_PER_WORD: u32 = 24;
@@ -137,11 +137,20 @@ struct ReadingJson {
     means: String,
 }
 
+/// A reading that became a constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The word, its role and the graph's value, as the answer's accounting lists it.
+    pub understood: Understood,
+    /// The model's label (`with:parents`), for the trace.
+    pub label: String,
+}
+
 /// What the LLM's readings did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Readings {
-    /// Words that became a constraint: (word, role, the graph's value, the model's label).
-    pub applied: Vec<(String, Role, String, String)>,
+    /// Words that became a constraint.
+    pub applied: Vec<Applied>,
     /// Words the model says the data cannot tell (they stay named as unmatched).
     pub not_in_data: Vec<String>,
     /// Readings not used, and why.
@@ -222,7 +231,10 @@ fn apply(json: ReadingsJson, unread: &[String], c: &mut Constraints) -> Readings
             Meaning::Time(v) => fill(&mut c.time, v, Role::Time).ok_or_else(|| taken("time")),
         };
         match applied {
-            Ok((role, value)) => out.applied.push((word, role, value, label)),
+            Ok((role, value)) => out.applied.push(Applied {
+                understood: Understood { word, role, value },
+                label,
+            }),
             Err(why) => out.rejected.push(why),
         }
     }
@@ -312,7 +324,10 @@ mod tests {
         assert_eq!(
             out.applied
                 .iter()
-                .map(|(w, r, v, _)| (w.as_str(), *r, v.as_str()))
+                .map(|a| {
+                    let u = &a.understood;
+                    (u.word.as_str(), u.role, u.value.as_str())
+                })
                 .collect::<Vec<_>>(),
             [
                 ("zzq", Role::Companion, "parents"),

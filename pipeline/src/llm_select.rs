@@ -398,37 +398,34 @@ fn accept(
 }
 
 /// The reason told by the facts the model cited (numbers of the card's line): each valid
-/// number once, in the model's order.
+/// number once, in the model's order, joined as the templated reason joins facts.
 fn cited_reason(
     cited: &[serde_json::Value],
     shown: &PromptCard,
     prompts: &Prompts,
     lang: crate::intent::Lang,
 ) -> Result<String, String> {
-    let mut texts: Vec<String> = Vec::new();
     let mut used: Vec<usize> = Vec::new();
     for n in cited.iter().filter_map(serde_json::Value::as_u64) {
-        let Some(fact) = usize::try_from(n)
+        let Some(i) = usize::try_from(n)
             .ok()
             .and_then(|n| n.checked_sub(1))
-            .and_then(|i| shown.citable.get(i).map(|f| (i, f)))
+            .filter(|&i| i < shown.citable.len())
         else {
             continue;
         };
-        if used.contains(&fact.0) || used.len() == MAX_CITED_FACTS {
-            continue;
+        if !used.contains(&i) && used.len() < MAX_CITED_FACTS {
+            used.push(i);
         }
-        used.push(fact.0);
-        texts.push(prompts.fact(fact.1, lang).map_err(|e| e.to_string())?);
     }
-    if texts.is_empty() {
+    if used.is_empty() {
         return Err(format!("{cited:?} name no fact of its line"));
     }
-    Ok(texts.join(if lang == crate::intent::Lang::Ko {
-        ", "
-    } else {
-        "; "
-    }))
+    let chosen = used.iter().map(|&i| shown.citable[i].clone()).collect();
+    let lines = prompts
+        .fact_lines(chosen, lang)
+        .map_err(|e| e.to_string())?;
+    Ok(Pick::templated_reason(&lines, lang))
 }
 
 /// A written reason, tidied, or what is wrong with it.

@@ -27,6 +27,23 @@ fn stages_of(answer: &crate::Answer) -> Vec<Stage> {
     answer.trace.stages.iter().map(|s| s.stage).collect()
 }
 
+/// An event as a line: `start route`, `end route`, `pick 0 S4`, `preliminary S4,S2,S1`.
+fn event_line(e: TurnEvent<'_>) -> String {
+    match e {
+        TurnEvent::StageStarted(s) => format!("start {s}"),
+        TurnEvent::StageFinished(s) => format!("end {}", s.stage),
+        TurnEvent::Pick { index, pick } => format!("pick {index} {}", pick.card.id),
+        TurnEvent::Preliminary { picks } => format!(
+            "preliminary {}",
+            picks
+                .iter()
+                .map(|p| p.card.id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
+
 fn pick_ids(answer: &crate::Answer) -> Vec<String> {
     answer.ids()
 }
@@ -35,14 +52,7 @@ fn pick_ids(answer: &crate::Answer) -> Vec<String> {
 async fn a_recommendation_runs_every_stage_in_order_and_reports_each() {
     let pipeline = Pipeline::new(FakeGraph::with_stores(stores())).unwrap();
     let events = Mutex::new(Vec::new());
-    let observer = |e: TurnEvent<'_>| {
-        events.lock().unwrap().push(match e {
-            TurnEvent::StageStarted(s) => format!("start {s}"),
-            TurnEvent::StageFinished(s) => format!("end {}", s.stage),
-            TurnEvent::Pick { index, pick } => format!("pick {index} {}", pick.card.id),
-            TurnEvent::Preliminary { .. } => "preliminary".to_owned(),
-        })
-    };
+    let observer = |e: TurnEvent<'_>| events.lock().unwrap().push(event_line(e));
     let answer = pipeline
         .ask_observed(&mut Session::default(), QUESTION, &observer)
         .await
@@ -192,21 +202,7 @@ async fn with_an_llm_the_rules_picks_come_first_and_only_select_asks_the_model()
         .unwrap()
         .with_llm(SharedModel(model.clone()));
     let events = Mutex::new(Vec::new());
-    let observer = |e: TurnEvent<'_>| {
-        events.lock().unwrap().push(match e {
-            TurnEvent::StageStarted(s) => format!("start {s}"),
-            TurnEvent::StageFinished(s) => format!("end {}", s.stage),
-            TurnEvent::Pick { index, pick } => format!("pick {index} {}", pick.card.id),
-            TurnEvent::Preliminary { picks } => format!(
-                "preliminary {}",
-                picks
-                    .iter()
-                    .map(|p| p.card.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ),
-        })
-    };
+    let observer = |e: TurnEvent<'_>| events.lock().unwrap().push(event_line(e));
     let answer = pipeline
         .ask_observed(&mut Session::default(), QUESTION, &observer)
         .await

@@ -226,15 +226,22 @@ impl Prompts {
 impl Prompts {
     /// One fact in `lang` (`fact.tera`).
     pub fn fact(&self, fact: &Fact, lang: Lang) -> Result<String, crate::PipelineError> {
-        let mut ctx = fact.template_context(lang);
-        ctx.insert("short", &false);
-        self.render("fact", &ctx)
+        self.render_fact(fact, lang, false)
     }
 
     /// One fact in the select prompt's compact form (`fact.tera` with `short`).
     pub fn fact_short(&self, fact: &Fact, lang: Lang) -> Result<String, crate::PipelineError> {
+        self.render_fact(fact, lang, true)
+    }
+
+    fn render_fact(
+        &self,
+        fact: &Fact,
+        lang: Lang,
+        short: bool,
+    ) -> Result<String, crate::PipelineError> {
         let mut ctx = fact.template_context(lang);
-        ctx.insert("short", &true);
+        ctx.insert("short", &short);
         self.render("fact", &ctx)
     }
 

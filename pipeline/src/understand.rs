@@ -58,17 +58,14 @@ impl Understanding {
     /// Takes in the LLM's readings of the unmatched words: a word that became a constraint
     /// is understood (the trace says by the LLM), one beyond the data stays named.
     pub fn take_readings(&mut self, readings: &crate::llm_route::Readings) {
-        for (word, role, value, label) in &readings.applied {
+        for applied in &readings.applied {
+            let word = &applied.understood.word;
             self.unmatched.retain(|w| w != word);
             if !self.understood.iter().any(|u| &u.word == word) {
-                self.understood.push(Understood {
-                    word: word.clone(),
-                    role: *role,
-                    value: value.clone(),
-                });
+                self.understood.push(applied.understood.clone());
             }
             self.grounded
-                .push(format!("'{word}' → {label} (read by the LLM)"));
+                .push(format!("'{word}' → {} (read by the LLM)", applied.label));
         }
         for word in &readings.not_in_data {
             if !self.not_in_data.contains(word) {

@@ -996,30 +996,14 @@ mod tests {
             assert!(!html.contains("pick-card"));
 
             live.on_pick(PickCard {
-                rank: 1,
-                id: "S1".into(),
                 name: "한림 국수".into(),
-                store_type: "국수".into(),
-                city: None,
-                region: None,
                 address: "제주시 한림읍".into(),
-                lat: None,
-                lng: None,
                 map: MapLinks {
                     kakao: "https://map.kakao.com/?q=x".into(),
                     naver: "https://map.naver.com/p/search/x".into(),
                 },
-                price_range: None,
-                price_per_person: None,
-                rating: None,
-                review_count: 0,
-                menu: vec![],
-                quotes: vec![],
-                visitor_facts: vec![],
-                facts: vec![],
                 reason: "가까워요".into(),
-                backfilled: false,
-                unmet: Vec::new(),
+                ..crate::model::test_card(1, "S1")
             });
             phase.set(Phase::Running(live));
             let html = turn_view(chat, turn).to_html();

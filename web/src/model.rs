@@ -146,7 +146,8 @@ impl Live {
                 fallback: None,
             });
         }
-        match self.picks.iter_mut().find(|c| c.pick.rank == pick.rank) {
+        let (rank, id) = (pick.rank, pick.id.clone());
+        match self.picks.iter_mut().find(|c| c.pick.rank == rank) {
             Some(slot) => {
                 slot.state = match slot.state {
                     CardState::Preliminary if slot.pick.id == pick.id => CardState::Confirmed,
@@ -155,14 +156,14 @@ impl Live {
                     }
                     CardState::Confirmed | CardState::Picked => CardState::Picked,
                 };
-                slot.pick = pick.clone();
+                slot.pick = pick;
             }
-            None => self.insert(pick.clone(), CardState::Picked),
+            None => self.insert(pick, CardState::Picked),
         }
         for other in &mut self.picks {
             if other.state == CardState::Preliminary
-                && other.pick.rank != pick.rank
-                && other.pick.id == pick.id
+                && other.pick.rank != rank
+                && other.pick.id == id
             {
                 other.state = CardState::Moved;
             }
@@ -277,6 +278,37 @@ pub fn validate(question: &str) -> Result<&str, ErrorCode> {
     }
 }
 
+/// A card with only a rank and an id that matter (for the page's tests).
+#[cfg(test)]
+pub(crate) fn test_card(rank: u32, id: &str) -> PickCard {
+    PickCard {
+        rank,
+        id: id.into(),
+        name: format!("store {id}"),
+        store_type: "국수".into(),
+        city: None,
+        region: None,
+        address: String::new(),
+        lat: None,
+        lng: None,
+        map: jeju_api::MapLinks {
+            kakao: String::new(),
+            naver: String::new(),
+        },
+        price_range: None,
+        price_per_person: None,
+        rating: None,
+        review_count: 0,
+        menu: vec![],
+        quotes: vec![],
+        visitor_facts: vec![],
+        facts: vec![],
+        reason: String::new(),
+        backfilled: false,
+        unmet: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,41 +372,14 @@ mod tests {
         assert_eq!(live.steps[3].status, StepStatus::Active);
     }
 
-    fn card(rank: u32, id: &str) -> PickCard {
-        PickCard {
-            rank,
-            id: id.into(),
-            name: format!("store {id}"),
-            store_type: "국수".into(),
-            city: None,
-            region: None,
-            address: String::new(),
-            lat: None,
-            lng: None,
-            map: jeju_api::MapLinks {
-                kakao: String::new(),
-                naver: String::new(),
-            },
-            price_range: None,
-            price_per_person: None,
-            rating: None,
-            review_count: 0,
-            menu: vec![],
-            quotes: vec![],
-            visitor_facts: vec![],
-            facts: vec![],
-            reason: String::new(),
-            backfilled: false,
-            unmet: Vec::new(),
-        }
-    }
-
     fn shown(live: &Live) -> Vec<(u32, &str, CardState)> {
         live.picks
             .iter()
             .map(|c| (c.pick.rank, c.pick.id.as_str(), c.state))
             .collect()
     }
+
+    use crate::model::test_card as card;
 
     #[test]
     fn the_models_picks_confirm_or_replace_the_preliminary_cards_in_place() {
