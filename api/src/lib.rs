@@ -184,7 +184,42 @@ pub struct AskResponse {
     /// A message shown above the answer, e.g. that the AI model did not answer and the rule
     /// based fallback did.
     pub notice: Option<String>,
+    /// What the map of the answer shows beside its picks: the asked region, the point a
+    /// "near …" question measured from with its radius, and attractions near the picks.
+    /// Since API 0.5.0.
+    #[serde(default)]
+    pub map: MapView,
     pub trace: TraceView,
+}
+
+/// A named point of the map, with its label in the answer's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapPoint {
+    /// As shown ("애월읍" / "Aewol-eup").
+    pub label: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// The centre and radius of a "near …" question ("2번 근처", "near Seongsan Ilchulbong").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapCircle {
+    pub center: MapPoint,
+    pub radius_m: f64,
+}
+
+/// What the answer's map shows beside the picks (which carry their own coordinates).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapView {
+    /// The asked region's centre (a region or city of the question), highlighted.
+    pub region: Option<MapPoint>,
+    /// The asked attraction or earlier pick and the search radius around it.
+    pub near: Option<MapCircle>,
+    /// Well-known attractions near the picks.
+    pub attractions: Vec<MapPoint>,
 }
 
 /// One recommended restaurant.
@@ -195,9 +230,16 @@ pub struct PickCard {
     pub rank: u32,
     pub id: String,
     pub name: String,
+    /// The contest's store type, as in the data ("가정식").
     pub store_type: String,
+    /// The store type in the answer's language ("Korean home cooking"). Since API 0.5.0.
+    #[serde(default)]
+    pub store_type_label: String,
     pub city: Option<String>,
     pub region: Option<String>,
+    /// The region (or city) in the answer's language ("Aewol-eup"). Since API 0.5.0.
+    #[serde(default)]
+    pub place_label: Option<String>,
     pub address: String,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
@@ -208,7 +250,8 @@ pub struct PickCard {
     pub price_per_person: Option<i64>,
     pub rating: Option<f64>,
     pub review_count: i64,
-    /// Up to three menu items with prices ("흑돼지 오겹살 21,000원").
+    /// Up to three menu items with prices ("흑돼지 오겹살 21,000원"; in English with the
+    /// dish's English name where known: "흑돼지 오겹살 (black pork) ₩21,000").
     pub menu: Vec<String>,
     /// Up to two review quotes.
     pub quotes: Vec<String>,
@@ -232,6 +275,9 @@ pub struct PickCard {
 pub struct MapLinks {
     pub kakao: String,
     pub naver: String,
+    /// Since API 0.5.0.
+    #[serde(default)]
+    pub google: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,6 +291,10 @@ pub struct PriceRange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchAnswer {
+    /// What was counted or ranked, and the answer, as a sentence ("한림읍 커피 가게 중 30대
+    /// 손님 비중이 가장 높은 곳은 OO카페(42.0%)이에요."). Since API 0.5.0.
+    #[serde(default)]
+    pub sentence: String,
     /// The figure asked for, e.g. "OO카페: 30대 손님 비중 42.0%", or "12곳".
     pub headline: String,
     /// What the rows' values are ("30대 손님 비중"); empty for a count.
@@ -270,11 +320,25 @@ pub struct SearchRowView {
 pub struct TraceView {
     pub stages: Vec<StageView>,
     pub cypher: Vec<CypherView>,
-    /// Candidate store names handed to the select stage, in order.
-    pub candidates: Vec<String>,
-    /// `stage: reason` of every fallback that fired.
+    /// The candidates handed to the select stage, in order, with their scores (since API
+    /// 0.5.0; before, their ids).
+    pub candidates: Vec<CandidateView>,
+    /// `stage: reason code` of every fallback that fired (the messages, which may name
+    /// server paths, go to the server log).
     pub fallbacks: Vec<String>,
     pub total_ms: f64,
+}
+
+/// A candidate of the select stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateView {
+    pub id: String,
+    pub name: String,
+    /// The graph-signal ranker's score.
+    pub score: f64,
+    /// Added as a similar place (FastRP backfill), not found by the filters.
+    pub backfilled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -283,8 +347,19 @@ pub struct StageView {
     /// `route`, `text2cypher`, `review_search`, `backfill`, `select` or `answer`.
     pub stage: Stage,
     pub ms: f64,
+    /// What the stage did, for developers (English, may name internals).
     pub detail: String,
+    /// What the stage did, for people, in the answer's language ("AI 모델 없이 규칙으로
+    /// 조건을 읽었어요: 애월읍 · 흑돼지"). Since API 0.5.0.
+    #[serde(default)]
+    pub summary: String,
+    /// The reason code when the stage used its deterministic path (`no_llm`, `llm_failed`,
+    /// …).
     pub fallback: Option<String>,
+    /// The fallback was a configured part failing (not a part that is not set up, such as
+    /// no LLM). Since API 0.5.0.
+    #[serde(default)]
+    pub failed: bool,
     pub llm_calls: u32,
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
@@ -377,8 +452,11 @@ pub struct StageEvent {
     pub status: StageStatus,
     /// Set when finished.
     pub ms: Option<f64>,
-    /// Set when the stage fell back to its deterministic path.
+    /// Set when the stage fell back to its deterministic path: the reason code.
     pub fallback: Option<String>,
+    /// The fallback was a configured part failing. Since API 0.5.0.
+    #[serde(default)]
+    pub failed: bool,
 }
 
 /// Stable error codes. Each maps to one HTTP status and one message per language.
@@ -534,7 +612,8 @@ mod tests {
                 stage: Stage::Route,
                 status: StageStatus::Finished,
                 ms: Some(1.5),
-                fallback: Some("no llm".into()),
+                fallback: Some("no_llm".into()),
+                failed: false,
             }),
             StreamEvent::Error(ApiError::new(ErrorCode::Busy, Language::En)),
         ];

@@ -48,6 +48,9 @@ pub struct Answer {
     pub understanding: crate::understand::Understanding,
     pub body: AnswerBody,
     pub text: String,
+    /// A data answer's opening sentence: what was counted or ranked, and the answer
+    /// (`prompts/search_sentence.tera`); `None` for recommendations and declined questions.
+    pub sentence: Option<String>,
     /// Shown above the answer when a part did not work and a fallback answered (e.g. the LLM
     /// did not respond); `None` when every configured part worked.
     pub notice: Option<String>,

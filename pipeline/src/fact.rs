@@ -108,12 +108,19 @@ impl Fact {
             Fact::Backfilled => {}
             Fact::Unmet(r) => unmet_context(r, ko, &mut ctx),
             Fact::Dish { item, price } | Fact::Menu { item, price } => {
-                ctx.insert("item", item);
+                // In English the Korean menu name keeps its place, glossed where the dish
+                // vocabulary knows it; the select prompt's short form stays bare.
+                let shown = if ko {
+                    item.clone()
+                } else {
+                    crate::english::menu_item(item)
+                };
+                ctx.insert("item", &shown);
                 ctx.insert("item_bare", &without_brackets(item));
                 ctx.insert("price", &crate::recommend::won(*price));
             }
             Fact::Distance { from, metres } => {
-                ctx.insert("from", from);
+                ctx.insert("from", &localized_place(from, ko));
                 ctx.insert("metres", metres);
             }
             Fact::CompanionReviews {
@@ -151,8 +158,14 @@ fn unmet_context(r: &crate::relax::Relaxation, ko: bool, ctx: &mut tera::Context
             distance_m,
         } => {
             ctx.insert("what", "place");
-            ctx.insert("asked", asked);
-            ctx.insert("region", &region.clone().unwrap_or_default());
+            ctx.insert("asked", &localized_place(asked, ko));
+            ctx.insert(
+                "region",
+                &region
+                    .as_deref()
+                    .map(|r| localized_place(r, ko))
+                    .unwrap_or_default(),
+            );
             ctx.insert(
                 "km",
                 &distance_m.map(|d| format!("{:.1}", d as f64 / 1000.0)),
@@ -176,6 +189,15 @@ fn unmet_context(r: &crate::relax::Relaxation, ko: bool, ctx: &mut tera::Context
                     .map(crate::recommend::won),
             );
         }
+    }
+}
+
+/// A place of the gazetteer in the answer's language (names of anything else as they are).
+fn localized_place(name: &str, ko: bool) -> String {
+    if ko {
+        name.to_owned()
+    } else {
+        crate::english::place(name)
     }
 }
 

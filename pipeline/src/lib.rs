@@ -9,6 +9,7 @@
 pub mod ablation;
 pub mod answer;
 pub mod compose;
+pub mod english;
 pub mod error;
 pub mod fact;
 pub mod grounding;

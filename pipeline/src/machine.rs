@@ -276,7 +276,7 @@ impl Pipeline {
                     stages::backfill::run(parts, &intent, routed.asked_price, candidates)
                         .instrument(tracing::info_span!("backfill"))
                         .await?;
-                trace.set_candidates(shortlist.candidate_ids);
+                trace.set_candidates(shortlist.candidate_ids, shortlist.traced);
                 trace.finish(report);
 
                 trace.start(Stage::Select);
@@ -335,6 +335,7 @@ impl Pipeline {
             body,
             text: written.text,
             notice: written.notice,
+            sentence: written.sentence,
             trace: trace.into_trace(),
         })
     }

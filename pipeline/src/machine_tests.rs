@@ -112,7 +112,9 @@ async fn a_data_question_skips_the_recommendation_stages() {
         answer.body,
         AnswerBody::Search { count: Some(4), .. }
     ));
-    assert_eq!(answer.text, "조건에 맞는 가게는 4곳입니다.");
+    // The sentence names what was counted.
+    assert_eq!(answer.text, "흑돼지 메뉴가 있는 애월읍 가게는 4곳이에요.");
+    assert_eq!(answer.sentence.as_deref(), Some(answer.text.as_str()));
 }
 
 #[tokio::test]

@@ -145,6 +145,10 @@ impl Prompts {
                 include_str!("../../prompts/preliminary.tera"),
             ),
             ("fact", include_str!("../../prompts/fact.tera")),
+            (
+                "search_sentence",
+                include_str!("../../prompts/search_sentence.tera"),
+            ),
             ("decline", include_str!("../../prompts/decline.tera")),
             ("card", include_str!("../../prompts/card.tera")),
             ("repair", include_str!("../../prompts/repair.tera")),
@@ -336,8 +340,20 @@ impl Prompts {
         ctx.insert("unmet", &unmet);
         ctx.insert("index", &(index + 1));
         ctx.insert("name", &pick.card.name);
-        ctx.insert("store_type", &pick.card.store_type);
-        ctx.insert("region", &pick.card.region.clone().unwrap_or_default());
+        let region = pick.card.region.clone().unwrap_or_default();
+        match lang {
+            Lang::Ko => {
+                ctx.insert("store_type", &pick.card.store_type);
+                ctx.insert("region", &region);
+            }
+            Lang::En => {
+                ctx.insert(
+                    "store_type",
+                    crate::english::store_type(&pick.card.store_type),
+                );
+                ctx.insert("region", &crate::english::place(&region));
+            }
+        }
         ctx.insert("reason", &pick.reason);
         ctx.insert(
             "quote",

@@ -109,6 +109,17 @@ pub enum FallbackReason {
 }
 
 impl FallbackReason {
+    /// Did a configured part fail? No LLM, no review index and no FastRP vectors are how
+    /// the service was set up, not failures: the page marks only failures.
+    pub fn is_failure(self) -> bool {
+        !matches!(
+            self,
+            FallbackReason::NoLlm
+                | FallbackReason::ReviewSearchUnavailable
+                | FallbackReason::NoStoreVectors
+        )
+    }
+
     /// The stable code (the serde name).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -181,12 +192,26 @@ pub struct TracedQuery {
     pub query: ComposedQuery,
 }
 
+/// A candidate handed to the select stage, as the trace shows it to people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TracedCandidate {
+    pub id: String,
+    pub name: String,
+    /// The graph-signal ranker's score (`recommend::score`).
+    pub score: f64,
+    /// Added by the FastRP backfill rather than found by the filters.
+    pub backfilled: bool,
+}
+
 /// What happened in a turn.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Trace {
     pub stages: Vec<StageTrace>,
     pub cypher: Vec<TracedQuery>,
+    /// The ids of the candidates handed to the select stage, in order.
     pub candidates: Vec<String>,
+    /// The same candidates with their names and scores (those whose card loaded).
+    pub shortlist: Vec<TracedCandidate>,
 }
 
 impl Trace {

@@ -8,7 +8,9 @@ use jeju_llm::LlmError;
 
 use crate::ports::ChatModel;
 use crate::recommend::Pick;
-use crate::trace::{Fallback, FallbackReason, LlmUsage, StageTrace, Trace, TracedQuery};
+use crate::trace::{
+    Fallback, FallbackReason, LlmUsage, StageTrace, Trace, TracedCandidate, TracedQuery,
+};
 
 /// What a turn reports while it runs, for progress displays and streaming.
 #[derive(Debug, Clone, Copy)]
@@ -141,6 +143,11 @@ impl<'o> TraceBuilder<'o> {
             debug_assert!(false, "finish without start");
             return;
         };
+        if let Some(f) = &report.fallback {
+            // The message may name server paths or commands: the log has it, the API only the
+            // reason code.
+            tracing::info!(%stage, reason = f.reason.as_str(), "fallback: {}", f.message);
+        }
         self.trace.cypher.extend(report.queries);
         self.trace.stages.push(StageTrace {
             stage,
@@ -155,8 +162,9 @@ impl<'o> TraceBuilder<'o> {
     }
 
     /// The candidates handed to the select stage.
-    pub fn set_candidates(&mut self, ids: Vec<String>) {
+    pub fn set_candidates(&mut self, ids: Vec<String>, shortlist: Vec<TracedCandidate>) {
         self.trace.candidates = ids;
+        self.trace.shortlist = shortlist;
     }
 
     pub fn into_trace(self) -> Trace {

@@ -3,15 +3,19 @@
 
 use jeju_api::format::won;
 use jeju_api::{
-    AnswerKind, AskResponse, CypherView, Declined, Language, MapLinks, PickCard, PriceRange,
-    SearchAnswer, SearchRowView, Stage, StageEvent, StageStatus, StageView, TraceView,
+    AnswerKind, AskResponse, CandidateView, CypherView, Declined, Language, MapLinks, MapView,
+    PickCard, PriceRange, SearchAnswer, SearchRowView, Stage, StageEvent, StageStatus, StageView,
+    TraceView,
 };
 use jeju_pipeline::answer::{search_measure_label, search_value_text, SearchRow};
 use jeju_pipeline::fact::FactKind;
 use jeju_pipeline::intent::{Intent, Lang};
 use jeju_pipeline::lexicon::{age_label, time_label};
 use jeju_pipeline::recommend::{pct, Pick};
-use jeju_pipeline::{Answer, AnswerBody, StageTrace, Trace};
+use jeju_pipeline::{english, Answer, AnswerBody, StageTrace};
+
+use crate::map_view::map_view;
+use crate::trace_summary::stage_summary;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 /// Menu items shown on a card.
@@ -54,7 +58,12 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
         AnswerBody::Search { rows, count } => (
             AnswerKind::Search,
             Vec::new(),
-            Some(search_answer(&answer.intent, rows, *count)),
+            Some(search_answer(
+                &answer.intent,
+                rows,
+                *count,
+                answer.sentence.clone().unwrap_or_default(),
+            )),
         ),
         AnswerBody::Declined { .. } => (AnswerKind::Declined, Vec::new(), None),
     };
@@ -73,11 +82,20 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
         read_as: answer.understanding.corrections.clone(),
         unmatched: answer.understanding.unmatched.clone(),
         notice: answer.notice.clone(),
-        trace: trace_view(&answer.trace),
+        map: match &answer.body {
+            AnswerBody::Recommend { picks } => map_view(&answer.intent, picks),
+            _ => MapView::default(),
+        },
+        trace: trace_view(answer, question),
     }
 }
 
-fn search_answer(intent: &Intent, rows: &[SearchRow], count: Option<i64>) -> SearchAnswer {
+fn search_answer(
+    intent: &Intent,
+    rows: &[SearchRow],
+    count: Option<i64>,
+    sentence: String,
+) -> SearchAnswer {
     let ko = intent.lang == Lang::Ko;
     let measure = search_measure_label(intent);
     let rows: Vec<SearchRowView> = rows
@@ -100,6 +118,7 @@ fn search_answer(intent: &Intent, rows: &[SearchRow], count: Option<i64>) -> Sea
         (None, None) => "No place matches".to_owned(),
     };
     SearchAnswer {
+        sentence,
         headline,
         measure,
         count,
@@ -126,17 +145,24 @@ pub fn pick_card(index: usize, pick: &Pick, language: Language) -> PickCard {
             if ko {
                 format!("{item} {}원", won(*price))
             } else {
-                format!("{item} ₩{}", won(*price))
+                format!("{} ₩{}", english::menu_item(item), won(*price))
             }
         })
         .collect();
+    let place = card.region.as_deref().or(card.city.as_deref());
     PickCard {
         rank: index as u32 + 1,
         id: card.id.clone(),
         name: card.name.clone(),
         store_type: card.store_type.clone(),
+        store_type_label: if ko {
+            card.store_type.clone()
+        } else {
+            english::store_type(&card.store_type).to_owned()
+        },
         city: card.city.clone(),
         region: card.region.clone(),
+        place_label: place.map(|p| if ko { p.to_owned() } else { english::place(p) }),
         address: card.address.clone(),
         lat: card.lat,
         lng: card.lng,
@@ -148,10 +174,11 @@ pub fn pick_card(index: usize, pick: &Pick, language: Language) -> PickCard {
         menu,
         quotes: card.quotes.iter().take(2).cloned().collect(),
         visitor_facts: visitor_facts(pick, ko),
+        // The rating is on the card already; what is not met has its own line.
         facts: pick
             .facts
             .iter()
-            .filter(|f| f.fact.kind() != FactKind::Unmet)
+            .filter(|f| !matches!(f.fact.kind(), FactKind::Unmet | FactKind::Rating))
             .map(|f| f.text.clone())
             .collect(),
         reason: pick.reason.clone(),
@@ -177,30 +204,41 @@ pub fn map_links(name: &str, address: &str, lat: Option<f64>, lng: Option<f64>) 
         ),
         _ => format!("https://map.kakao.com/?q={q}"),
     };
+    let google = match (lat, lng) {
+        (Some(lat), Some(lng)) => {
+            format!("https://www.google.com/maps/search/?api=1&query={lat:.6},{lng:.6}")
+        }
+        _ => format!("https://www.google.com/maps/search/?api=1&query={q}"),
+    };
     MapLinks {
         kakao,
         naver: format!("https://map.naver.com/p/search/{q}"),
+        google,
     }
 }
 
 /// Who visits: the largest age band, the share of locals, the busiest time of day — each
-/// unless the pick's facts already say it (they are shown beside these).
+/// unless the pick's facts already say it or another value of it (they are shown beside
+/// these).
 fn visitor_facts(pick: &Pick, ko: bool) -> Vec<String> {
     let card = &pick.card;
     let stated = |kind: FactKind| pick.facts.iter().any(|f| f.fact.kind() == kind);
     let mut out = Vec::new();
-    if let Some((band, share)) = card.ages.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)) {
+    // The largest age band, unless an age was asked: its share is among the facts, and
+    // another band's beside it would read as a contradiction.
+    let largest = card
+        .ages
+        .iter()
+        .copied()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|_| !stated(FactKind::AgeShare));
+    if let Some((band, share)) = largest {
         let label = age_label(band, ko);
-        let band_stated = pick.facts.iter().any(
-            |f| matches!(f.fact, jeju_pipeline::fact::Fact::AgeShare { band: b, .. } if b == band),
-        );
-        if !band_stated {
-            out.push(if ko {
-                format!("{label} 손님 비중 {}", pct(share))
-            } else {
-                format!("{} of customers in their {label}", pct(share))
-            });
-        }
+        out.push(if ko {
+            format!("{label} 손님 비중 {}", pct(share))
+        } else {
+            format!("{} of customers in their {label}", pct(share))
+        });
     }
     if let Some(local) = card.local_ratio.filter(|_| !stated(FactKind::LocalShare)) {
         out.push(if ko {
@@ -220,8 +258,14 @@ fn visitor_facts(pick: &Pick, ko: bool) -> Vec<String> {
     out
 }
 
-pub fn trace_view(trace: &Trace) -> TraceView {
-    let stages: Vec<StageView> = trace.stages.iter().map(stage_view).collect();
+/// The trace of `answer` (to `question`) as the page shows it.
+pub fn trace_view(answer: &Answer, question: &str) -> TraceView {
+    let trace = &answer.trace;
+    let stages: Vec<StageView> = trace
+        .stages
+        .iter()
+        .map(|s| stage_view(s, stage_summary(s, answer, question)))
+        .collect();
     TraceView {
         total_ms: stages.iter().map(|s| s.ms).sum(),
         stages,
@@ -243,18 +287,33 @@ pub fn trace_view(trace: &Trace) -> TraceView {
                     .into(),
             })
             .collect(),
-        candidates: trace.candidates.clone(),
-        fallbacks: trace.fallbacks(),
+        candidates: trace
+            .shortlist
+            .iter()
+            .map(|c| CandidateView {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                score: c.score,
+                backfilled: c.backfilled,
+            })
+            .collect(),
+        fallbacks: trace
+            .fallback_reasons()
+            .into_iter()
+            .map(|(stage, reason)| format!("{stage}: {}", reason.as_str()))
+            .collect(),
     }
 }
 
-fn stage_view(s: &StageTrace) -> StageView {
+fn stage_view(s: &StageTrace, summary: String) -> StageView {
     let llm = s.llm.unwrap_or_default();
     StageView {
         stage: s.stage,
         ms: s.ms,
         detail: s.detail.clone(),
-        fallback: s.fallback.as_ref().map(|f| f.message.clone()),
+        summary,
+        fallback: s.fallback.as_ref().map(|f| f.reason.as_str().to_owned()),
+        failed: s.fallback.as_ref().is_some_and(|f| f.reason.is_failure()),
         llm_calls: llm.calls,
         prompt_tokens: llm.prompt_tokens,
         completion_tokens: llm.completion_tokens,
@@ -267,6 +326,7 @@ pub fn stage_started(stage: Stage) -> StageEvent {
         status: StageStatus::Started,
         ms: None,
         fallback: None,
+        failed: false,
     }
 }
 
@@ -275,7 +335,8 @@ pub fn stage_finished(s: &StageTrace) -> StageEvent {
         stage: s.stage,
         status: StageStatus::Finished,
         ms: Some(s.ms),
-        fallback: s.fallback.as_ref().map(|f| f.message.clone()),
+        fallback: s.fallback.as_ref().map(|f| f.reason.as_str().to_owned()),
+        failed: s.fallback.as_ref().is_some_and(|f| f.reason.is_failure()),
     }
 }
 

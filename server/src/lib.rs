@@ -15,9 +15,11 @@
 mod bundle;
 pub mod convert;
 pub mod load;
+mod map_view;
 pub mod openapi;
 mod routes;
 pub mod sessions;
+pub mod trace_summary;
 pub mod turn;
 
 use std::net::SocketAddr;

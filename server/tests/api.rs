@@ -47,6 +47,59 @@ async fn the_api_answers_recommendations_follow_ups_and_data_questions() {
     assert!(!first.trace.cypher.is_empty());
     assert_eq!(first.trace.stages.len(), 6);
     assert!(first.trace.candidates.len() >= 3);
+    // The candidates by name with their scores; the picks among them.
+    let names: BTreeSet<&str> = first
+        .trace
+        .candidates
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(first.picks.iter().all(|p| names.contains(p.name.as_str())));
+    assert!(first.trace.candidates.iter().all(|c| c.score.is_finite()));
+    // Each stage told for people, in the answer's language, without server paths or CLI
+    // commands; no LLM is how this server runs, not a failure.
+    for stage in &first.trace.stages {
+        assert!(!stage.summary.is_empty(), "{stage:?}");
+        assert!(
+            !stage.summary.contains('/') && !stage.summary.contains("jeju "),
+            "{stage:?}"
+        );
+        assert!(!stage.failed, "{stage:?}");
+    }
+    assert!(
+        first.trace.stages[0].summary.contains("애월읍"),
+        "{:?}",
+        first.trace.stages[0]
+    );
+    // Fallbacks are `stage: reason_code` (their messages may name paths: the log has them).
+    for f in &first.trace.fallbacks {
+        let (_, code) = f.split_once(": ").expect("stage: code");
+        assert!(
+            code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{f}"
+        );
+    }
+    // The map: the asked region, the picks' coordinates on the island.
+    let region = first
+        .map
+        .region
+        .as_ref()
+        .expect("the asked region on the map");
+    assert_eq!(region.label, "애월읍");
+    for p in &first.picks {
+        assert!(p.map.google.starts_with("https://www.google.com/maps/"));
+        assert_eq!(
+            p.store_type_label, p.store_type,
+            "Korean labels are the data's"
+        );
+        assert_eq!(p.place_label.as_deref(), Some("애월읍"));
+        // The rating is on the card once (its own stat), not again among the facts.
+        assert!(
+            !p.facts.iter().any(|f| f.starts_with("평점")),
+            "{:?}",
+            p.facts
+        );
+    }
 
     // The follow-up continues the session: cheaper than the cheapest earlier pick, none of
     // the earlier picks again.
@@ -89,6 +142,15 @@ async fn the_api_answers_recommendations_follow_ups_and_data_questions() {
     let table = search.search.expect("a search answer");
     assert_eq!(table.rows.len(), 1);
     assert!(table.headline.contains(&table.rows[0].name));
+    // The sentence names what was ranked and the answer.
+    assert!(table.sentence.contains("한림읍"), "{}", table.sentence);
+    assert!(
+        table.sentence.contains(&table.rows[0].name),
+        "{}",
+        table.sentence
+    );
+    assert!(table.sentence.contains("30대"), "{}", table.sentence);
+    assert_eq!(search.trace.candidates.len(), 0);
     assert!(table.rows[0].display.ends_with('%'), "{:?}", table.rows[0]);
     assert!(table.measure.contains("30대"), "{}", table.measure);
 
@@ -100,6 +162,33 @@ async fn the_api_answers_recommendations_follow_ups_and_data_questions() {
     let english = response(body);
     assert_eq!(english.language, jeju_api::Language::En);
     assert!(!english.picks.is_empty(), "{}", english.text);
+    // English labels from the gazetteer and the dish vocabulary; names stay as they are.
+    for p in &english.picks {
+        assert!(p.store_type_label.is_ascii(), "{}", p.store_type_label);
+        assert_eq!(p.place_label.as_deref(), Some("Aewol-eup"));
+        // A glossed dish: "흑돼지 오겹살 (five-layer pork belly, 200g) ₩19,000".
+        assert!(
+            p.menu
+                .iter()
+                .any(|m| m.contains("흑돼지") && m.contains(" (") && m.contains('₩')),
+            "{:?}",
+            p.menu
+        );
+        for korean in ["손님", "현지인", "리뷰", "평점", "방문", "원"] {
+            assert!(!p.reason.contains(korean), "{}", p.reason);
+        }
+    }
+    assert_eq!(
+        english.map.region.as_ref().map(|r| r.label.as_str()),
+        Some("Aewol-eup")
+    );
+    for s in &english.trace.stages {
+        let hangul = s
+            .summary
+            .chars()
+            .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        assert!(!hangul, "{s:?}");
+    }
     for p in &english.picks {
         let who: Vec<&String> = p.visitor_facts.iter().chain(&p.facts).collect();
         assert!(

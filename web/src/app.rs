@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     format, i18n,
-    i18n::{strings, STARTERS},
+    i18n::strings,
     model::{validate, CardState, Live, LiveCard, Phase, PhaseKind, StepStatus, STEPS},
     stream, PageState,
 };
@@ -106,7 +106,7 @@ impl Chat {
         self.sync_address_bar();
         request_animation_frame(|| {
             reveal_last_turn();
-            focus_question_on_wide_screens();
+            focus_new_answer();
         });
     }
 
@@ -155,21 +155,20 @@ fn reveal_last_turn() {
     }
 }
 
-/// Gives the focus back to the question box, but not on phones (it would open the keyboard).
-fn focus_question_on_wide_screens() {
-    let wide = window()
-        .inner_width()
+/// Moves the focus to the newest answer (or error), so that keyboard and screen-reader
+/// users land on it; Tab then goes through its links to the question box.
+fn focus_new_answer() {
+    if let Some(answer) = document()
+        .query_selector(".messages > .turn:last-child .message.assistant")
         .ok()
-        .and_then(|w| w.as_f64())
-        .is_some_and(|w| w >= 720.0);
-    if !wide {
-        return;
-    }
-    if let Some(input) = document()
-        .get_element_by_id("question")
+        .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = input.focus();
+        let _ = answer.focus_with_options(&{
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            options
+        });
     }
 }
 
@@ -267,7 +266,7 @@ fn intro(chat: Chat) -> AnyView {
                 <p>{move || s().intro_body}</p>
                 <h3 class="starters-label">{move || s().starters_label}</h3>
                 <div class="starters">
-                    {STARTERS
+                    {i18n::starters(chat.lang.get_untracked())
                         .into_iter()
                         .map(|question| {
                             let lang = if question.is_ascii() { "en" } else { "ko" };
@@ -331,17 +330,30 @@ fn turn_view(chat: Chat, turn: Turn) -> AnyView {
         }
         .into_any(),
         PhaseKind::Done => {
-            let answer_kind = phase.with_untracked(|p| match p {
-                Phase::Done(r) if r.kind == AnswerKind::Search => "search",
-                _ => "recommend",
+            let (answer_kind, answer_lang) = phase.with_untracked(|p| match p {
+                Phase::Done(r) => (
+                    match r.kind {
+                        AnswerKind::Search => "search",
+                        AnswerKind::Declined => "declined",
+                        AnswerKind::Recommend => "recommend",
+                    },
+                    r.language,
+                ),
+                _ => ("recommend", chat.lang.get_untracked()),
             });
+            // An answer is shown whole in its own language (labels included), whatever the
+            // page's language is now: its text came from the server in that language.
             view! {
-                <div class="message assistant done" data-kind=answer_kind>
+                <div
+                    class="message assistant done"
+                    data-kind=answer_kind
+                    lang=answer_lang.code()
+                    tabindex="-1"
+                >
                     {move || {
-                        let lang = chat.lang.get();
                         phase
                             .with(|p| match p {
-                                Phase::Done(answer) => answer_view(answer, lang).into_any(),
+                                Phase::Done(answer) => answer_view(answer, answer.language).into_any(),
                                 _ => ().into_any(),
                             })
                     }}
@@ -355,7 +367,7 @@ fn turn_view(chat: Chat, turn: Turn) -> AnyView {
                 _ => "",
             });
             view! {
-                <div class="message assistant error" role="alert" data-code=code>
+                <div class="message assistant error" role="alert" data-code=code tabindex="-1">
                     {move || {
                         let lang = chat.lang.get();
                         phase
@@ -470,7 +482,12 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
                 .iter()
                 .map(|pick| pick_card(pick.clone(), lang))
                 .collect_view();
-            view! { <div class="cards">{cards}</div> }.into_any()
+            let map = crate::map::answer_map(&answer.picks, &answer.map, s.map_title);
+            view! {
+                <div class="cards">{cards}</div>
+                {map}
+            }
+            .into_any()
         }
         AnswerKind::Search => match &answer.search {
             Some(search) => search_view(search, lang).into_any(),
@@ -487,7 +504,7 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
         {notice}
         {request}
         {body}
-        {trace_view(&answer.trace, lang)}
+        {trace_view(&answer.trace, answer.kind, lang)}
     }
     .into_any()
 }
@@ -520,8 +537,18 @@ fn pick_card(pick: PickCard, lang: Language) -> AnyView {
     } else {
         "pick-card"
     };
-    let place = pick.region.clone().or_else(|| pick.city.clone());
-    let meta = std::iter::once(pick.store_type.clone())
+    // The labels in the answer's language (an answer from an older server has none).
+    let kind = if pick.store_type_label.is_empty() {
+        pick.store_type.clone()
+    } else {
+        pick.store_type_label.clone()
+    };
+    let place = pick
+        .place_label
+        .clone()
+        .or_else(|| pick.region.clone())
+        .or_else(|| pick.city.clone());
+    let meta = std::iter::once(kind)
         .chain(place)
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
@@ -538,19 +565,17 @@ fn pick_card(pick: PickCard, lang: Language) -> AnyView {
     };
     let kakao = map_link(&pick.map.kakao, s.kakao_map, "map-link kakao");
     let naver = map_link(&pick.map.naver, s.naver_map, "map-link naver");
-    let coords = pick.lat.zip(pick.lng).map(|(lat, lng)| {
-        view! {
-            <span class="coords" title=s.coordinates>
-                {format::coordinates(lat, lng)}
-            </span>
-        }
-    });
+    let google = (!pick.map.google.is_empty())
+        .then(|| map_link(&pick.map.google, s.google_map, "map-link google"))
+        .flatten();
     let price = (pick.price_range.is_some() || pick.price_per_person.is_some()).then(|| {
         view! {
             <div class="stat">
                 <dt>{s.price}</dt>
                 <dd>
-                    {pick.price_range.map(|r| view! { <span class="price">{format::price_range(r)}</span> })}
+                    {pick
+                        .price_range
+                        .map(|r| view! { <span class="price">{i18n::price_range(lang, r)}</span> })}
                     {pick
                         .price_per_person
                         .map(|won| {
@@ -663,7 +688,7 @@ fn pick_card(pick: PickCard, lang: Language) -> AnyView {
             </header>
             {unmet}
             <p class="address">{pick.address.clone()}</p>
-            <p class="links">{kakao} {naver} {coords}</p>
+            <p class="links">{kakao} {naver} {google}</p>
             <dl class="stats">{price} {rating}</dl>
             {menu}
             {quotes}
@@ -679,7 +704,8 @@ fn pick_card(pick: PickCard, lang: Language) -> AnyView {
     .into_any()
 }
 
-/// The figure and rows of a data question.
+/// The figure and rows of a data question: a sentence that names what was counted or
+/// ranked, then the table.
 fn search_view(search: &SearchAnswer, lang: Language) -> AnyView {
     let s = strings(lang);
     let measure = if search.measure.is_empty() {
@@ -704,6 +730,7 @@ fn search_view(search: &SearchAnswer, lang: Language) -> AnyView {
         view! {
             <div class="table-scroll">
                 <table class="search-table">
+                    <caption class="visually-hidden">{search.sentence.clone()}</caption>
                     <thead>
                         <tr>
                             <th scope="col" class="num">
@@ -722,9 +749,19 @@ fn search_view(search: &SearchAnswer, lang: Language) -> AnyView {
     });
     let empty = (search.rows.is_empty() && search.count.is_none())
         .then(|| view! { <p class="empty-result">{s.no_rows}</p> });
+    // A count's figure stands out; the sentence says what was counted.
+    let figure = search
+        .count
+        .map(|_| view! { <p class="headline">{search.headline.clone()}</p> });
+    let sentence = if search.sentence.is_empty() {
+        search.headline.clone()
+    } else {
+        search.sentence.clone()
+    };
     view! {
         <div class="search-answer">
-            <p class="headline">{search.headline.clone()}</p>
+            {figure}
+            <p class="sentence">{sentence}</p>
             {table}
             {empty}
         </div>
@@ -732,8 +769,10 @@ fn search_view(search: &SearchAnswer, lang: Language) -> AnyView {
     .into_any()
 }
 
-/// "How did you pick these?": stage timings, the Cypher queries, candidates and fallbacks.
-fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
+/// "How did you pick these?" (or, under a data answer, "How was this computed?"): what each
+/// stage did in the page's words, the Cypher that ran, the candidates by name and score.
+/// Fallbacks are marked only where a configured part failed.
+fn trace_view(trace: &TraceView, kind: AnswerKind, lang: Language) -> AnyView {
     let s = strings(lang);
     let none = || view! { <p class="none">{s.trace_none}</p> };
     let llm_cell = |calls: u32, prompt: u32, completion: u32| {
@@ -747,16 +786,19 @@ fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
         .stages
         .iter()
         .map(|stage| {
-            let label = stage.stage.label(lang);
-            let row_class = if stage.fallback.is_some() { "fell-back" } else { "" };
+            let row_class = if stage.failed { "fell-back" } else { "" };
+            let mark = stage.failed.then(|| {
+                view! {
+                    <span class="fallback-mark" title=s.step_fallback>
+                        "↺"
+                    </span>
+                }
+            });
             view! {
-                <tr class=row_class>
-                    <th scope="row">
-                        <code>{stage.stage.as_str()}</code>
-                        {(!label.is_empty()).then(|| view! { <span class="stage-label">{label}</span> })}
-                    </th>
-                    <td class="num">{format::ms(stage.ms)}</td>
-                    <td>{stage.fallback.clone().unwrap_or_else(|| "–".to_owned())}</td>
+                <tr class=row_class data-stage=stage.stage.as_str()>
+                    <th scope="row">{stage.stage.label(lang)} {mark}</th>
+                    <td class="summary">{stage.summary.clone()}</td>
+                    <td class="num">{format::duration(stage.ms)}</td>
                     <td class="num">
                         {llm_cell(stage.llm_calls, stage.prompt_tokens, stage.completion_tokens)}
                     </td>
@@ -790,14 +832,14 @@ fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
                     <figcaption>
                         <span class=format!("source {}", query.source)>{source}</span>
                     </figcaption>
-                    <pre>
+                    <pre lang="en">
                         <code>{query.query.trim().to_owned()}</code>
                     </pre>
                     {params
                         .map(|params| {
                             view! {
                                 <p class="params-label">{s.trace_params}</p>
-                                <pre class="params">
+                                <pre class="params" lang="en">
                                     <code>{params}</code>
                                 </pre>
                             }
@@ -806,37 +848,48 @@ fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
             }
         })
         .collect_view();
-    let candidates = if trace.candidates.is_empty() {
-        none().into_any()
-    } else {
+    let candidates = (kind == AnswerKind::Recommend).then(|| {
+        let list = if trace.candidates.is_empty() {
+            none().into_any()
+        } else {
+            view! {
+                <ol class="candidates">
+                    {trace
+                        .candidates
+                        .iter()
+                        .map(|c| {
+                            let similar = c
+                                .backfilled
+                                .then(|| view! { <span class="badge similar">{s.trace_similar}</span> });
+                            view! {
+                                <li data-id=c.id.clone()>
+                                    <span class="candidate-name">{c.name.clone()}</span>
+                                    " "
+                                    {similar}
+                                    <span class="score">
+                                        {format!("{} {:.2}", s.trace_score, c.score)}
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            }
+            .into_any()
+        };
         view! {
-            <ol class="candidates">
-                {trace
-                    .candidates
-                    .iter()
-                    .map(|name| view! { <li>{name.clone()}</li> })
-                    .collect_view()}
-            </ol>
+            <h4>{s.trace_candidates} " (" {trace.candidates.len()} ")"</h4>
+            {list}
         }
-        .into_any()
-    };
-    let fallbacks = if trace.fallbacks.is_empty() {
-        none().into_any()
+    });
+    let title = if kind == AnswerKind::Search {
+        s.trace_summary_search
     } else {
-        view! {
-            <ul class="fallbacks">
-                {trace
-                    .fallbacks
-                    .iter()
-                    .map(|f| view! { <li>{f.clone()}</li> })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any()
+        s.trace_summary
     };
     view! {
         <details class="trace">
-            <summary>{s.trace_summary}</summary>
+            <summary>{title}</summary>
             <div class="trace-body">
                 <h4>{s.trace_stages}</h4>
                 <div class="table-scroll">
@@ -844,10 +897,10 @@ fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
                         <thead>
                             <tr>
                                 <th scope="col">{s.trace_stage}</th>
+                                <th scope="col">{s.trace_what}</th>
                                 <th scope="col" class="num">
                                     {s.trace_ms}
                                 </th>
-                                <th scope="col">{s.trace_fallback}</th>
                                 <th scope="col" class="num">
                                     {s.trace_llm}
                                 </th>
@@ -857,8 +910,8 @@ fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
                         <tfoot>
                             <tr>
                                 <th scope="row">{s.trace_total}</th>
-                                <td class="num">{format::ms(trace.total_ms)}</td>
                                 <td></td>
+                                <td class="num">{format::duration(trace.total_ms)}</td>
                                 <td class="num">{llm_cell(calls, prompt, completion)}</td>
                             </tr>
                         </tfoot>
@@ -866,10 +919,7 @@ fn trace_view(trace: &TraceView, lang: Language) -> AnyView {
                 </div>
                 <h4>{s.trace_queries}</h4>
                 {if trace.cypher.is_empty() { none().into_any() } else { queries.into_any() }}
-                <h4>{s.trace_candidates} " (" {trace.candidates.len()} ")"</h4>
                 {candidates}
-                <h4>{s.trace_fallbacks}</h4>
-                {fallbacks}
             </div>
         </details>
     }
@@ -957,7 +1007,8 @@ mod tests {
             stage: jeju_api::Stage::parse(name).expect("a stage name"),
             status,
             ms,
-            fallback: fallback.then(|| "no llm".to_owned()),
+            fallback: fallback.then(|| "llm_failed".to_owned()),
+            failed: fallback,
         }
     }
 
@@ -1001,6 +1052,7 @@ mod tests {
                 map: MapLinks {
                     kakao: "https://map.kakao.com/?q=x".into(),
                     naver: "https://map.naver.com/p/search/x".into(),
+                    google: "https://www.google.com/maps/search/?api=1&query=x".into(),
                 },
                 reason: "가까워요".into(),
                 ..crate::model::test_card(1, "S1")

@@ -1,19 +1,7 @@
 //! Small pure formatting helpers (tested natively, used on both sides).
 
-use jeju_api::format::won;
-use jeju_api::PriceRange;
-
 /// `1234567` → `"1,234,567"` (the one implementation is in `jeju-api`).
 pub use jeju_api::format::thousands;
-
-/// `"₩9,000–21,000"`, or `"₩9,000"` when both ends are equal.
-pub fn price_range(range: PriceRange) -> String {
-    if range.min == range.max {
-        format!("₩{}", won(range.min))
-    } else {
-        format!("₩{}–{}", won(range.min), won(range.max))
-    }
-}
 
 /// Milliseconds as shown in the progress row and the trace: `"12 ms"`, `"1.4 s"`.
 pub fn duration(ms: f64) -> String {
@@ -24,20 +12,6 @@ pub fn duration(ms: f64) -> String {
     } else {
         format!("{:.1} s", ms / 1000.0)
     }
-}
-
-/// Milliseconds with one decimal for the trace table.
-pub fn ms(ms: f64) -> String {
-    if ms.is_finite() {
-        format!("{ms:.1}")
-    } else {
-        "–".to_owned()
-    }
-}
-
-/// `"33.4621, 126.3290"`.
-pub fn coordinates(lat: f64, lng: f64) -> String {
-    format!("{lat:.4}, {lng:.4}")
 }
 
 /// A rating with one decimal: `"4.3"`.
@@ -82,18 +56,6 @@ pub fn char_count(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn price_ranges_read_like_a_menu() {
-        assert_eq!(
-            price_range(PriceRange {
-                min: 9000,
-                max: 21000
-            }),
-            "₩9,000–21,000"
-        );
-        assert_eq!(price_range(PriceRange { min: 500, max: 500 }), "₩500");
-    }
 
     #[test]
     fn durations_switch_to_seconds() {

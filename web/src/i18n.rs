@@ -38,7 +38,9 @@ pub struct Strings {
     pub unmet: &'static str,
     pub kakao_map: &'static str,
     pub naver_map: &'static str,
-    pub coordinates: &'static str,
+    pub google_map: &'static str,
+    /// The accessible name of an answer's map.
+    pub map_title: &'static str,
     pub price: &'static str,
     pub rating: &'static str,
     pub menu: &'static str,
@@ -52,10 +54,17 @@ pub struct Strings {
     pub col_name: &'static str,
     pub col_value: &'static str,
     pub trace_summary: &'static str,
+    /// The trace's title under a data answer.
+    pub trace_summary_search: &'static str,
+    /// The column of what each stage did.
+    pub trace_what: &'static str,
+    /// Beside a candidate added as a similar place.
+    pub trace_similar: &'static str,
+    /// The column of each candidate's score.
+    pub trace_score: &'static str,
     pub trace_stages: &'static str,
     pub trace_stage: &'static str,
     pub trace_ms: &'static str,
-    pub trace_fallback: &'static str,
     pub trace_llm: &'static str,
     pub trace_total: &'static str,
     pub trace_queries: &'static str,
@@ -63,7 +72,6 @@ pub struct Strings {
     pub trace_source_llm: &'static str,
     pub trace_source_composed: &'static str,
     pub trace_candidates: &'static str,
-    pub trace_fallbacks: &'static str,
     pub trace_none: &'static str,
     pub error_title: &'static str,
     pub connection_lost: &'static str,
@@ -97,7 +105,8 @@ const KO: Strings = Strings {
     unmet: "조건을 넓혀 고른 곳:",
     kakao_map: "카카오맵",
     naver_map: "네이버 지도",
-    coordinates: "좌표",
+    google_map: "구글 지도",
+    map_title: "추천한 곳의 위치를 표시한 제주 지도",
     price: "가격",
     rating: "평점",
     menu: "메뉴",
@@ -111,18 +120,20 @@ const KO: Strings = Strings {
     col_name: "가게",
     col_value: "값",
     trace_summary: "어떻게 골랐나요?",
+    trace_summary_search: "어떻게 계산했나요?",
+    trace_what: "한 일",
+    trace_similar: "비슷한 곳",
+    trace_score: "점수",
     trace_stages: "단계별 시간",
     trace_stage: "단계",
-    trace_ms: "시간(ms)",
-    trace_fallback: "대체 경로",
-    trace_llm: "LLM 호출 / 토큰",
+    trace_ms: "시간",
+    trace_llm: "AI 호출 / 토큰",
     trace_total: "합계",
     trace_queries: "그래프 질의 (Cypher)",
     trace_params: "매개변수",
-    trace_source_llm: "LLM 작성",
+    trace_source_llm: "AI 모델이 작성",
     trace_source_composed: "조건으로 조합",
     trace_candidates: "후보",
-    trace_fallbacks: "대체 경로",
     trace_none: "없음",
     error_title: "답하지 못했어요",
     connection_lost: "서버와의 연결이 끊겼거나 서버에 연결할 수 없어요. 잠시 후 다시 시도해 주세요.",
@@ -156,7 +167,8 @@ const EN: Strings = Strings {
     unmet: "From a wider search:",
     kakao_map: "Kakao Map",
     naver_map: "Naver Map",
-    coordinates: "Coordinates",
+    google_map: "Google Maps",
+    map_title: "Map of Jeju with the recommended places",
     price: "Price",
     rating: "Rating",
     menu: "Menu",
@@ -170,18 +182,20 @@ const EN: Strings = Strings {
     col_name: "Place",
     col_value: "Value",
     trace_summary: "How did you pick these?",
+    trace_summary_search: "How was this computed?",
+    trace_what: "What happened",
+    trace_similar: "similar place",
+    trace_score: "Score",
     trace_stages: "Stage timings",
     trace_stage: "Stage",
-    trace_ms: "ms",
-    trace_fallback: "Fallback",
-    trace_llm: "LLM calls / tokens",
+    trace_ms: "Time",
+    trace_llm: "AI calls / tokens",
     trace_total: "Total",
     trace_queries: "Graph queries (Cypher)",
     trace_params: "Parameters",
-    trace_source_llm: "written by the LLM",
+    trace_source_llm: "written by the AI model",
     trace_source_composed: "composed from the question",
     trace_candidates: "Candidates",
-    trace_fallbacks: "Fallbacks",
     trace_none: "none",
     error_title: "No answer this time",
     connection_lost: "The connection to the server was lost, or the server cannot be reached. Please try again in a moment.",
@@ -215,12 +229,27 @@ pub fn review_count(lang: Language, n: i64) -> String {
     }
 }
 
-/// "1인 약 ₩15,000" / "about ₩15,000 per person".
+/// "1인 약 15,000원" / "about ₩15,000 per person": one price format per language.
 pub fn per_person(lang: Language, won: i64) -> String {
-    let amount = format!("₩{}", crate::format::thousands(won));
+    let amount = crate::format::thousands(won);
     match lang {
-        Language::Ko => format!("1인 약 {amount}"),
-        Language::En => format!("about {amount} per person"),
+        Language::Ko => format!("1인 약 {amount}원"),
+        Language::En => format!("about ₩{amount} per person"),
+    }
+}
+
+/// A menu's cheapest to dearest item: "9,000–21,000원" / "₩9,000–21,000" (one amount when
+/// both ends are equal).
+pub fn price_range(lang: Language, range: jeju_api::PriceRange) -> String {
+    use jeju_api::format::won;
+    let amounts = if range.min == range.max {
+        won(range.min)
+    } else {
+        format!("{}–{}", won(range.min), won(range.max))
+    };
+    match lang {
+        Language::Ko => format!("{amounts}원"),
+        Language::En => format!("₩{amounts}"),
     }
 }
 
@@ -250,6 +279,14 @@ pub fn error_heading(lang: Language, code: ErrorCode) -> &'static str {
     }
 }
 
+/// The starter questions of the page's language first, then the other language's.
+pub fn starters(lang: Language) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = STARTERS.to_vec();
+    // A stable sort: each language keeps its own order.
+    out.sort_by_key(|q| q.is_ascii() != (lang == Language::En));
+    out
+}
+
 /// The starter questions of the empty state (shown in both languages).
 pub const STARTERS: [&str; 6] = [
     "60대 부모님과 가기 좋은 애월읍 흑돼지 맛집 추천해줘",
@@ -259,3 +296,39 @@ pub const STARTERS: [&str; 6] = [
     "Cheap noodle places in Jeju-si for solo travellers",
     "Which cafe in Aewol-eup has the most local customers?",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jeju_api::PriceRange;
+
+    #[test]
+    fn prices_have_one_format_per_language() {
+        let range = PriceRange {
+            min: 9000,
+            max: 21000,
+        };
+        assert_eq!(price_range(Language::Ko, range), "9,000–21,000원");
+        assert_eq!(price_range(Language::En, range), "₩9,000–21,000");
+        let one = PriceRange { min: 500, max: 500 };
+        assert_eq!(price_range(Language::En, one), "₩500");
+        assert_eq!(per_person(Language::Ko, 15000), "1인 약 15,000원");
+        assert_eq!(per_person(Language::En, 15000), "about ₩15,000 per person");
+    }
+
+    #[test]
+    fn starters_of_the_pages_language_come_first() {
+        for lang in [Language::Ko, Language::En] {
+            let starters = starters(lang);
+            assert_eq!(starters.len(), STARTERS.len());
+            let first_other = starters
+                .iter()
+                .position(|q| q.is_ascii() != (lang == Language::En))
+                .unwrap();
+            assert!(first_other > 0, "{lang:?}");
+            assert!(starters[first_other..]
+                .iter()
+                .all(|q| q.is_ascii() != (lang == Language::En)));
+        }
+    }
+}

@@ -18,6 +18,7 @@
 pub mod app;
 pub mod format;
 pub mod i18n;
+pub mod map;
 pub mod model;
 pub mod stream;
 

@@ -60,7 +60,8 @@ pub struct Step {
     pub status: StepStatus,
     /// The sum of the finished stages' milliseconds.
     pub ms: f64,
-    /// Some stage of this step fell back to its deterministic path.
+    /// A configured part of this step failed and its deterministic path answered (not a
+    /// part that is not set up, such as no LLM).
     pub fallback: bool,
 }
 
@@ -126,7 +127,7 @@ impl Live {
             }
             StageStatus::Finished => {
                 step.ms += event.ms.filter(|ms| ms.is_finite()).unwrap_or(0.0);
-                step.fallback |= event.fallback.is_some();
+                step.fallback |= event.failed;
                 step.status = if ends_step(event.stage) {
                     StepStatus::Done
                 } else {
@@ -144,6 +145,7 @@ impl Live {
                 status: StageStatus::Started,
                 ms: None,
                 fallback: None,
+                failed: false,
             });
         }
         let (rank, id) = (pick.rank, pick.id.clone());
@@ -286,14 +288,17 @@ pub(crate) fn test_card(rank: u32, id: &str) -> PickCard {
         id: id.into(),
         name: format!("store {id}"),
         store_type: "국수".into(),
+        store_type_label: "국수".into(),
         city: None,
         region: None,
+        place_label: None,
         address: String::new(),
         lat: None,
         lng: None,
         map: jeju_api::MapLinks {
             kakao: String::new(),
             naver: String::new(),
+            google: String::new(),
         },
         price_range: None,
         price_per_person: None,
@@ -313,12 +318,14 @@ pub(crate) fn test_card(rank: u32, id: &str) -> PickCard {
 mod tests {
     use super::*;
 
-    fn stage(name: &str, status: StageStatus, ms: Option<f64>, fallback: bool) -> StageEvent {
+    /// A stage event; `failed`: a configured part failed (the LLM did not answer).
+    fn stage(name: &str, status: StageStatus, ms: Option<f64>, failed: bool) -> StageEvent {
         StageEvent {
             stage: Stage::parse(name).expect("a stage name"),
             status,
             ms,
-            fallback: fallback.then(|| "no llm".to_owned()),
+            fallback: failed.then(|| "llm_failed".to_owned()),
+            failed,
         }
     }
 
@@ -338,7 +345,12 @@ mod tests {
         assert_eq!(statuses(&live), [Done, Pending, Pending, Pending]);
         assert!(live.steps[0].fallback);
         live.on_stage(&stage("text2cypher", Started, None, false));
-        live.on_stage(&stage("text2cypher", Finished, Some(40.0), false));
+        // A part that is not set up (no LLM) is how the service runs, not a failure.
+        live.on_stage(&StageEvent {
+            fallback: Some("no_llm".to_owned()),
+            ..stage("text2cypher", Finished, Some(40.0), false)
+        });
+        assert!(!live.steps[1].fallback);
         live.on_stage(&stage("review_search", Started, None, false));
         live.on_stage(&stage("review_search", Finished, Some(10.0), false));
         // Backfill may follow: the step stays active until it or a later step runs.

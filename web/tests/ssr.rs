@@ -3,8 +3,8 @@
 #![cfg(feature = "ssr")]
 
 use jeju_api::{
-    AnswerKind, ApiError, AskResponse, CypherView, ErrorCode, Language, MapLinks, PickCard,
-    PriceRange, SearchAnswer, SearchRowView, StageView, TraceView,
+    AnswerKind, ApiError, AskResponse, CandidateView, CypherView, ErrorCode, Language, MapLinks,
+    MapPoint, MapView, PickCard, PriceRange, SearchAnswer, SearchRowView, StageView, TraceView,
 };
 use jeju_web::{render_page, ChatTurn, PageState};
 
@@ -16,10 +16,12 @@ fn pick(rank: u32) -> PickCard {
         id: format!("S{rank:016x}"),
         name: format!("애월 흑돼지 {rank}호점"),
         store_type: "단품요리 전문".into(),
+        store_type_label: "단품요리 전문".into(),
         city: Some("제주시".into()),
         region: Some("애월읍".into()),
+        place_label: Some("애월읍".into()),
         address: "제주특별자치도 제주시 애월읍 애월리 123".into(),
-        lat: Some(33.462_1),
+        lat: Some(33.462_1 + f64::from(rank) / 100.0),
         lng: Some(126.329_0),
         map: MapLinks {
             kakao: format!("https://map.kakao.com/?q=store{rank}"),
@@ -28,6 +30,7 @@ fn pick(rank: u32) -> PickCard {
             } else {
                 format!("https://map.naver.com/p/search/store{rank}")
             },
+            google: format!("https://www.google.com/maps/search/?api=1&query=store{rank}"),
         },
         price_range: Some(PriceRange {
             min: 9000,
@@ -46,7 +49,7 @@ fn pick(rank: u32) -> PickCard {
             "고기가 두툼해요".into(),
         ],
         visitor_facts: vec!["60대 이상 손님 비중 18%".into(), "현지인 35%".into()],
-        facts: vec!["애월읍".into()],
+        facts: vec!["60대 손님 비중 18%".into()],
         reason: "부모님과 가기 좋은 조용한 곳".into(),
         backfilled: rank == 3,
         unmet: if rank == 3 {
@@ -63,8 +66,10 @@ fn trace() -> TraceView {
             StageView {
                 stage: jeju_api::Stage::Route,
                 ms: 2.5,
-                detail: String::new(),
-                fallback: Some("no llm".into()),
+                detail: "{\"route\": \"recommend\"} /srv/.jeju/vectors".into(),
+                summary: "AI 모델 없이 규칙으로 조건을 읽었어요: 애월읍 · 흑돼지 · 60대".into(),
+                fallback: Some("no_llm".into()),
+                failed: false,
                 llm_calls: 0,
                 prompt_tokens: 0,
                 completion_tokens: 0,
@@ -73,7 +78,9 @@ fn trace() -> TraceView {
                 stage: jeju_api::Stage::Text2Cypher,
                 ms: 812.0,
                 detail: String::new(),
-                fallback: None,
+                summary: "AI 모델이 쓴 질의가 실패해 조건으로 만든 질의로 후보를 찾았어요".into(),
+                fallback: Some("llm_query_rejected".into()),
+                failed: true,
                 llm_calls: 1,
                 prompt_tokens: 900,
                 completion_tokens: 80,
@@ -84,8 +91,21 @@ fn trace() -> TraceView {
             query: "MATCH (s:Store)-[:IN]->(:Region {name: $region}) RETURN s LIMIT 20".into(),
             params: serde_json::json!({"region": "애월읍", "note": XSS}),
         }],
-        candidates: vec!["애월 흑돼지 1호점".into(), "애월 흑돼지 2호점".into()],
-        fallbacks: vec!["route: no llm".into()],
+        candidates: vec![
+            CandidateView {
+                id: "S1".into(),
+                name: "애월 흑돼지 1호점".into(),
+                score: 0.875,
+                backfilled: false,
+            },
+            CandidateView {
+                id: "S2".into(),
+                name: "애월 흑돼지 2호점".into(),
+                score: 0.5,
+                backfilled: true,
+            },
+        ],
+        fallbacks: vec!["route: no_llm".into()],
         total_ms: 830.2,
     }
 }
@@ -106,6 +126,19 @@ fn recommend() -> AskResponse {
         read_as: Vec::new(),
         unmatched: Vec::new(),
         notice: Some("AI 모델이 답하지 않아 규칙 기반으로 답했어요.".into()),
+        map: MapView {
+            region: Some(MapPoint {
+                label: "애월읍".into(),
+                lat: 33.4627,
+                lng: 126.3305,
+            }),
+            near: None,
+            attractions: vec![MapPoint {
+                label: "한담해안산책로".into(),
+                lat: 33.4615,
+                lng: 126.3105,
+            }],
+        },
         trace: trace(),
     }
 }
@@ -125,6 +158,7 @@ fn search() -> AskResponse {
         read_as: Vec::new(),
         unmatched: Vec::new(),
         search: Some(SearchAnswer {
+            sentence: "한림읍 커피 가게 중 30대 손님 비중이 높은 순으로 2곳이에요.".into(),
             headline: "한림 커피: 30대 손님 비중 42.0%".into(),
             measure: "30대 손님 비중".into(),
             count: None,
@@ -146,6 +180,7 @@ fn search() -> AskResponse {
             ],
         }),
         notice: None,
+        map: MapView::default(),
         trace: TraceView::default(),
     }
 }
@@ -197,6 +232,12 @@ fn state_script(html: &str) -> &str {
     &html[start..start + len]
 }
 
+/// The page without its state script (what is rendered, not the data it hydrates from).
+fn without_state(html: &str) -> String {
+    let state = state_script(html);
+    html.replacen(state, "", 1)
+}
+
 fn count(html: &str, needle: &str) -> usize {
     html.matches(needle).count()
 }
@@ -244,19 +285,36 @@ fn the_page_has_the_hooks_of_the_browser_test() {
     assert!(html.contains(r#"name="q""#));
     assert!(html.contains(r#"name="session_id" value="sess-1""#));
     assert!(html.contains(r#"name="lang" value="ko""#));
-    // Card contents.
-    assert!(html.contains("₩9,000–21,000"));
-    assert!(html.contains("1인 약 ₩15,000"));
+    // Card contents: one price format in Korean, no raw coordinates (the map shows where).
+    assert!(html.contains("9,000–21,000원"));
+    assert!(html.contains("1인 약 15,000원"));
+    assert!(!html.contains("₩"));
     assert!(html.contains("리뷰 1,280개"));
     assert!(html.contains("4.3"));
-    assert!(html.contains("33.4621, 126.3290"));
+    assert!(!html.contains("33.4721, 126.3290"));
+    assert_eq!(count(&html, r#"class="map-link google""#), 3);
     assert_eq!(count(&html, "<blockquote>"), 6);
     assert!(html.contains(r#"href="https://map.kakao.com/?q=store1""#));
     assert!(html.contains(r#"target="_blank" rel="noopener noreferrer""#));
-    // The trace.
+    // The map: the island, the asked region, an attraction, three numbered pins.
+    assert_eq!(count(&html, r#"class="answer-map""#), 1);
+    assert_eq!(count(&html, r#"class="pin""#), 3);
+    assert!(html.contains(r#"class="map-region""#));
+    assert_eq!(count(&html, r#"class="map-attraction""#), 1);
+    // The data answer: its sentence, and its trace says what it is.
+    assert!(html.contains("30대 손님 비중이 높은 순으로 2곳이에요"));
+    assert!(html.contains("어떻게 계산했나요?"));
+    // The trace: stages in people's words, candidates by name with scores, the fallback
+    // mark only on the stage whose configured part failed, no developer detail.
     assert!(html.contains("어떻게 골랐나요?"));
     assert!(html.contains("MATCH (s:Store)"));
-    assert!(html.contains("route: no llm"));
+    assert!(html.contains("AI 모델 없이 규칙으로 조건을 읽었어요"));
+    let shown = without_state(&html);
+    assert!(!shown.contains("/srv/.jeju"), "a server path on the page");
+    assert!(!shown.contains("no_llm") && !shown.contains("route: "));
+    assert_eq!(count(&html, r#"class="fallback-mark""#), 1);
+    assert!(html.contains("점수 0.88"));
+    assert!(html.contains(r#"<span class="candidate-name">애월 흑돼지 2호점</span>"#));
     // Without an LLM the page says so.
     assert!(html.contains(r#"class="mode-note""#));
 }
@@ -314,6 +372,32 @@ fn an_empty_page_offers_starter_questions_in_both_languages() {
     assert!(!html.contains(r#"class="mode-note""#));
     assert!(!html.contains(r#"class="message "#));
     assert!(html.contains(r#"class="messages""#));
+}
+
+#[test]
+fn an_english_answer_stays_english_on_a_korean_page() {
+    let mut answer = recommend();
+    answer.language = Language::En;
+    answer.notice = None;
+    answer.picks[0].store_type_label = "single-dish specialty".into();
+    answer.picks[0].place_label = Some("Aewol-eup".into());
+    let html = render(PageState {
+        language: Language::Ko,
+        turns: vec![ChatTurn {
+            question: "Black pork in Aewol".into(),
+            answer: Some(answer),
+            error: None,
+        }],
+        ..PageState::default()
+    });
+    // The page's own chrome is Korean; the answer, labels included, is English.
+    assert!(html.contains("제주 맛집 추천"));
+    assert!(html.contains(r#"lang="en""#));
+    assert!(html.contains("single-dish specialty · Aewol-eup"));
+    assert!(html.contains("How did you pick these?"));
+    assert!(html.contains("about ₩15,000 per person"));
+    assert!(html.contains("₩9,000–21,000"));
+    assert!(!html.contains("어떻게 골랐나요?"));
 }
 
 #[test]

@@ -11,6 +11,8 @@ use crate::turn::StageReport;
 pub struct Written {
     pub text: String,
     pub notice: Option<String>,
+    /// A data answer's opening sentence (what was counted or ranked, and the answer).
+    pub sentence: Option<String>,
 }
 
 /// How many unmatched words the answer names.
@@ -24,6 +26,123 @@ fn topic_particle(word: &str) -> &'static str {
         Some('\u{AC00}'..='\u{D7A3}') => "는",
         _ => "은(는)",
     }
+}
+
+/// The Korean subject particle after a word: 이 after a final consonant, 가 after a vowel;
+/// 이 after anything else (a closing bracket, a digit: "1인 가격(원)이").
+fn subject_particle(word: &str) -> &'static str {
+    match word.chars().last() {
+        Some(c @ '\u{AC00}'..='\u{D7A3}') if (c as u32 - 0xAC00).is_multiple_of(28) => "가",
+        _ => "이",
+    }
+}
+
+/// The Korean copula after a name: 예요 after a vowel, 이에요 otherwise.
+fn copula(word: &str) -> &'static str {
+    match word.chars().last() {
+        Some(c @ '\u{AC00}'..='\u{D7A3}') if (c as u32 - 0xAC00).is_multiple_of(28) => "예요",
+        _ => "이에요",
+    }
+}
+
+/// "2023년 8월" / "August 2023" of a `YYYYMM` month.
+fn month_label(month: u32, lang: Lang) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (year, m) = (month / 100, month % 100);
+    match lang {
+        Lang::Ko => format!("{year}년 {m}월"),
+        Lang::En => match MONTHS.get((m as usize).wrapping_sub(1)) {
+            Some(name) => format!("{name} {year}"),
+            None => format!("{year}-{m:02}"),
+        },
+    }
+}
+
+/// A data answer's opening sentence (`search_sentence.tera`): what was counted or ranked
+/// (the place, kinds of place and dish asked, in the answer's language) and the answer.
+pub fn search_sentence(
+    prompts: &Prompts,
+    intent: &Intent,
+    rows: &[serde_json::Value],
+    count: Option<i64>,
+) -> Result<String, PipelineError> {
+    let ko = intent.lang == Lang::Ko;
+    let c = &intent.constraints;
+    let place = c.region.as_deref().or(c.city.as_deref()).map(|p| {
+        if ko {
+            p.to_owned()
+        } else {
+            crate::english::place(p)
+        }
+    });
+    let kinds: Vec<&str> = c
+        .store_types
+        .iter()
+        .map(|t| {
+            if ko {
+                t.as_str()
+            } else {
+                crate::english::store_type(t)
+            }
+        })
+        .collect();
+    let dish = c.dish.as_deref().map(|d| {
+        if ko {
+            d.to_owned()
+        } else {
+            crate::english::menu_item(d)
+        }
+    });
+    let goal = intent.goal.as_ref();
+    let measure_label = search_measure_label(intent);
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", lang_code(intent.lang));
+    ctx.insert("count", &count);
+    ctx.insert("rows", rows);
+    ctx.insert("top", &goal.map_or(1, |g| g.top));
+    ctx.insert(
+        "descending",
+        &!matches!(
+            goal.map(|g| &g.measure),
+            Some(crate::intent::Measure::Property {
+                descending: false,
+                ..
+            })
+        ),
+    );
+    ctx.insert("measure_particle", subject_particle(&measure_label));
+    ctx.insert("measure_label", &measure_label);
+    ctx.insert("place", &place.unwrap_or_default());
+    ctx.insert("kinds", &kinds.join(if ko { "·" } else { " or " }));
+    ctx.insert("dish", &dish.unwrap_or_default());
+    ctx.insert(
+        "month",
+        &goal
+            .and_then(|g| g.month)
+            .map(|m| month_label(m, intent.lang))
+            .unwrap_or_default(),
+    );
+    ctx.insert("busiest", &goal.is_some_and(|g| g.busiest_only));
+    let first_name = rows
+        .first()
+        .and_then(|r| r.get("name"))
+        .and_then(|n| n.as_str())
+        .unwrap_or_default();
+    ctx.insert("name_copula", copula(first_name));
+    Ok(prompts.render("search_sentence", &ctx)?.trim().to_owned())
 }
 
 /// The notice of a turn whose configured LLM went down.
@@ -59,6 +178,7 @@ pub fn run(
         ""
     };
     ctx.insert("notice", notice);
+    let mut sentence = None;
     match body {
         AnswerBody::Search { rows, count } => {
             ctx.insert("route", "search");
@@ -70,6 +190,9 @@ pub fn run(
                     serde_json::json!({"name": r.name, "value": value})
                 })
                 .collect();
+            let line = search_sentence(prompts, intent, &shown, *count)?;
+            ctx.insert("sentence", &line);
+            sentence = Some(line);
             ctx.insert("rows", &shown);
             ctx.insert("measure_label", &search_measure_label(intent));
             ctx.insert("picks", &Vec::<String>::new());
@@ -108,6 +231,7 @@ pub fn run(
         Written {
             text: text.trim().to_owned(),
             notice: (!notice.is_empty()).then(|| notice.to_owned()),
+            sentence,
         },
         report,
     ))
@@ -118,6 +242,69 @@ mod tests {
     use super::*;
     use crate::answer::SearchRow;
     use crate::parse::parse;
+
+    #[test]
+    fn search_sentences_name_what_was_counted_or_ranked_in_the_answers_language() {
+        let prompts = Prompts::load().unwrap();
+        let rows = |names: &[&str]| -> Vec<SearchRow> {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| SearchRow {
+                    id: format!("S{i}"),
+                    name: (*n).into(),
+                    value: 0.5 - i as f64 / 10.0,
+                })
+                .collect()
+        };
+        let text = |question: &str, body: AnswerBody| {
+            let (w, _) = run(&prompts, &parse(question), &body, &[], false).unwrap();
+            w.sentence.unwrap()
+        };
+        let count = |n| AnswerBody::Search {
+            rows: Vec::new(),
+            count: Some(n),
+        };
+        assert_eq!(
+            text("How many bakeries are there in Jeju-si?", count(339)),
+            "There are 339 bakery places in Jeju-si."
+        );
+        assert_eq!(
+            text("How many bakeries are there in Jeju-si?", count(1)),
+            "There is 1 bakery place in Jeju-si."
+        );
+        let top = text(
+            "Which cafe in Hallim-eup has the highest share of customers in their 30s?",
+            AnswerBody::Search {
+                rows: rows(&["바다카페"]),
+                count: None,
+            },
+        );
+        assert!(
+            top.starts_with("Among cafe places in Hallim-eup, 바다카페 has the highest share of"),
+            "{top}"
+        );
+        assert!(top.ends_with("(50.0%)."), "{top}");
+        let three = text(
+            "서귀포시에서 현지인 비중이 가장 높은 일식집 3곳은?",
+            AnswerBody::Search {
+                rows: rows(&["가", "나", "다"]),
+                count: None,
+            },
+        );
+        assert_eq!(
+            three,
+            "서귀포시 일식 가게 중 현지인 비중이 높은 순으로 3곳이에요."
+        );
+        let none = text(
+            "서귀포시에서 현지인 비중이 가장 높은 일식집 3곳은?",
+            AnswerBody::Search {
+                rows: Vec::new(),
+                count: None,
+            },
+        );
+        assert_eq!(none, "조건에 맞는 서귀포시 일식 가게를 찾지 못했어요.");
+    }
 
     #[test]
     fn a_search_answer_names_its_rows_and_a_down_llm_adds_the_notice() {
@@ -132,7 +319,11 @@ mod tests {
             count: None,
         };
         let (w, report) = run(&prompts, &intent, &body, &[], false).unwrap();
-        assert_eq!(w.text, "1. 바다카페 — 30대 손님 비중 42.0%");
+        assert_eq!(
+            w.text,
+            "한림읍 커피 가게 중 30대 손님 비중이 가장 높은 곳은 바다카페(42.0%)예요."
+        );
+        assert_eq!(w.sentence.as_deref(), Some(w.text.as_str()));
         assert_eq!(w.notice, None);
         assert!(report.detail.ends_with(" chars"));
         let (down, _) = run(&prompts, &intent, &body, &[], true).unwrap();

@@ -18,16 +18,18 @@ use crate::recommend::{self, Candidate, Card, PICKS};
 use crate::relax;
 use crate::stages::text2cypher::MAX_CANDIDATES;
 use crate::stages::Parts;
-use crate::trace::{Fallback, FallbackReason, TracedQuery};
+use crate::trace::{Fallback, FallbackReason, TracedCandidate, TracedQuery};
 use crate::turn::StageReport;
 
 /// A graph-backfill neighbour must be at least this similar (cosine) to the candidates:
 /// below it, FastRP vectors are noise (stores without visit keywords).
 pub const MIN_BACKFILL_SIMILARITY: f32 = 0.6;
 
-/// The backfill's output: the shortlist's ids (for the trace) and their cards, in order.
+/// The backfill's output: the shortlist's ids and names with scores (for the trace) and
+/// their cards, in order.
 pub struct Shortlist {
     pub candidate_ids: Vec<String>,
+    pub traced: Vec<TracedCandidate>,
     pub cards: Vec<Card>,
 }
 
@@ -108,9 +110,22 @@ pub(crate) async fn run(
     }
     let candidate_ids = candidates.iter().map(|c| c.id.clone()).collect();
     let cards = recommend::load_cards(parts.graph(), &candidates, c).await?;
+    let traced = candidates
+        .iter()
+        .filter_map(|x| {
+            let card = cards.iter().find(|card| card.id == x.id)?;
+            Some(TracedCandidate {
+                id: x.id.clone(),
+                name: card.name.clone(),
+                score: x.score,
+                backfilled: x.backfilled,
+            })
+        })
+        .collect();
     Ok((
         Shortlist {
             candidate_ids,
+            traced,
             cards,
         },
         report,
