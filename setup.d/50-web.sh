@@ -8,6 +8,9 @@
 #   - Debian's chromium and chromium-driver, which the end-to-end test drives headless
 #     (server/tests/browser.rs, through fantoccini and chromedriver), and Noto CJK fonts so
 #     its screenshots show Korean text.
+#   - axe-core (npm, pinned by web/e2e/package-lock.json) in web/e2e/node_modules: the browser
+#     test injects it to check the page's accessibility. Node.js and npm come from Debian when
+#     the machine lacks them.
 
 step "web: wasm32 target, headless Chromium"
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -25,4 +28,16 @@ if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list 2>/dev/nu
 else
   apt_install chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji
   /usr/bin/chromium --version 2>/dev/null | head -1 || need "Debian packages chromium chromium-driver"
+fi
+
+step "web: axe-core for the browser test's accessibility check"
+AXE=web/e2e/node_modules/axe-core/axe.min.js
+if [ -f "$AXE" ]; then
+  echo "axe-core $(node -p 'require("./web/e2e/node_modules/axe-core/package.json").version' 2>/dev/null)"
+elif [ "$CHECK_ONLY" = 1 ]; then
+  need "axe-core (npm ci --prefix web/e2e)"
+else
+  command -v npm >/dev/null || apt_install nodejs npm
+  npm ci --prefix web/e2e --no-audit --no-fund
+  [ -f "$AXE" ] || need "axe-core in web/e2e/node_modules"
 fi

@@ -214,7 +214,8 @@ pub struct MapCircle {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MapView {
-    /// The asked region's centre (a region or city of the question), highlighted.
+    /// The asked region's centre (a 읍/면/동 of the question; a city is too large to point
+    /// at), highlighted.
     pub region: Option<MapPoint>,
     /// The asked attraction or earlier pick and the search radius around it.
     pub near: Option<MapCircle>,

@@ -20,26 +20,12 @@ fn label(name: &str, lang: Lang) -> String {
     }
 }
 
-/// The centre of a region, or of a city (the mean of its regions' centres).
+/// The centre of a region of the gazetteer.
 fn region_point(name: &str, lang: Lang) -> Option<MapPoint> {
-    if let Some(r) = gazetteer::region(name) {
-        return Some(MapPoint {
-            label: label(name, lang),
-            lat: r.lat,
-            lng: r.lng,
-        });
-    }
-    let regions: Vec<_> = gazetteer::regions()
-        .iter()
-        .filter(|r| r.city == name)
-        .collect();
-    (!regions.is_empty()).then(|| {
-        let n = regions.len() as f64;
-        MapPoint {
-            label: label(name, lang),
-            lat: regions.iter().map(|r| r.lat).sum::<f64>() / n,
-            lng: regions.iter().map(|r| r.lng).sum::<f64>() / n,
-        }
+    gazetteer::region(name).map(|r| MapPoint {
+        label: label(name, lang),
+        lat: r.lat,
+        lng: r.lng,
     })
 }
 
@@ -47,10 +33,10 @@ fn region_point(name: &str, lang: Lang) -> Option<MapPoint> {
 pub fn map_view(intent: &Intent, picks: &[Pick]) -> MapView {
     let c = &intent.constraints;
     let lang = intent.lang;
+    // A region (읍/면/동) of the question; a city is too large to point at.
     let region = c
         .region
         .as_deref()
-        .or(c.city.as_deref())
         .and_then(|name| region_point(name, lang));
     let asked_attraction = c
         .near_attraction
@@ -121,9 +107,8 @@ mod tests {
         let near = en.near.expect("the attraction's circle");
         assert_eq!(near.center.label, "Seongsan Ilchulbong");
         assert_eq!(near.radius_m, NEAR_ATTRACTION_M);
+        // A city is too large to point at.
         let city = map_view(&parse("Cheap noodles in Seogwipo-si"), &[]);
-        let point = city.region.expect("the city's centre");
-        assert_eq!(point.label, "Seogwipo-si");
-        assert!((33.2..33.4).contains(&point.lat), "{point:?}");
+        assert_eq!(city.region, None);
     }
 }

@@ -2,38 +2,83 @@
 //! turn typed (its understanding, fallbacks, LLM use, candidates), never from the stages'
 //! developer details, which may name server paths or CLI commands (those go to the log).
 
+use jeju_api::format::won;
 use jeju_api::{Stage, WordRole};
 use jeju_pipeline::intent::Lang;
 use jeju_pipeline::trace::{FallbackReason, StageTrace};
+use jeju_pipeline::{english, lexicon};
 use jeju_pipeline::{Answer, AnswerBody};
 
-/// A word's graph value in the answer's language.
-fn value_label(role: WordRole, value: &str, lang: Lang) -> String {
-    if lang == Lang::Ko {
-        return value.to_owned();
-    }
-    match role {
-        WordRole::Place => jeju_pipeline::english::place(value),
-        WordRole::Kind => value
-            .split(", ")
-            .map(jeju_pipeline::english::store_type)
-            .collect::<Vec<_>>()
-            .join(", "),
-        WordRole::Dish => jeju_pipeline::english::dish_gloss(value)
-            .map_or_else(|| value.to_owned(), str::to_owned),
-        _ => value.to_owned(),
-    }
-}
-
-/// What the question was read as: "애월읍 · 흑돼지 · 60대".
-fn understood(answer: &Answer, lang: Lang) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for u in &answer.understanding.understood {
-        let label = value_label(u.role, &u.value, lang);
-        if !label.is_empty() && !parts.contains(&label) {
-            parts.push(label);
+/// What the request was read as, from the typed constraints, in the answer's language:
+/// "애월읍 · 흑돼지 · 부모님과 · 60대 이상".
+fn understood(answer: &Answer) -> String {
+    let lang = answer.intent.lang;
+    let ko = lang == Lang::Ko;
+    let c = &answer.intent.constraints;
+    let place = |name: &str| {
+        if ko {
+            name.to_owned()
+        } else {
+            english::place(name)
         }
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(p) = c.region.as_deref().or(c.city.as_deref()) {
+        parts.push(place(p));
     }
+    if let Some(a) = &c.near_attraction {
+        parts.push(if ko {
+            format!("{} 근처", place(a))
+        } else {
+            format!("near {}", place(a))
+        });
+    }
+    if let Some(p) = &c.near_point {
+        parts.push(if ko {
+            format!("{} 근처", p.label)
+        } else {
+            format!("near {}", p.label)
+        });
+    }
+    for t in &c.store_types {
+        parts.push(if ko {
+            t.clone()
+        } else {
+            english::store_type(t).to_owned()
+        });
+    }
+    if let Some(d) = &c.dish {
+        parts.push(if ko {
+            d.clone()
+        } else {
+            english::dish_gloss(d).map_or_else(|| d.clone(), str::to_owned)
+        });
+    }
+    if let Some(x) = c.companion {
+        parts.push(lexicon::companion_label(x, ko).to_owned());
+    }
+    if let Some(a) = c.age_band {
+        parts.push(lexicon::age_label(a, ko).to_owned());
+    }
+    if let Some(t) = c.time {
+        parts.push(lexicon::time_label(t, ko).to_owned());
+    }
+    if let Some(max) = c.price_max_per_person {
+        parts.push(if ko {
+            format!("1인 {}원 이하", won(max))
+        } else {
+            format!("up to ₩{} per person", won(max))
+        });
+    }
+    for mood in answer
+        .understanding
+        .understood
+        .iter()
+        .filter(|u| u.role == WordRole::Mood)
+    {
+        parts.push(format!("'{}'", mood.word));
+    }
+    parts.dedup();
     parts.join(" · ")
 }
 
@@ -60,7 +105,7 @@ pub fn stage_summary(stage: &StageTrace, answer: &Answer, question: &str) -> Str
                 (false, true) => "AI 모델 없이 규칙으로 조건을 읽었어요",
                 (false, false) => "Read the question with the rules (no AI model)",
             };
-            let what = understood(answer, answer.intent.lang);
+            let what = understood(answer);
             let mut out = if what.is_empty() {
                 how.to_owned()
             } else {

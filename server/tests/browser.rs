@@ -1,10 +1,18 @@
 //! End to end in a real browser: headless Debian Chromium (installed by `setup.sh`), driven
 //! through chromedriver with fantoccini, against `jeju serve`'s router on loopback with the
-//! small data. Types a Korean question, waits for three cards, asks a follow-up and checks
-//! that the second answer changed accordingly (cheaper, none of the first picks). With a slow
-//! fake LLM, the rules' preliminary cards show while the model writes, and its picks take
-//! their places one by one. Screenshots (desktop, a 390-px-wide phone, preliminary cards)
-//! are written to `target/e2e/`.
+//! small data.
+//! - Korean: a question, three cards and a map with three numbered pins; the trace in people's
+//!   words (no file path, no English outside an allowlist); a cheaper follow-up; a "near #2"
+//!   follow-up whose map draws the radius; a data question answered with a sentence; axe-core
+//!   finds no serious accessibility violation.
+//! - English: English store types, regions and reasons; a phone-sized page.
+//! - With a slow fake LLM, the rules' preliminary cards show while the model writes, and its
+//!   picks take their places one by one.
+//!
+//! Screenshots are written to `target/e2e/`: `chat-desktop.png` (Korean), `chat-trace.png`
+//! (an open trace), `chat-map-near.png` (the map after "2번 근처"), `chat-data.png` (a data
+//! answer), `chat-phone.png` (Korean, 390 px), `chat-phone-en.png` (English, 390 px),
+//! `chat-preliminary.png`.
 
 mod common;
 
@@ -173,6 +181,105 @@ async fn send(c: &Client, question: &str) -> Instant {
     sent
 }
 
+/// The axe-core script (installed by `setup.sh` under `web/e2e/node_modules`).
+fn axe_source() -> String {
+    let path = jeju_tests::workspace_root().join("web/e2e/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (./setup.sh installs axe-core with npm)",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core on the page as it is; panics on any serious or critical violation.
+async fn check_accessibility(c: &Client, what: &str) {
+    c.execute(&axe_source(), vec![])
+        .await
+        .expect("axe-core loads");
+    let script = "const done = arguments[arguments.length - 1]; \
+        axe.run(document, {resultTypes: ['violations']}) \
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, \
+            nodes: v.nodes.slice(0, 4).map(n => n.target.join(' '))})))) \
+          .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));";
+    let value = c.execute_async(script, vec![]).await.expect("axe.run");
+    let violations = value.as_array().cloned().unwrap_or_default();
+    eprintln!(
+        "axe-core on {what}: {} violations: {value}",
+        violations.len()
+    );
+    let serious: Vec<&serde_json::Value> = violations
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(serious.is_empty(), "axe-core on {what}: {serious:#?}");
+}
+
+/// The map of the `n`th finished answer: each pin's (rank, lat, lng), and whether the radius
+/// of a "near" question is drawn.
+async fn map_of_answer(c: &Client, n: usize) -> (Vec<(u32, f64, f64)>, bool) {
+    let script = "const a = document.querySelectorAll('.message.assistant.done')[arguments[0]]; \
+        const pins = Array.from(a.querySelectorAll('.answer-map .pin')).map(p => \
+          [Number(p.dataset.rank), Number(p.dataset.lat), Number(p.dataset.lng)]); \
+        return [pins, a.querySelector('.answer-map .map-near .radius') !== null];";
+    let value = c
+        .execute(script, vec![serde_json::json!(n - 1)])
+        .await
+        .unwrap();
+    serde_json::from_value(value).unwrap()
+}
+
+/// Every pin lies in the island's box, and the ranks are 1, 2, 3.
+fn assert_three_pins_on_jeju(pins: &[(u32, f64, f64)]) {
+    let (south, west, north, east) = jeju_web::map::island_box();
+    let ranks: Vec<u32> = pins.iter().map(|p| p.0).collect();
+    assert_eq!(ranks, [1, 2, 3], "{pins:?}");
+    for (rank, lat, lng) in pins {
+        assert!(
+            (south..=north).contains(lat) && (west..=east).contains(lng),
+            "pin {rank} at {lat},{lng} is off the island ({south}..{north}, {west}..{east})"
+        );
+    }
+}
+
+/// The text of the `n`th answer's trace for people: without the Cypher (code) and the store
+/// names, which may be in any script.
+async fn trace_prose(c: &Client, n: usize) -> String {
+    let script = "const a = document.querySelectorAll('.message.assistant.done')[arguments[0]]; \
+        const t = a.querySelector('details.trace').cloneNode(true); \
+        t.querySelectorAll('.cypher, .candidate-name').forEach(e => e.remove()); \
+        return t.textContent;";
+    let value = c
+        .execute(script, vec![serde_json::json!(n - 1)])
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// Opens the `n`th answer's trace (scrolled clear of the sticky question box, as a user
+/// would) and returns its element.
+async fn open_trace(c: &Client, n: usize) -> fantoccini::elements::Element {
+    let answers = c
+        .find_all(Locator::Css(".message.assistant.done"))
+        .await
+        .unwrap();
+    let trace = answers[n - 1]
+        .find(Locator::Css("details.trace summary"))
+        .await
+        .unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'start'});",
+        vec![serde_json::to_value(&trace).unwrap()],
+    )
+    .await
+    .unwrap();
+    trace.click().await.unwrap();
+    answers[n - 1]
+        .find(Locator::Css("details.trace"))
+        .await
+        .unwrap()
+}
+
 async fn ask(c: &Client, question: &str) -> (Duration, Duration) {
     let before = c
         .find_all(Locator::Css(".message.assistant.done"))
@@ -222,31 +329,35 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
     assert_eq!(first.len(), 3, "three cards");
     let page = c.source().await.unwrap();
     assert!(page.contains("애월읍"));
+    // The map: three numbered pins on the island.
+    let (pins, _) = map_of_answer(c, 1).await;
+    assert_three_pins_on_jeju(&pins);
     std::fs::write(out.join("chat-desktop.png"), c.screenshot().await.unwrap()).unwrap();
 
-    // The trace opens and shows the Cypher that ran.
-    let trace = c
-        .find(Locator::Css(
-            ".message.assistant.done details.trace summary",
-        ))
-        .await
-        .unwrap();
-    // Scrolled clear of the sticky question box, as a user would.
-    c.execute(
-        "arguments[0].scrollIntoView({block: 'center'});",
-        vec![serde_json::to_value(&trace).unwrap()],
-    )
-    .await
-    .unwrap();
-    trace.click().await.unwrap();
-    let details = c
-        .find(Locator::Css(".message.assistant.done details.trace"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The trace opens and shows the Cypher that ran, and the rest in people's words: no file
+    // path or command, and on this Korean page no English outside the allowlist.
+    let trace = open_trace(c, 1).await;
+    let details = trace.text().await.unwrap();
     assert!(details.contains("MATCH"), "{details}");
+    let prose = trace_prose(c, 1).await;
+    assert!(prose.contains("규칙으로 조건을 읽었어요"), "{prose}");
+    for path_like in [".jeju", "/vectors", "jeju ingest", "`"] {
+        assert!(
+            !details.contains(path_like),
+            "{path_like:?} in the trace: {details}"
+        );
+    }
+    const ALLOWED: [&str; 4] = ["AI", "ms", "km", "Cypher"];
+    let english: Vec<&str> = prose
+        .split(|ch: char| !ch.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2 && !ALLOWED.contains(w))
+        .collect();
+    assert!(
+        english.is_empty(),
+        "English in the Korean trace: {english:?}\n{prose}"
+    );
+    std::fs::write(out.join("chat-trace.png"), c.screenshot().await.unwrap()).unwrap();
+    check_accessibility(c, "a Korean answer with its trace open").await;
 
     // The follow-up continues the session: cheaper places, none of the first three.
     let (_, full) = ask(c, "더 저렴한 곳은?").await;
@@ -259,6 +370,66 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         assert!(!earlier.contains(id.as_str()), "{id} was a first pick");
         assert!(*price < cheapest, "{id}: {price} is not below {cheapest}");
     }
+
+    // Near an earlier pick: the map draws the radius around it.
+    ask(c, "2번 근처 다른 곳도 추천해줘").await;
+    let (pins, radius) = map_of_answer(c, 3).await;
+    assert!(radius, "no radius on the map of a near question");
+    assert!(!pins.is_empty(), "no pin near #2");
+    let map = c
+        .find_all(Locator::Css(".message.assistant.done .answer-map"))
+        .await
+        .unwrap();
+    let map = map.last().expect("the near answer's map");
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(map).unwrap()],
+    )
+    .await
+    .unwrap();
+    std::fs::write(
+        out.join("chat-map-near.png"),
+        map.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // A data question: a sentence that names what was ranked, then the table.
+    ask(c, "한림읍 카페 중 30대 이용 비중이 가장 높은 곳은?").await;
+    let data = c
+        .find_all(Locator::Css(".message.assistant.done"))
+        .await
+        .unwrap();
+    let data = &data[3];
+    assert_eq!(
+        data.attr("data-kind").await.unwrap().as_deref(),
+        Some("search")
+    );
+    let sentence = data
+        .find(Locator::Css(".search-answer .sentence"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sentence.contains("한림읍") && sentence.contains("30대"),
+        "{sentence}"
+    );
+    let title = data
+        .find(Locator::Css("details.trace summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(title, "어떻게 계산했나요?");
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(data).unwrap()],
+    )
+    .await
+    .unwrap();
+    std::fs::write(out.join("chat-data.png"), c.screenshot().await.unwrap()).unwrap();
 
     // A phone-sized window: the same conversation, one column.
     c.set_window_size(390, 844).await.unwrap();
@@ -277,6 +448,116 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         "the page scrolls sideways at 390 px"
     );
 
+    c.clone().close().await.unwrap();
+}
+
+/// Hangul syllables in `text`.
+fn has_hangul(text: &str) -> bool {
+    text.chars()
+        .any(|ch| ('\u{AC00}'..='\u{D7A3}').contains(&ch))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_question_gets_english_cards_and_reasons_on_a_phone() {
+    if !jeju_server::hydrates() {
+        panic!("the page was built without its wasm client (./setup.sh adds the wasm32 target)");
+    }
+    let server = Server::start(31).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&server.url("/?lang=en")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-hydrated='true']"))
+        .await
+        .expect("the page did not hydrate");
+    // The page's language first among the starters.
+    let first_starter = c
+        .find(Locator::Css(".starter"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(first_starter.is_ascii(), "{first_starter}");
+
+    ask(c, "Where can I take my parents for black pork in Aewol?").await;
+    let cards = c
+        .find_all(Locator::Css(".message.assistant.done .pick-card"))
+        .await
+        .unwrap();
+    assert_eq!(cards.len(), 3);
+    for card in &cards {
+        // "Korean home cooking · Aewol-eup": the type and region in English.
+        let meta = card
+            .find(Locator::Css(".meta"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!has_hangul(&meta), "{meta}");
+        assert!(meta.contains("Aewol-eup"), "{meta}");
+        // The reason in English: menu names stay Korean beside their English gloss.
+        let reason = card
+            .find(Locator::Css(".reason"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for korean in ["손님", "현지인", "리뷰", "평점", "방문", "원"] {
+            assert!(!reason.contains(korean), "{reason}");
+        }
+        assert!(reason.starts_with("Why "), "{reason}");
+        let menu = card
+            .find(Locator::Css(".menu"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(menu.contains('₩') && !menu.contains('원'), "{menu}");
+    }
+    let (pins, _) = map_of_answer(c, 1).await;
+    assert_three_pins_on_jeju(&pins);
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overflow,
+        serde_json::json!(false),
+        "sideways scrolling at 390 px"
+    );
+    // The title stays on one line on a phone.
+    let title_lines = c
+        .execute(
+            "const h = document.querySelector('.brand h1'); \
+             return Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(title_lines, serde_json::json!(1), "the title wraps");
+    let first_card = &cards[0];
+    // Its top clear of the sticky header.
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -60);",
+        vec![serde_json::to_value(first_card).unwrap()],
+    )
+    .await
+    .unwrap();
+    std::fs::write(
+        artifacts().join("chat-phone-en.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    check_accessibility(c, "an English answer on a phone").await;
     c.clone().close().await.unwrap();
 }
 

@@ -501,6 +501,7 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
         .into_any(),
     };
     view! {
+        <h2 class="visually-hidden">{s.answer_heading}</h2>
         {notice}
         {request}
         {body}
