@@ -470,6 +470,34 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
             </p>
         }
     });
+    // How the question was read: words left out, misspellings read as known words, picks
+    // from a widened search. (A declined answer's text says it all.)
+    let notes = (answer.kind != AnswerKind::Declined).then(|| {
+        let unmatched = (!answer.unmatched.is_empty()).then(|| {
+            view! {
+                <p class="note unmatched" role="note">
+                    {i18n::unmatched(lang, &answer.unmatched)}
+                </p>
+            }
+        });
+        let read_as = (!answer.read_as.is_empty()).then(|| {
+            view! {
+                <p class="note read-as" role="note">
+                    {i18n::read_as(lang, &answer.read_as)}
+                </p>
+            }
+        });
+        let relaxed = answer
+            .picks
+            .iter()
+            .any(|p| !p.unmet.is_empty())
+            .then(|| view! { <p class="note relaxed" role="note">{i18n::relaxed(lang)}</p> });
+        view! {
+            {unmatched}
+            {read_as}
+            {relaxed}
+        }
+    });
     let body = match answer.kind {
         AnswerKind::Recommend if answer.picks.is_empty() => view! {
             <p class="empty-result">{s.no_picks}</p>
@@ -504,6 +532,7 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
         <h2 class="visually-hidden">{s.answer_heading}</h2>
         {notice}
         {request}
+        {notes}
         {body}
         {trace_view(&answer.trace, answer.kind, lang)}
     }

@@ -224,6 +224,44 @@ pub fn other(lang: Language) -> Language {
     }
 }
 
+/// The words of a question nothing in the data explains, left out of the search.
+pub fn unmatched(lang: Language, words: &[String]) -> String {
+    let quoted = words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match lang {
+        Language::Ko => format!("데이터에서 찾지 못해 빼고 찾은 말: {quoted}"),
+        Language::En => format!("Not in the data, so left out: {quoted}"),
+    }
+}
+
+/// Misspelt words read as known ones: "짬봉 → 짬뽕".
+pub fn read_as(lang: Language, pairs: &[jeju_api::ReadAs]) -> String {
+    let pairs = pairs
+        .iter()
+        .map(|r| format!("{} → {}", r.written, r.read_as))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match lang {
+        Language::Ko => format!("이렇게 읽었어요: {pairs}"),
+        Language::En => format!("Read as: {pairs}"),
+    }
+}
+
+/// Above cards of which some come from a widened search.
+pub fn relaxed(lang: Language) -> &'static str {
+    match lang {
+        Language::Ko => {
+            "조건에 모두 맞는 곳이 3곳이 안 돼서, ⚠ 표시한 곳은 조건을 넓혀 골랐어요."
+        }
+        Language::En => {
+            "Fewer than three places meet every condition, so the ones marked ⚠ come from a wider search."
+        }
+    }
+}
+
 /// "리뷰 128개" / "128 reviews".
 pub fn review_count(lang: Language, n: i64) -> String {
     match lang {

@@ -296,6 +296,8 @@ fn the_page_has_the_hooks_of_the_browser_test() {
     assert_eq!(count(&html, "<blockquote>"), 6);
     assert!(html.contains(r#"href="https://map.kakao.com/?q=store1""#));
     assert!(html.contains(r#"target="_blank" rel="noopener noreferrer""#));
+    // What a widened pick does not meet is also said above the cards, once.
+    assert_eq!(count(&html, r#"class="note relaxed""#), 1);
     // The map: the island, the asked region, an attraction, three numbered pins.
     assert_eq!(count(&html, r#"class="answer-map""#), 1);
     assert_eq!(count(&html, r#"class="pin""#), 3);
@@ -398,6 +400,31 @@ fn an_english_answer_stays_english_on_a_korean_page() {
     assert!(html.contains("about ₩15,000 per person"));
     assert!(html.contains("₩9,000–21,000"));
     assert!(!html.contains("어떻게 골랐나요?"));
+}
+
+#[test]
+fn words_left_out_and_read_otherwise_are_named_above_the_answer() {
+    let mut answer = recommend();
+    answer.unmatched = vec!["뷁뷁".into(), XSS.into()];
+    answer.read_as = vec![jeju_api::ReadAs {
+        written: "흙돼지".into(),
+        read_as: "흑돼지".into(),
+    }];
+    let html = render(PageState {
+        turns: vec![ChatTurn {
+            question: answer.question.clone(),
+            answer: Some(answer),
+            error: None,
+        }],
+        ..PageState::default()
+    });
+    let shown = without_state(&html);
+    assert!(
+        shown.contains("데이터에서 찾지 못해 빼고 찾은 말: '뷁뷁'"),
+        "{shown}"
+    );
+    assert!(shown.contains("이렇게 읽었어요: 흙돼지 → 흑돼지"));
+    assert!(!html.contains(XSS), "the words are escaped");
 }
 
 #[test]
