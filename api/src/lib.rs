@@ -190,6 +190,49 @@ pub struct AskResponse {
     #[serde(default)]
     pub map: MapView,
     pub trace: TraceView,
+    /// The same answer told in the other language, from the same data: what the page shows
+    /// after its language is switched. `null` in the answer inside it. Since API 0.5.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_language: Option<Box<Rendition>>,
+}
+
+/// An answer's language-dependent parts in one language ([`AskResponse::other_language`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rendition {
+    pub language: Language,
+    pub text: String,
+    pub picks: Vec<PickCard>,
+    pub search: Option<SearchAnswer>,
+    pub notice: Option<String>,
+    pub map: MapView,
+    /// Each stage's summary ([`StageView::summary`]), in the order of `trace.stages`.
+    pub stage_summaries: Vec<String>,
+}
+
+impl AskResponse {
+    /// The answer as shown in `lang`: itself, or its other-language rendition when it has
+    /// one (else itself: an older answer has none).
+    pub fn in_language(&self, lang: Language) -> std::borrow::Cow<'_, AskResponse> {
+        use std::borrow::Cow;
+        match &self.other_language {
+            Some(r) if self.language != lang && r.language == lang => {
+                let mut shown = self.clone();
+                shown.other_language = None;
+                shown.language = r.language;
+                shown.text = r.text.clone();
+                shown.picks = r.picks.clone();
+                shown.search = r.search.clone();
+                shown.notice = r.notice.clone();
+                shown.map = r.map.clone();
+                for (stage, summary) in shown.trace.stages.iter_mut().zip(&r.stage_summaries) {
+                    stage.summary = summary.clone();
+                }
+                Cow::Owned(shown)
+            }
+            _ => Cow::Borrowed(self),
+        }
+    }
 }
 
 /// A named point of the map, with its label in the answer's language.

@@ -24,6 +24,7 @@ pub mod parse;
 pub mod ports;
 pub mod prompts;
 pub mod recommend;
+pub mod relang;
 pub mod relax;
 mod review_slot;
 pub mod schema;

@@ -107,6 +107,16 @@ impl Pipeline {
         self.parts.llm.is_some()
     }
 
+    /// `answer` told in `lang`, from the data it carries (no graph or LLM call):
+    /// [`crate::relang`].
+    pub fn answer_in(
+        &self,
+        answer: &Answer,
+        lang: crate::intent::Lang,
+    ) -> Result<Answer, PipelineError> {
+        crate::relang::answer_in(&self.parts.prompts, answer, lang)
+    }
+
     /// The prompt and answer templates.
     pub fn prompts(&self) -> &Prompts {
         &self.parts.prompts

@@ -362,3 +362,46 @@ async fn a_question_outside_jeju_is_declined_without_retrieval_or_llm_and_the_se
     assert!(third.request.starts_with(QUESTION), "{}", third.request);
     assert!(!first.ids().is_empty());
 }
+
+#[tokio::test]
+async fn an_answer_is_told_again_in_the_other_language_from_its_own_data() {
+    use crate::intent::Lang;
+    let pipeline = Pipeline::new(FakeGraph::with_stores(stores())).unwrap();
+    let ko = pipeline.ask(QUESTION).await.unwrap();
+    let en = pipeline.answer_in(&ko, Lang::En).unwrap();
+    assert_eq!(en.intent.lang, Lang::En);
+    assert_eq!(pick_ids(&en), pick_ids(&ko), "the same picks");
+    let (AnswerBody::Recommend { picks: ko_picks }, AnswerBody::Recommend { picks: en_picks }) =
+        (&ko.body, &en.body)
+    else {
+        panic!("recommendations");
+    };
+    for (k, e) in ko_picks.iter().zip(en_picks) {
+        assert_eq!(k.facts.len(), e.facts.len());
+        for (kf, ef) in k.facts.iter().zip(&e.facts) {
+            assert_eq!(kf.fact, ef.fact);
+            assert_ne!(kf.text, ef.text, "{:?}", kf.fact);
+        }
+        // The rules' reason is made of facts: told again from the same facts.
+        assert!(
+            !e.reason.contains("손님") && !e.reason.contains("리뷰"),
+            "{}",
+            e.reason
+        );
+        assert!(!e.reason.is_empty());
+    }
+    assert!(!en.text.contains("추천"), "{}", en.text);
+    // And back: the same Korean text.
+    let again = pipeline.answer_in(&en, Lang::Ko).unwrap();
+    assert_eq!(again.text, ko.text);
+    // A data answer's sentence too.
+    let search = pipeline
+        .ask("애월읍에 흑돼지 메뉴가 있는 가게는 몇 곳?")
+        .await
+        .unwrap();
+    let told = pipeline.answer_in(&search, Lang::En).unwrap();
+    assert_eq!(
+        told.sentence.as_deref(),
+        Some("There are 4 places serving 흑돼지 (black pork) in Aewol-eup.")
+    );
+}

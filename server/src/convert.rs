@@ -4,8 +4,8 @@
 use jeju_api::format::won;
 use jeju_api::{
     AnswerKind, AskResponse, CandidateView, CypherView, Declined, Language, MapLinks, MapView,
-    PickCard, PriceRange, SearchAnswer, SearchRowView, Stage, StageEvent, StageStatus, StageView,
-    TraceView,
+    PickCard, PriceRange, Rendition, SearchAnswer, SearchRowView, Stage, StageEvent, StageStatus,
+    StageView, TraceView,
 };
 use jeju_pipeline::answer::{search_measure_label, search_value_text, SearchRow};
 use jeju_pipeline::fact::FactKind;
@@ -35,7 +35,34 @@ pub fn language_of(lang: Lang) -> Language {
     }
 }
 
-/// The whole turn as the API returns it.
+/// The whole turn as the API returns it, with `other`: the same answer in the other
+/// language ([`jeju_pipeline::Pipeline::answer_in`]), for the page's language switch.
+pub fn response_with_other(
+    session_id: &str,
+    turn: u32,
+    question: &str,
+    answer: &Answer,
+    other: Option<&Answer>,
+) -> AskResponse {
+    let mut out = response(session_id, turn, question, answer);
+    out.other_language = other
+        .filter(|o| o.intent.lang != answer.intent.lang)
+        .map(|o| {
+            let again = response(session_id, turn, question, o);
+            Box::new(Rendition {
+                language: again.language,
+                text: again.text,
+                picks: again.picks,
+                search: again.search,
+                notice: again.notice,
+                map: again.map,
+                stage_summaries: again.trace.stages.into_iter().map(|s| s.summary).collect(),
+            })
+        });
+    out
+}
+
+/// The whole turn as the API returns it (in the answer's language only).
 pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) -> AskResponse {
     let language = language_of(answer.intent.lang);
     let declined = match &answer.body {
@@ -87,6 +114,7 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
             _ => MapView::default(),
         },
         trace: trace_view(answer, question),
+        other_language: None,
     }
 }
 

@@ -117,12 +117,26 @@ pub async fn run_turn(
                     tracing::error!(question = %question, error = %e, code = code.as_str(), "turn failed");
                     Err(ApiError::new(code, lang))
                 }
-                Ok(Ok(answer)) => Ok(convert::response(
-                    &session_id,
-                    conv.asked + 1,
-                    &question,
-                    &answer,
-                )),
+                Ok(Ok(answer)) => {
+                    // The other language too, so that the page can switch without asking
+                    // again; an answer that cannot be told again is served as it is.
+                    let other = match answer.intent.lang {
+                        Lang::Ko => Lang::En,
+                        Lang::En => Lang::Ko,
+                    };
+                    let again = state
+                        .pipeline
+                        .answer_in(&answer, other)
+                        .map_err(|e| tracing::warn!(error = %e, "answer not told again"))
+                        .ok();
+                    Ok(convert::response_with_other(
+                        &session_id,
+                        conv.asked + 1,
+                        &question,
+                        &answer,
+                        again.as_ref(),
+                    ))
+                }
             }
         }
     };

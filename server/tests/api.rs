@@ -79,6 +79,23 @@ async fn the_api_answers_recommendations_follow_ups_and_data_questions() {
             "{f}"
         );
     }
+    // The same answer told in English, for the page's language switch: the same places.
+    let other = first
+        .other_language
+        .as_ref()
+        .expect("the English rendition");
+    assert_eq!(other.language, jeju_api::Language::En);
+    let ids = |picks: &[jeju_api::PickCard]| picks.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&other.picks), ids(&first.picks));
+    assert!(other
+        .picks
+        .iter()
+        .all(|p| p.place_label.as_deref() == Some("Aewol-eup")));
+    assert_eq!(other.stage_summaries.len(), first.trace.stages.len());
+    assert_eq!(
+        other.map.region.as_ref().map(|r| r.label.as_str()),
+        Some("Aewol-eup")
+    );
     // The map: the asked region, the picks' coordinates on the island.
     let region = first
         .map

@@ -448,6 +448,61 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         "the page scrolls sideways at 390 px"
     );
 
+    // Switching the page to English tells the earlier answers again in English: types and
+    // regions, reasons, the trace.
+    c.find(Locator::Css("#lang-toggle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let first_answer = c
+        .find(Locator::Css(".message.assistant.done"))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(".message.assistant.done[lang='en']"))
+        .await
+        .expect("the answers did not switch to English");
+    let meta = first_answer
+        .find(Locator::Css(".pick-card .meta"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!has_hangul(&meta) && meta.contains("Aewol-eup"), "{meta}");
+    let reason = first_answer
+        .find(Locator::Css(".pick-card .reason"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        reason.starts_with("Why ") && !reason.contains("손님"),
+        "{reason}"
+    );
+    let summary = first_answer
+        .find(Locator::Css("details.trace summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(summary, "How did you pick these?");
+
+    // The data answer follows the switch too.
+    let data_sentence = c
+        .find(Locator::Css(".search-answer .sentence"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(data_sentence.contains("Hallim-eup"), "{data_sentence}");
+
     c.clone().close().await.unwrap();
 }
 

@@ -330,30 +330,39 @@ fn turn_view(chat: Chat, turn: Turn) -> AnyView {
         }
         .into_any(),
         PhaseKind::Done => {
-            let (answer_kind, answer_lang) = phase.with_untracked(|p| match p {
-                Phase::Done(r) => (
-                    match r.kind {
-                        AnswerKind::Search => "search",
-                        AnswerKind::Declined => "declined",
-                        AnswerKind::Recommend => "recommend",
-                    },
-                    r.language,
-                ),
-                _ => ("recommend", chat.lang.get_untracked()),
+            let answer_kind = phase.with_untracked(|p| match p {
+                Phase::Done(r) => match r.kind {
+                    AnswerKind::Search => "search",
+                    AnswerKind::Declined => "declined",
+                    AnswerKind::Recommend => "recommend",
+                },
+                _ => "recommend",
             });
-            // An answer is shown whole in its own language (labels included), whatever the
-            // page's language is now: its text came from the server in that language.
+            // An answer follows the page's language when the server told it in both (it
+            // came with its other-language rendition); else it is shown whole in its own
+            // language, labels included.
+            let shown_lang = move || {
+                let lang = chat.lang.get();
+                phase.with(|p| match p {
+                    Phase::Done(answer) => answer.in_language(lang).language,
+                    _ => lang,
+                })
+            };
             view! {
                 <div
                     class="message assistant done"
                     data-kind=answer_kind
-                    lang=answer_lang.code()
+                    lang=move || shown_lang().code()
                     tabindex="-1"
                 >
                     {move || {
+                        let lang = chat.lang.get();
                         phase
                             .with(|p| match p {
-                                Phase::Done(answer) => answer_view(answer, answer.language).into_any(),
+                                Phase::Done(answer) => {
+                                    let shown = answer.in_language(lang);
+                                    answer_view(&shown, shown.language).into_any()
+                                }
                                 _ => ().into_any(),
                             })
                     }}

@@ -140,6 +140,7 @@ fn recommend() -> AskResponse {
             }],
         },
         trace: trace(),
+        other_language: None,
     }
 }
 
@@ -182,6 +183,7 @@ fn search() -> AskResponse {
         notice: None,
         map: MapView::default(),
         trace: TraceView::default(),
+        other_language: None,
     }
 }
 
