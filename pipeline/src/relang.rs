@@ -15,7 +15,7 @@ use crate::stages;
 
 /// The facts a reason was made of (by [`Pick::templated_reason`]), when it was: the rules'
 /// first three facts, or the facts an LLM cited, in order.
-fn reason_facts<'f>(pick: &'f Pick, lang: Lang) -> Option<Vec<&'f FactLine>> {
+fn reason_facts(pick: &Pick, lang: Lang) -> Option<Vec<&FactLine>> {
     let cited: Vec<&FactLine> = pick
         .facts
         .iter()
