@@ -599,6 +599,21 @@ async fn an_english_question_gets_english_cards_and_reasons_on_a_phone() {
         .await
         .unwrap();
     assert_eq!(title_lines, serde_json::json!(1), "the title wraps");
+    // A compact question bar: under a fifth of the screen (it was 21 %).
+    let dock_share = c
+        .execute(
+            "return document.querySelector('.dock').getBoundingClientRect().height / window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    eprintln!(
+        "the question bar takes {:.0} % of the phone's screen",
+        dock_share * 100.0
+    );
+    assert!(dock_share < 0.2, "{dock_share}");
     let first_card = &cards[0];
     // Its top clear of the sticky header.
     c.execute(
