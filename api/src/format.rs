@@ -1,5 +1,5 @@
-//! Number formatting shared by the answers (pipeline), the evaluation's questions and the page
-//! (compiled to wasm32 with the rest of this crate).
+//! Number formatting and English month names shared by the answers (pipeline), the
+//! evaluation's questions and the page (compiled to wasm32 with the rest of this crate).
 
 /// Thousands separators: `1234567` → `"1,234,567"`, `-21000` → `"-21,000"`.
 pub fn thousands(n: i64) -> String {
@@ -22,6 +22,22 @@ pub fn thousands(n: i64) -> String {
 pub fn won(v: u32) -> String {
     thousands(i64::from(v))
 }
+
+/// English month names, January first (`MONTHS_EN[m - 1]`).
+pub const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 #[cfg(test)]
 mod tests {

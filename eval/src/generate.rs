@@ -390,20 +390,7 @@ const MEASURES: &[MeasureWords] = &[
     },
 ];
 
-pub(crate) const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+pub(crate) use jeju_api::format::MONTHS_EN;
 
 /// A Cypher string literal.
 pub(crate) fn lit(s: &str) -> String {

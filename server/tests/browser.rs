@@ -404,24 +404,12 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         data.attr("data-kind").await.unwrap().as_deref(),
         Some("search")
     );
-    let sentence = data
-        .find(Locator::Css(".search-answer .sentence"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let sentence = text_in(&data, ".search-answer .sentence").await;
     assert!(
         sentence.contains("한림읍") && sentence.contains("30대"),
         "{sentence}"
     );
-    let title = data
-        .find(Locator::Css("details.trace summary"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let title = text_in(&data, "details.trace summary").await;
     assert_eq!(title, "어떻게 계산했나요?");
     c.execute(
         "arguments[0].scrollIntoView({block: 'center'});",
@@ -465,32 +453,14 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         .for_element(Locator::Css(".message.assistant.done[lang='en']"))
         .await
         .expect("the answers did not switch to English");
-    let meta = first_answer
-        .find(Locator::Css(".pick-card .meta"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let meta = text_in(&first_answer, ".pick-card .meta").await;
     assert!(!has_hangul(&meta) && meta.contains("Aewol-eup"), "{meta}");
-    let reason = first_answer
-        .find(Locator::Css(".pick-card .reason"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let reason = text_in(&first_answer, ".pick-card .reason").await;
     assert!(
         reason.starts_with("Why ") && !reason.contains("손님"),
         "{reason}"
     );
-    let summary = first_answer
-        .find(Locator::Css("details.trace summary"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let summary = text_in(&first_answer, "details.trace summary").await;
     assert_eq!(summary, "How did you pick these?");
 
     // The data answer follows the switch too.
@@ -504,6 +474,17 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
     assert!(data_sentence.contains("Hallim-eup"), "{data_sentence}");
 
     c.clone().close().await.unwrap();
+}
+
+/// The text of the first element under `within` that matches `css`.
+async fn text_in(within: &fantoccini::elements::Element, css: &str) -> String {
+    within
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
 }
 
 /// Hangul syllables in `text`.
@@ -545,34 +526,16 @@ async fn an_english_question_gets_english_cards_and_reasons_on_a_phone() {
     assert_eq!(cards.len(), 3);
     for card in &cards {
         // "Korean home cooking · Aewol-eup": the type and region in English.
-        let meta = card
-            .find(Locator::Css(".meta"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let meta = text_in(&card, ".meta").await;
         assert!(!has_hangul(&meta), "{meta}");
         assert!(meta.contains("Aewol-eup"), "{meta}");
         // The reason in English: menu names stay Korean beside their English gloss.
-        let reason = card
-            .find(Locator::Css(".reason"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let reason = text_in(&card, ".reason").await;
         for korean in ["손님", "현지인", "리뷰", "평점", "방문", "원"] {
             assert!(!reason.contains(korean), "{reason}");
         }
         assert!(reason.starts_with("Why "), "{reason}");
-        let menu = card
-            .find(Locator::Css(".menu"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let menu = text_in(&card, ".menu").await;
         assert!(menu.contains('₩') && !menu.contains('원'), "{menu}");
     }
     let (pins, _) = map_of_answer(c, 1).await;

@@ -753,13 +753,16 @@ fn assert_injected_text_only_quoted(answer: &Answer, case: &str) {
                 answer.text
             );
         }
-        if line.contains(HOSTILE_NAME_SUFFIX) {
+        if let Some(at) = line.find(HOSTILE_NAME_SUFFIX) {
             let is_name_line = line
                 .split_once(". ")
                 .is_some_and(|(n, _)| n.trim().parse::<usize>().is_ok());
+            // Or in quotation marks inside a sentence (a data answer names its store so).
+            let (before, after) = line.split_at(at);
+            let quoted = before.rfind('“') > before.rfind('”') && after.contains('”');
             assert!(
-                is_name_line || line.trim_start().starts_with('“'),
-                "{case}: the hostile name outside a name line: {line:?}"
+                is_name_line || line.trim_start().starts_with('“') || quoted,
+                "{case}: the hostile name outside a name line or quotation marks: {line:?}"
             );
         }
     }

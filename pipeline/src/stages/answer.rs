@@ -47,24 +47,10 @@ fn copula(word: &str) -> &'static str {
 
 /// "2023년 8월" / "August 2023" of a `YYYYMM` month.
 fn month_label(month: u32, lang: Lang) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let (year, m) = (month / 100, month % 100);
     match lang {
         Lang::Ko => format!("{year}년 {m}월"),
-        Lang::En => match MONTHS.get((m as usize).wrapping_sub(1)) {
+        Lang::En => match jeju_api::format::MONTHS_EN.get((m as usize).wrapping_sub(1)) {
             Some(name) => format!("{name} {year}"),
             None => format!("{year}-{m:02}"),
         },
@@ -281,7 +267,7 @@ mod tests {
             },
         );
         assert!(
-            top.starts_with("Among cafe places in Hallim-eup, 바다카페 has the highest share of"),
+            top.starts_with("Among cafe places in Hallim-eup, “바다카페” has the highest share of"),
             "{top}"
         );
         assert!(top.ends_with("(50.0%)."), "{top}");
@@ -321,7 +307,7 @@ mod tests {
         let (w, report) = run(&prompts, &intent, &body, &[], false).unwrap();
         assert_eq!(
             w.text,
-            "한림읍 커피 가게 중 30대 손님 비중이 가장 높은 곳은 바다카페(42.0%)예요."
+            "한림읍 커피 가게 중 30대 손님 비중이 가장 높은 곳은 “바다카페”(42.0%)예요."
         );
         assert_eq!(w.sentence.as_deref(), Some(w.text.as_str()));
         assert_eq!(w.notice, None);
