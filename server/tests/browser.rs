@@ -404,12 +404,12 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         data.attr("data-kind").await.unwrap().as_deref(),
         Some("search")
     );
-    let sentence = text_in(&data, ".search-answer .sentence").await;
+    let sentence = text_in(data, ".search-answer .sentence").await;
     assert!(
         sentence.contains("한림읍") && sentence.contains("30대"),
         "{sentence}"
     );
-    let title = text_in(&data, "details.trace summary").await;
+    let title = text_in(data, "details.trace summary").await;
     assert_eq!(title, "어떻게 계산했나요?");
     c.execute(
         "arguments[0].scrollIntoView({block: 'center'});",
@@ -526,16 +526,16 @@ async fn an_english_question_gets_english_cards_and_reasons_on_a_phone() {
     assert_eq!(cards.len(), 3);
     for card in &cards {
         // "Korean home cooking · Aewol-eup": the type and region in English.
-        let meta = text_in(&card, ".meta").await;
+        let meta = text_in(card, ".meta").await;
         assert!(!has_hangul(&meta), "{meta}");
         assert!(meta.contains("Aewol-eup"), "{meta}");
         // The reason in English: menu names stay Korean beside their English gloss.
-        let reason = text_in(&card, ".reason").await;
+        let reason = text_in(card, ".reason").await;
         for korean in ["손님", "현지인", "리뷰", "평점", "방문", "원"] {
             assert!(!reason.contains(korean), "{reason}");
         }
         assert!(reason.starts_with("Why "), "{reason}");
-        let menu = text_in(&card, ".menu").await;
+        let menu = text_in(card, ".menu").await;
         assert!(menu.contains('₩') && !menu.contains('원'), "{menu}");
     }
     let (pins, _) = map_of_answer(c, 1).await;
