@@ -356,6 +356,13 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
         english.is_empty(),
         "English in the Korean trace: {english:?}\n{prose}"
     );
+    // The open trace at the top of the screen, clear of the sticky header.
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -70);",
+        vec![serde_json::to_value(&trace).unwrap()],
+    )
+    .await
+    .unwrap();
     std::fs::write(out.join("chat-trace.png"), c.screenshot().await.unwrap()).unwrap();
     check_accessibility(c, "a Korean answer with its trace open").await;
 
