@@ -28,5 +28,8 @@ WORKDIR /srv/jeju
 ENV JEJU_HOME=/srv/jeju \
     JEJU_SERVE_ADDR=0.0.0.0:8080
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+# `jeju health` asks /api/health (Debian's sh has no /dev/tcp); `jeju serve` drains in-flight
+# turns on SIGTERM (it is PID 1 here) for up to 30 s, within docker's default stop timeout
+# only when it is raised: use `docker stop -t 35`.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD ["jeju", "health", "--timeout", "4"]
 CMD ["jeju", "serve"]

@@ -50,6 +50,10 @@ pub enum Command {
     /// The chat page and the JSON API (`/api/ask`, `/api/ask/stream`, `/api/health`,
     /// `/api/openapi.json`) on http://ADDR.
     Serve(ServeArgs),
+    /// Asks a running `jeju serve` for its health (`/api/health`) and prints it: exit 0 when
+    /// it answers questions (status ok or degraded), 1 otherwise. For container health
+    /// checks.
+    Health(HealthArgs),
     /// Offline evaluation: run a case file (docs/eval-format.md) through the pipeline and
     /// write report.json and report.md; `generate` writes case sets from the data.
     Eval(EvalArgs),
@@ -180,6 +184,16 @@ pub struct ServeArgs {
     /// Use the deterministic fallbacks only (no LLM calls).
     #[arg(long)]
     pub no_llm: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// The server's address (as `jeju serve --addr`; 0.0.0.0 is asked on 127.0.0.1).
+    #[arg(long, env = "JEJU_SERVE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// How long to wait for the answer, in seconds.
+    #[arg(long, default_value_t = 5.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]

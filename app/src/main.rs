@@ -5,6 +5,7 @@ mod bench_cmd;
 mod cli;
 mod eval_cmd;
 mod graph_cmd;
+mod health_cmd;
 mod ingest_cmd;
 mod llm_bench;
 mod llm_cmd;
@@ -66,6 +67,7 @@ async fn run(cli: cli::Cli) -> Result<()> {
         Command::Chat(args) => ask_cmd::chat(&args).await,
         Command::Bench(args) => bench_cmd::bench(&args).await,
         Command::Serve(args) => serve_cmd::serve(&args).await,
+        Command::Health(args) => health_cmd::health(&args).await,
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
         Command::Eval(args) => match &args.command {
             Some(cli::EvalCommand::Generate(g)) => eval_cmd::generate(g).await,

@@ -20,11 +20,37 @@ pub async fn serve(args: &ServeArgs) -> Result<()> {
     if !jeju_server::hydrates() {
         eprintln!("note: the page's wasm bundle was not built (no wasm32 target): the page works as plain forms");
     }
-    listener
-        .serve(state, async {
-            let _ = tokio::signal::ctrl_c().await;
-            eprintln!("stopping: finishing the questions in flight");
-        })
-        .await?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(listener.serve(state, async {
+        let _ = stopped.await;
+    }));
+    stop_signal().await?;
+    eprintln!(
+        "stopping: finishing the questions in flight (at most {} s)",
+        DRAIN_DEADLINE.as_secs()
+    );
+    let _ = stop.send(());
+    match tokio::time::timeout(DRAIN_DEADLINE, server).await {
+        Ok(served) => served??,
+        Err(_) => eprintln!("stopping: questions still in flight after the deadline were cut"),
+    }
+    Ok(())
+}
+
+/// How long in-flight turns may take to finish after SIGTERM or Ctrl-C.
+const DRAIN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Ctrl-C (SIGINT) or SIGTERM (what a container runtime sends to PID 1).
+async fn stop_signal() -> Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await?;
     Ok(())
 }

@@ -203,3 +203,41 @@ fn eval_compare_reports_differences_and_exits_1_with_identical() {
         "{log}"
     );
 }
+
+/// The `jeju` commands the container files run (`CMD`, `HEALTHCHECK`, compose `command:`)
+/// exist in the binary with the options they pass; no Docker engine runs here to try them.
+#[test]
+fn the_container_files_run_commands_the_binary_has() {
+    let root = jeju_tests::workspace_root();
+    let mut commands: Vec<Vec<String>> = Vec::new();
+    for file in ["Dockerfile", "docker-compose.yml"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for line in text.lines() {
+            // A JSON-array command that starts with "jeju".
+            let Some(start) = line.find(r#"["jeju""#) else {
+                continue;
+            };
+            let end = line[start..].find(']').expect("a closed array") + start + 1;
+            let args: Vec<String> = serde_json::from_str(&line[start..end]).unwrap();
+            commands.push(args);
+        }
+    }
+    let subcommands: Vec<&str> = commands.iter().map(|c| c[1].as_str()).collect();
+    for needed in ["serve", "health"] {
+        assert!(subcommands.contains(&needed), "{needed} in {commands:?}");
+    }
+    for args in &commands {
+        // The options it passes are known: `--help` after them parses them first.
+        let options: Vec<&str> = args[1..]
+            .iter()
+            .map(String::as_str)
+            .filter(|a| a.starts_with("--"))
+            .collect();
+        let out = jeju(None, &[args[1].as_str(), "--help"]);
+        let help = text(&out);
+        assert!(out.status.success(), "{args:?}: {help}");
+        for option in options {
+            assert!(help.contains(option), "{args:?}: no {option} in\n{help}");
+        }
+    }
+}

@@ -78,7 +78,9 @@ impl Default for GraphConfig {
 
 impl GraphConfig {
     /// Defaults overridden by `JEJU_GRAPH_URI`, `JEJU_GRAPH_USER`, `JEJU_GRAPH_PASSWORD`,
-    /// `JEJU_GRAPH_DB`, `JEJU_GRAPH_READER_USER` and `JEJU_GRAPH_READER_PASSWORD`. The local
+    /// `JEJU_GRAPH_DB` (else, for a server other than the local one, `NEO4J_URI`,
+    /// `NEO4J_USERNAME`, `NEO4J_PASSWORD`, `NEO4J_DATABASE`; a blank value never replaces
+    /// one), `JEJU_GRAPH_READER_USER` and `JEJU_GRAPH_READER_PASSWORD`. The local
     /// server has its read-only user by default; another server has one only when
     /// `JEJU_GRAPH_READER_USER` names it (`none` turns it off for the local server too).
     pub fn from_env() -> GraphConfig {
@@ -88,13 +90,21 @@ impl GraphConfig {
     /// Like [`GraphConfig::from_env`] with an explicit lookup (testable).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> GraphConfig {
         let d = GraphConfig::default();
-        let pick = |key: &str, default: String| {
-            get(key)
+        // The ecosystem's names are fallbacks: NEO4J_URI for the server, NEO4J_USERNAME,
+        // NEO4J_PASSWORD and NEO4J_DATABASE only for a server other than the local one (a
+        // Neo4j password in the shell must not break the local ArcadeDB's login).
+        let own_or = |own: &str, theirs: &str, remote: bool| {
+            get(own)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
-                .unwrap_or(default)
+                .or_else(|| {
+                    get(theirs)
+                        .map(|v| v.trim().to_owned())
+                        .filter(|v| !v.is_empty() && remote)
+                })
         };
-        let uri = pick("JEJU_GRAPH_URI", d.uri.clone());
+        let uri = own_or("JEJU_GRAPH_URI", "NEO4J_URI", true).unwrap_or(d.uri.clone());
+        let remote = uri != DEFAULT_URI;
         let reader = match get("JEJU_GRAPH_READER_USER").map(|v| v.trim().to_owned()) {
             Some(user) if user.eq_ignore_ascii_case("none") => None,
             Some(user) if !user.is_empty() => Some(GraphUser {
@@ -105,10 +115,10 @@ impl GraphConfig {
             _ => None,
         };
         GraphConfig {
+            user: own_or("JEJU_GRAPH_USER", "NEO4J_USERNAME", remote).unwrap_or(d.user),
+            password: own_or("JEJU_GRAPH_PASSWORD", "NEO4J_PASSWORD", remote).unwrap_or(d.password),
+            database: own_or("JEJU_GRAPH_DB", "NEO4J_DATABASE", remote).unwrap_or(d.database),
             uri,
-            user: pick("JEJU_GRAPH_USER", d.user),
-            password: pick("JEJU_GRAPH_PASSWORD", d.password),
-            database: pick("JEJU_GRAPH_DB", d.database),
             reader,
             ..d
         }
@@ -135,6 +145,34 @@ mod tests {
         assert_eq!(c.password, DEFAULT_PASSWORD);
         assert!(!c.is_local_default());
         assert!(GraphConfig::from_lookup(|_| None).is_local_default());
+    }
+
+    #[test]
+    fn the_neo4j_names_are_fallbacks_for_a_remote_server() {
+        let neo4j = GraphConfig::from_lookup(|k| match k {
+            "NEO4J_URI" => Some("neo4j+s://db.example.io".into()),
+            "NEO4J_USERNAME" => Some("neo4j".into()),
+            "NEO4J_PASSWORD" => Some("s3cret".into()),
+            "JEJU_GRAPH_PASSWORD" => Some("".into()),
+            _ => None,
+        });
+        assert_eq!(neo4j.uri, "neo4j+s://db.example.io");
+        assert_eq!(neo4j.user, "neo4j");
+        assert_eq!(neo4j.password, "s3cret");
+        // The project's own names come first.
+        let own = GraphConfig::from_lookup(|k| match k {
+            "JEJU_GRAPH_URI" => Some("neo4j://db.internal:7687".into()),
+            "NEO4J_URI" => Some("neo4j+s://db.example.io".into()),
+            "JEJU_GRAPH_USER" => Some("jeju".into()),
+            "NEO4J_USERNAME" => Some("neo4j".into()),
+            _ => None,
+        });
+        assert_eq!(own.uri, "neo4j://db.internal:7687");
+        assert_eq!(own.user, "jeju");
+        // A Neo4j password in the shell leaves the local server's login alone.
+        let local = GraphConfig::from_lookup(|k| (k == "NEO4J_PASSWORD").then(|| "x".into()));
+        assert!(local.is_local_default());
+        assert_eq!(local.password, DEFAULT_PASSWORD);
     }
 
     #[test]

@@ -63,8 +63,9 @@ impl fmt::Debug for LlmConfig {
 }
 
 impl LlmConfig {
-    /// Defaults overridden by `JEJU_LLM_URL`, `JEJU_LLM_MODEL`, `JEJU_LLM_KEY`,
-    /// `JEJU_LLM_TIMEOUT_S` and `JEJU_LLM_MAX_RETRIES`.
+    /// Defaults overridden by `JEJU_LLM_URL` (else `OPENAI_BASE_URL`), `JEJU_LLM_MODEL`,
+    /// `JEJU_LLM_KEY` (else `OPENAI_API_KEY`, for a server other than the local one),
+    /// `JEJU_LLM_TIMEOUT_S` and `JEJU_LLM_MAX_RETRIES`. A blank value never replaces one.
     pub fn from_env() -> LlmConfig {
         Self::from_lookup(|k| std::env::var(k).ok())
     }
@@ -83,14 +84,20 @@ impl LlmConfig {
             .filter(|s| s.is_finite() && *s > 0.0)
             .map(Duration::from_secs_f64)
             .unwrap_or(d.request_timeout);
+        // The ecosystem's names are fallbacks: OPENAI_BASE_URL for the server, and
+        // OPENAI_API_KEY only for a server that is not the local one (a key in the shell for
+        // another tool must not turn the local llama-server into a "remote" one).
         let base_url = value("JEJU_LLM_URL")
+            .or_else(|| value("OPENAI_BASE_URL"))
             .map(|u| u.trim_end_matches('/').to_owned())
             .unwrap_or(d.base_url);
+        let api_key = value("JEJU_LLM_KEY")
+            .or_else(|| value("OPENAI_API_KEY").filter(|_| base_url != DEFAULT_URL));
         LlmConfig {
             connect_timeout: connect_timeout_for(&base_url),
             base_url,
             model: value("JEJU_LLM_MODEL").unwrap_or(d.model),
-            api_key: value("JEJU_LLM_KEY"),
+            api_key,
             request_timeout: timeout,
             max_retries: value("JEJU_LLM_MAX_RETRIES")
                 .and_then(|v| v.parse::<usize>().ok())
@@ -161,6 +168,34 @@ mod tests {
         assert_eq!(c.connect_timeout, REMOTE_CONNECT_TIMEOUT);
         assert!(!c.is_local_default());
         assert!(!format!("{c:?}").contains("sk-test"));
+    }
+
+    #[test]
+    fn the_openai_names_are_fallbacks_and_a_blank_never_wins() {
+        let openai = LlmConfig::from_lookup(|k| match k {
+            "OPENAI_BASE_URL" => Some("https://api.example.com/v1".into()),
+            "OPENAI_API_KEY" => Some("sk-openai".into()),
+            "JEJU_LLM_KEY" => Some("   ".into()),
+            _ => None,
+        });
+        assert_eq!(openai.base_url, "https://api.example.com/v1");
+        assert_eq!(openai.api_key.as_deref(), Some("sk-openai"));
+        // The project's own names come first.
+        let own = LlmConfig::from_lookup(|k| match k {
+            "JEJU_LLM_URL" => Some("https://llm.internal/v1".into()),
+            "OPENAI_BASE_URL" => Some("https://api.example.com/v1".into()),
+            "JEJU_LLM_KEY" => Some("sk-own".into()),
+            "OPENAI_API_KEY" => Some("sk-openai".into()),
+            _ => None,
+        });
+        assert_eq!(own.base_url, "https://llm.internal/v1");
+        assert_eq!(own.api_key.as_deref(), Some("sk-own"));
+        // A key in the shell for another tool leaves the local server local.
+        let local = LlmConfig::from_lookup(|k| (k == "OPENAI_API_KEY").then(|| "sk-x".into()));
+        assert!(local.is_local_default());
+        assert_eq!(local.api_key, None);
+        let blank = LlmConfig::from_lookup(|k| (k == "OPENAI_BASE_URL").then(|| " ".into()));
+        assert!(blank.is_local_default());
     }
 
     #[test]
