@@ -430,18 +430,7 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
     c.set_window_size(390, 844).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     std::fs::write(out.join("chat-phone.png"), c.screenshot().await.unwrap()).unwrap();
-    let overflow = c
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth + 1;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        overflow,
-        serde_json::json!(false),
-        "the page scrolls sideways at 390 px"
-    );
+    assert_no_sideways_scrolling(c).await;
 
     // Switching the page to English tells the earlier answers again in English: types and
     // regions, reasons, the trace.
@@ -481,6 +470,22 @@ async fn a_korean_question_then_a_follow_up_in_headless_chromium() {
     assert!(data_sentence.contains("Hallim-eup"), "{data_sentence}");
 
     c.clone().close().await.unwrap();
+}
+
+/// The page fits the window's width (nothing scrolls sideways).
+async fn assert_no_sideways_scrolling(c: &Client) {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overflow,
+        serde_json::json!(false),
+        "the page scrolls sideways"
+    );
 }
 
 /// The text of the first element under `within` that matches `css`.
@@ -547,18 +552,7 @@ async fn an_english_question_gets_english_cards_and_reasons_on_a_phone() {
     }
     let (pins, _) = map_of_answer(c, 1).await;
     assert_three_pins_on_jeju(&pins);
-    let overflow = c
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth + 1;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        overflow,
-        serde_json::json!(false),
-        "sideways scrolling at 390 px"
-    );
+    assert_no_sideways_scrolling(c).await;
     // The title stays on one line on a phone.
     let title_lines = c
         .execute(
