@@ -211,6 +211,15 @@ pub struct Rendition {
 }
 
 impl AskResponse {
+    /// The language the answer is shown in on a page in `lang`: `lang` when the answer is
+    /// in it or carries its rendition, else the answer's own.
+    pub fn shown_language(&self, lang: Language) -> Language {
+        match &self.other_language {
+            Some(r) if r.language == lang => lang,
+            _ => self.language,
+        }
+    }
+
     /// The answer as shown in `lang`: itself, or its other-language rendition when it has
     /// one (else itself: an older answer has none).
     pub fn in_language(&self, lang: Language) -> std::borrow::Cow<'_, AskResponse> {

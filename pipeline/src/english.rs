@@ -5,6 +5,7 @@
 
 use jeju_data::gazetteer;
 
+use crate::intent::Lang;
 use crate::words::Words;
 
 /// A contest store type in English ("가정식" → "Korean home cooking"); an unknown type as it is.
@@ -38,6 +39,31 @@ pub fn place(name: &str) -> String {
         return a.romanized.clone();
     }
     name.to_owned()
+}
+
+/// A place as an answer in `lang` names it: as it is in Korean, [`place`] in English.
+pub fn place_in(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ko => name.to_owned(),
+        Lang::En => place(name),
+    }
+}
+
+/// A store type as an answer in `lang` names it: as it is in Korean, [`store_type`] in
+/// English.
+pub fn store_type_in(name: &str, lang: Lang) -> &str {
+    match lang {
+        Lang::Ko => name,
+        Lang::En => store_type(name),
+    }
+}
+
+/// A menu item as an answer in `lang` shows it: as it is in Korean, [`menu_item`] in English.
+pub fn menu_item_in(item: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ko => item.to_owned(),
+        Lang::En => menu_item(item),
+    }
 }
 
 /// What the dish vocabulary calls a menu item in English: the first English name of the

@@ -106,21 +106,16 @@ impl Fact {
         );
         match self {
             Fact::Backfilled => {}
-            Fact::Unmet(r) => unmet_context(r, ko, &mut ctx),
+            Fact::Unmet(r) => unmet_context(r, lang, &mut ctx),
             Fact::Dish { item, price } | Fact::Menu { item, price } => {
                 // In English the Korean menu name keeps its place, glossed where the dish
                 // vocabulary knows it; the select prompt's short form stays bare.
-                let shown = if ko {
-                    item.clone()
-                } else {
-                    crate::english::menu_item(item)
-                };
-                ctx.insert("item", &shown);
+                ctx.insert("item", &crate::english::menu_item_in(item, lang));
                 ctx.insert("item_bare", &without_brackets(item));
                 ctx.insert("price", &crate::recommend::won(*price));
             }
             Fact::Distance { from, metres } => {
-                ctx.insert("from", &localized_place(from, ko));
+                ctx.insert("from", &crate::english::place_in(from, lang));
                 ctx.insert("metres", metres);
             }
             Fact::CompanionReviews {
@@ -149,7 +144,8 @@ impl Fact {
 }
 
 /// The values of an unmet constraint: `what` (place, time, price) and its numbers.
-fn unmet_context(r: &crate::relax::Relaxation, ko: bool, ctx: &mut tera::Context) {
+fn unmet_context(r: &crate::relax::Relaxation, lang: Lang, ctx: &mut tera::Context) {
+    let ko = lang == Lang::Ko;
     use crate::relax::Relaxation;
     match r {
         Relaxation::Place {
@@ -158,12 +154,12 @@ fn unmet_context(r: &crate::relax::Relaxation, ko: bool, ctx: &mut tera::Context
             distance_m,
         } => {
             ctx.insert("what", "place");
-            ctx.insert("asked", &localized_place(asked, ko));
+            ctx.insert("asked", &crate::english::place_in(asked, lang));
             ctx.insert(
                 "region",
                 &region
                     .as_deref()
-                    .map(|r| localized_place(r, ko))
+                    .map(|r| crate::english::place_in(r, lang))
                     .unwrap_or_default(),
             );
             ctx.insert(
@@ -189,15 +185,6 @@ fn unmet_context(r: &crate::relax::Relaxation, ko: bool, ctx: &mut tera::Context
                     .map(crate::recommend::won),
             );
         }
-    }
-}
-
-/// A place of the gazetteer in the answer's language (names of anything else as they are).
-fn localized_place(name: &str, ko: bool) -> String {
-    if ko {
-        name.to_owned()
-    } else {
-        crate::english::place(name)
     }
 }
 

@@ -340,20 +340,12 @@ impl Prompts {
         ctx.insert("unmet", &unmet);
         ctx.insert("index", &(index + 1));
         ctx.insert("name", &pick.card.name);
-        let region = pick.card.region.clone().unwrap_or_default();
-        match lang {
-            Lang::Ko => {
-                ctx.insert("store_type", &pick.card.store_type);
-                ctx.insert("region", &region);
-            }
-            Lang::En => {
-                ctx.insert(
-                    "store_type",
-                    crate::english::store_type(&pick.card.store_type),
-                );
-                ctx.insert("region", &crate::english::place(&region));
-            }
-        }
+        let region = pick.card.region.as_deref().unwrap_or_default();
+        ctx.insert(
+            "store_type",
+            crate::english::store_type_in(&pick.card.store_type, lang),
+        );
+        ctx.insert("region", &crate::english::place_in(region, lang));
         ctx.insert("reason", &pick.reason);
         ctx.insert(
             "quote",

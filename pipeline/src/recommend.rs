@@ -340,9 +340,12 @@ pub struct Pick {
 impl Pick {
     /// The templated reason: the first three facts' texts.
     /// What the store does not meet is not a reason: the answer shows it on its own line.
-    pub fn templated_reason(facts: &[FactLine], lang: Lang) -> String {
+    pub fn templated_reason<'f>(
+        facts: impl IntoIterator<Item = &'f FactLine>,
+        lang: Lang,
+    ) -> String {
         facts
-            .iter()
+            .into_iter()
             .filter(|f| f.fact.kind() != fact::FactKind::Unmet)
             .take(3)
             .map(|f| f.text.as_str())

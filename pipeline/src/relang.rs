@@ -13,16 +13,14 @@ use crate::prompts::Prompts;
 use crate::recommend::Pick;
 use crate::stages;
 
-/// The facts a reason was made of (by [`Pick::templated_reason`]), when it was: the rules'
-/// first three facts, or the facts an LLM cited, in order.
-fn reason_facts(pick: &Pick, lang: Lang) -> Option<Vec<&FactLine>> {
-    let cited: Vec<&FactLine> = pick
-        .facts
-        .iter()
-        .filter(|f| pick.reason.contains(f.text.as_str()))
+/// The positions of the facts a reason was made of (by [`Pick::templated_reason`]), when
+/// it was: the rules' first three facts, or the facts an LLM cited, in order.
+fn reason_facts(pick: &Pick, lang: Lang) -> Option<Vec<usize>> {
+    let cited: Vec<usize> = (0..pick.facts.len())
+        .filter(|&i| pick.reason.contains(pick.facts[i].text.as_str()))
         .collect();
-    let owned: Vec<FactLine> = cited.iter().map(|f| (*f).clone()).collect();
-    (!cited.is_empty() && Pick::templated_reason(&owned, lang) == pick.reason).then_some(cited)
+    let made_of = Pick::templated_reason(cited.iter().map(|&i| &pick.facts[i]), lang);
+    (!cited.is_empty() && made_of == pick.reason).then_some(cited)
 }
 
 /// One pick in `lang`.
@@ -38,13 +36,7 @@ fn pick_in(prompts: &Prompts, pick: &Pick, from: Lang, lang: Lang) -> Result<Pic
         })
         .collect::<Result<_, PipelineError>>()?;
     let reason = match reason_facts(pick, from) {
-        Some(cited) => {
-            let again: Vec<FactLine> = cited
-                .iter()
-                .filter_map(|c| facts.iter().find(|f| f.fact == c.fact).cloned())
-                .collect();
-            Pick::templated_reason(&again, lang)
-        }
+        Some(cited) => Pick::templated_reason(cited.iter().map(|&i| &facts[i]), lang),
         None => pick.reason.clone(),
     };
     Ok(Pick {

@@ -183,14 +183,10 @@ pub fn pick_card(index: usize, pick: &Pick, language: Language) -> PickCard {
         id: card.id.clone(),
         name: card.name.clone(),
         store_type: card.store_type.clone(),
-        store_type_label: if ko {
-            card.store_type.clone()
-        } else {
-            english::store_type(&card.store_type).to_owned()
-        },
+        store_type_label: english::store_type_in(&card.store_type, lang_of(language)).to_owned(),
         city: card.city.clone(),
         region: card.region.clone(),
-        place_label: place.map(|p| if ko { p.to_owned() } else { english::place(p) }),
+        place_label: place.map(|p| english::place_in(p, lang_of(language))),
         address: card.address.clone(),
         lat: card.lat,
         lng: card.lng,
@@ -340,8 +336,8 @@ fn stage_view(s: &StageTrace, summary: String) -> StageView {
         ms: s.ms,
         detail: s.detail.clone(),
         summary,
-        fallback: s.fallback.as_ref().map(|f| f.reason.as_str().to_owned()),
-        failed: s.fallback.as_ref().is_some_and(|f| f.reason.is_failure()),
+        fallback: fallback_code(s),
+        failed: failed(s),
         llm_calls: llm.calls,
         prompt_tokens: llm.prompt_tokens,
         completion_tokens: llm.completion_tokens,
@@ -363,9 +359,19 @@ pub fn stage_finished(s: &StageTrace) -> StageEvent {
         stage: s.stage,
         status: StageStatus::Finished,
         ms: Some(s.ms),
-        fallback: s.fallback.as_ref().map(|f| f.reason.as_str().to_owned()),
-        failed: s.fallback.as_ref().is_some_and(|f| f.reason.is_failure()),
+        fallback: fallback_code(s),
+        failed: failed(s),
     }
+}
+
+/// The reason code of the stage's fallback (its message may name paths: the log has it).
+fn fallback_code(s: &StageTrace) -> Option<String> {
+    s.fallback.as_ref().map(|f| f.reason.as_str().to_owned())
+}
+
+/// Whether the stage fell back because a configured part failed.
+fn failed(s: &StageTrace) -> bool {
+    s.fallback.as_ref().is_some_and(|f| f.reason.is_failure())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use jeju_api::{MapCircle, MapPoint, MapView};
 use jeju_data::gazetteer;
+use jeju_pipeline::english::place_in;
 use jeju_pipeline::intent::{Intent, Lang};
 use jeju_pipeline::recommend::Pick;
 use jeju_pipeline::relax::NEAR_ATTRACTION_M;
@@ -13,17 +14,10 @@ const ATTRACTION_NEAR_PICK_M: f64 = 5_000.0;
 /// At most this many attractions are drawn (the nearest to a pick first).
 const MAX_ATTRACTIONS: usize = 4;
 
-fn label(name: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ko => name.to_owned(),
-        Lang::En => jeju_pipeline::english::place(name),
-    }
-}
-
 /// The centre of a region of the gazetteer.
 fn region_point(name: &str, lang: Lang) -> Option<MapPoint> {
     gazetteer::region(name).map(|r| MapPoint {
-        label: label(name, lang),
+        label: place_in(name, lang),
         lat: r.lat,
         lng: r.lng,
     })
@@ -53,7 +47,7 @@ pub fn map_view(intent: &Intent, picks: &[Pick]) -> MapView {
         }),
         (None, Some(a)) => Some(MapCircle {
             center: MapPoint {
-                label: label(&a.name, lang),
+                label: place_in(&a.name, lang),
                 lat: a.lat,
                 lng: a.lng,
             },
@@ -81,7 +75,7 @@ pub fn map_view(intent: &Intent, picks: &[Pick]) -> MapView {
         .into_iter()
         .take(MAX_ATTRACTIONS)
         .map(|(_, a)| MapPoint {
-            label: label(&a.name, lang),
+            label: place_in(&a.name, lang),
             lat: a.lat,
             lng: a.lng,
         })

@@ -15,13 +15,7 @@ fn understood(answer: &Answer) -> String {
     let lang = answer.intent.lang;
     let ko = lang == Lang::Ko;
     let c = &answer.intent.constraints;
-    let place = |name: &str| {
-        if ko {
-            name.to_owned()
-        } else {
-            english::place(name)
-        }
-    };
+    let place = |name: &str| english::place_in(name, lang);
     let mut parts: Vec<String> = Vec::new();
     if let Some(p) = c.region.as_deref().or(c.city.as_deref()) {
         parts.push(place(p));
@@ -41,11 +35,7 @@ fn understood(answer: &Answer) -> String {
         });
     }
     for t in &c.store_types {
-        parts.push(if ko {
-            t.clone()
-        } else {
-            english::store_type(t).to_owned()
-        });
+        parts.push(english::store_type_in(t, lang).to_owned());
     }
     if let Some(d) = &c.dish {
         parts.push(if ko {

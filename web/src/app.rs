@@ -344,7 +344,7 @@ fn turn_view(chat: Chat, turn: Turn) -> AnyView {
             let shown_lang = move || {
                 let lang = chat.lang.get();
                 phase.with(|p| match p {
-                    Phase::Done(answer) => answer.in_language(lang).language,
+                    Phase::Done(answer) => answer.shown_language(lang),
                     _ => lang,
                 })
             };
@@ -444,7 +444,7 @@ fn progress(chat: Chat, phase: RwSignal<Phase>) -> AnyView {
                     </span>
                     {move || {
                         step()
-                            .fallback
+                            .failed
                             .then(|| {
                                 view! {
                                     <span
@@ -604,9 +604,7 @@ fn pick_card(pick: PickCard, lang: Language) -> AnyView {
     };
     let kakao = map_link(&pick.map.kakao, s.kakao_map, "map-link kakao");
     let naver = map_link(&pick.map.naver, s.naver_map, "map-link naver");
-    let google = (!pick.map.google.is_empty())
-        .then(|| map_link(&pick.map.google, s.google_map, "map-link google"))
-        .flatten();
+    let google = map_link(&pick.map.google, s.google_map, "map-link google");
     let price = (pick.price_range.is_some() || pick.price_per_person.is_some()).then(|| {
         view! {
             <div class="stat">

@@ -62,7 +62,7 @@ pub struct Step {
     pub ms: f64,
     /// A configured part of this step failed and its deterministic path answered (not a
     /// part that is not set up, such as no LLM).
-    pub fallback: bool,
+    pub failed: bool,
 }
 
 /// Where a card shown during a turn stands.
@@ -127,7 +127,7 @@ impl Live {
             }
             StageStatus::Finished => {
                 step.ms += event.ms.filter(|ms| ms.is_finite()).unwrap_or(0.0);
-                step.fallback |= event.failed;
+                step.failed |= event.failed;
                 step.status = if ends_step(event.stage) {
                     StepStatus::Done
                 } else {
@@ -343,14 +343,14 @@ mod tests {
         assert_eq!(statuses(&live), [Active, Pending, Pending, Pending]);
         live.on_stage(&stage("route", Finished, Some(3.0), true));
         assert_eq!(statuses(&live), [Done, Pending, Pending, Pending]);
-        assert!(live.steps[0].fallback);
+        assert!(live.steps[0].failed);
         live.on_stage(&stage("text2cypher", Started, None, false));
         // A part that is not set up (no LLM) is how the service runs, not a failure.
         live.on_stage(&StageEvent {
             fallback: Some("no_llm".to_owned()),
             ..stage("text2cypher", Finished, Some(40.0), false)
         });
-        assert!(!live.steps[1].fallback);
+        assert!(!live.steps[1].failed);
         live.on_stage(&stage("review_search", Started, None, false));
         live.on_stage(&stage("review_search", Finished, Some(10.0), false));
         // Backfill may follow: the step stays active until it or a later step runs.
@@ -366,7 +366,7 @@ mod tests {
         live.on_stage(&stage("answer", Finished, Some(2.0), false));
         assert_eq!(statuses(&live), [Done; 4]);
         assert_eq!(live.steps[3].ms, 3.0);
-        assert!(!live.steps[3].fallback);
+        assert!(!live.steps[3].failed);
     }
 
     #[test]

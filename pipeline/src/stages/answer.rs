@@ -2,6 +2,7 @@
 //! above it when a configured LLM did not answer and the rules did.
 
 use crate::answer::{search_measure_label, search_value_text, AnswerBody};
+use crate::english;
 use crate::error::PipelineError;
 use crate::intent::{Intent, Lang};
 use crate::prompts::{lang_code, Prompts};
@@ -18,29 +19,38 @@ pub struct Written {
 /// How many unmatched words the answer names.
 pub const MAX_UNMATCHED_NAMED: usize = 4;
 
+/// Whether a word ends in a Hangul syllable with a final consonant (`None`: it does not end
+/// in Hangul), which decides the particles after it.
+fn ends_in_consonant(word: &str) -> Option<bool> {
+    match word.chars().last() {
+        Some(c @ '\u{AC00}'..='\u{D7A3}') => Some(!(c as u32 - 0xAC00).is_multiple_of(28)),
+        _ => None,
+    }
+}
+
 /// The Korean topic particle after a word: 은 after a final consonant, 는 after a vowel,
 /// 은(는) when the word does not end in Hangul.
 fn topic_particle(word: &str) -> &'static str {
-    match word.chars().last() {
-        Some(c @ '\u{AC00}'..='\u{D7A3}') if !(c as u32 - 0xAC00).is_multiple_of(28) => "은",
-        Some('\u{AC00}'..='\u{D7A3}') => "는",
-        _ => "은(는)",
+    match ends_in_consonant(word) {
+        Some(true) => "은",
+        Some(false) => "는",
+        None => "은(는)",
     }
 }
 
 /// The Korean subject particle after a word: 이 after a final consonant, 가 after a vowel;
 /// 이 after anything else (a closing bracket, a digit: "1인 가격(원)이").
 fn subject_particle(word: &str) -> &'static str {
-    match word.chars().last() {
-        Some(c @ '\u{AC00}'..='\u{D7A3}') if (c as u32 - 0xAC00).is_multiple_of(28) => "가",
+    match ends_in_consonant(word) {
+        Some(false) => "가",
         _ => "이",
     }
 }
 
 /// The Korean copula after a name: 예요 after a vowel, 이에요 otherwise.
 fn copula(word: &str) -> &'static str {
-    match word.chars().last() {
-        Some(c @ '\u{AC00}'..='\u{D7A3}') if (c as u32 - 0xAC00).is_multiple_of(28) => "예요",
+    match ends_in_consonant(word) {
+        Some(false) => "예요",
         _ => "이에요",
     }
 }
@@ -67,31 +77,20 @@ pub fn search_sentence(
 ) -> Result<String, PipelineError> {
     let ko = intent.lang == Lang::Ko;
     let c = &intent.constraints;
-    let place = c.region.as_deref().or(c.city.as_deref()).map(|p| {
-        if ko {
-            p.to_owned()
-        } else {
-            crate::english::place(p)
-        }
-    });
+    let place = c
+        .region
+        .as_deref()
+        .or(c.city.as_deref())
+        .map(|p| english::place_in(p, intent.lang));
     let kinds: Vec<&str> = c
         .store_types
         .iter()
-        .map(|t| {
-            if ko {
-                t.as_str()
-            } else {
-                crate::english::store_type(t)
-            }
-        })
+        .map(|t| english::store_type_in(t, intent.lang))
         .collect();
-    let dish = c.dish.as_deref().map(|d| {
-        if ko {
-            d.to_owned()
-        } else {
-            crate::english::menu_item(d)
-        }
-    });
+    let dish = c
+        .dish
+        .as_deref()
+        .map(|d| english::menu_item_in(d, intent.lang));
     let goal = intent.goal.as_ref();
     let measure_label = search_measure_label(intent);
     let mut ctx = tera::Context::new();
