@@ -54,11 +54,26 @@ pub async fn start() -> Result<()> {
 }
 
 pub async fn stop() -> Result<()> {
+    use jeju_arcadedb::StopOutcome;
     let config = local_server_config(&GraphConfig::from_env());
-    if jeju_arcadedb::stop_detached(&config, Duration::from_secs(20)).await? {
-        println!("graph server stopped");
-    } else {
-        println!("graph server was not running");
+    let report = jeju_arcadedb::stop_detached(&config, Duration::from_secs(20)).await?;
+    if let Some(pid) = report.foreign_pid {
+        eprintln!(
+            "the recorded graph server pid {pid} now belongs to another process (the server \
+             ended and its pid was reused): left it alone, removed the stale pid file"
+        );
+    }
+    match report.outcome {
+        StopOutcome::NotRunning => println!("graph server was not running"),
+        StopOutcome::Stopped => println!("graph server stopped"),
+        StopOutcome::Killed => println!("graph server stopped (killed after 20 s)"),
+        StopOutcome::StillAnswering => bail!(
+            "something still answers on {}:{} after 20 s and no pid of the graph server in {} \
+             is known: stop it by hand",
+            config.host,
+            config.http_port,
+            config.root.display()
+        ),
     }
     Ok(())
 }

@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The main class of the server's command line.
+const SERVER_CLASS: &str = "com.arcadedb.server.ArcadeDBServer";
+
 /// Errors of the server launcher.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -95,23 +98,19 @@ impl ServerConfig {
     }
 
     /// The pid of the server running on this root: the one [`ArcadeDb::spawn_detached`]
-    /// recorded in `<root>/server.pid` if that process is alive, else a live process whose
-    /// command line names this root (a server started another way). `None` when neither is
-    /// found (e.g. the configured graph is remote). Linux only (`/proc`).
+    /// recorded in `<root>/server.pid` if that process is still this root's server, else a
+    /// live process whose command line is this root's server (one started another way).
+    /// `None` when neither is found (e.g. the configured graph is remote). Linux only
+    /// (`/proc`).
     pub fn running_pid(&self) -> Option<u32> {
         let recorded = std::fs::read_to_string(self.pid_file())
             .ok()
             .and_then(|s| s.trim().parse::<u32>().ok())
-            .filter(|p| jeju_process::pid_alive(*p));
+            .filter(|p| self.is_server(*p));
         recorded.or_else(|| {
-            let needle = format!("-Darcadedb.server.rootPath={}", self.root.display());
             std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
                 let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-                let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
-                cmdline
-                    .split(|b| *b == 0)
-                    .any(|arg| arg == needle.as_bytes())
-                    .then_some(pid)
+                self.is_server(pid).then_some(pid)
             })
         })
     }
@@ -186,7 +185,7 @@ impl ServerConfig {
             .arg(prop("arcadedb.bolt.host", &self.host))
             .arg(prop("arcadedb.bolt.port", &self.bolt_port.to_string()))
             .arg(prop("arcadedb.server.mode", "production"))
-            .arg("com.arcadedb.server.ArcadeDBServer")
+            .arg(SERVER_CLASS)
             .stdin(Stdio::null());
         Ok(cmd)
     }
@@ -478,35 +477,130 @@ pub async fn drop_database(config: &ServerConfig) -> Result<bool, ServerError> {
     Ok(exists)
 }
 
-/// Stops the server started by [`ArcadeDb::spawn_detached`]: a clean shutdown over HTTP,
-/// then SIGKILL to the recorded pid if it is still there after `grace`. Returns whether a
-/// server was running.
-pub async fn stop_detached(config: &ServerConfig, grace: Duration) -> Result<bool, ServerError> {
-    let pid = std::fs::read_to_string(config.pid_file())
+/// What [`stop_detached`] found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StopReport {
+    pub outcome: StopOutcome,
+    /// The pid recorded in `<root>/server.pid` when it was alive but no longer this root's
+    /// ArcadeDB server (the server ended and the kernel gave its pid to another process): that
+    /// process got no signal, and the stale pid file was removed.
+    pub foreign_pid: Option<u32>,
+}
+
+/// How a [`stop_detached`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopOutcome {
+    /// No server: nothing answered over HTTP and no recorded pid was the server.
+    NotRunning,
+    /// The server ended within the grace period (shut down over HTTP, or on SIGTERM).
+    Stopped,
+    /// The server was still there after the grace period and got SIGKILL.
+    Killed,
+    /// Something still answers on the HTTP port after the grace period and no pid of this
+    /// root's server is known to signal (a server started another way, or another root's):
+    /// it was left running.
+    StillAnswering,
+}
+
+impl StopReport {
+    /// Was a server running when the stop began?
+    pub fn was_running(&self) -> bool {
+        self.outcome != StopOutcome::NotRunning
+    }
+}
+
+impl ServerConfig {
+    /// Is this command line the ArcadeDB server of this root (the one [`ServerConfig::command`]
+    /// starts)? The root compares as a path, so another spelling of the same folder (a
+    /// symlink, a trailing slash) matches too.
+    fn is_server_cmdline(&self, args: &[String]) -> bool {
+        let same_root = |path: &str| {
+            let path = Path::new(path);
+            path == self.root
+                || matches!(
+                    (path.canonicalize(), self.root.canonicalize()),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
+        args.iter().any(|a| a == SERVER_CLASS)
+            && args
+                .iter()
+                .filter_map(|a| a.strip_prefix("-Darcadedb.server.rootPath="))
+                .any(same_root)
+    }
+
+    /// Is `pid` a live process running this root's ArcadeDB server?
+    fn is_server(&self, pid: u32) -> bool {
+        jeju_process::pid_runs(pid, |args| self.is_server_cmdline(args))
+    }
+
+    /// Signals `pid` only if it is still this root's server; whether it was sent.
+    fn signal_server(&self, pid: u32, signal: &str) -> bool {
+        jeju_process::signal_if(pid, signal, |args| self.is_server_cmdline(args))
+    }
+}
+
+/// Stops the server started by [`ArcadeDb::spawn_detached`]: a clean shutdown over HTTP
+/// (SIGTERM to the recorded pid when HTTP does not answer), then SIGKILL if it is still there
+/// after `grace`.
+///
+/// Before every signal the recorded pid's command line (`/proc/PID/cmdline`) is checked to
+/// still be the ArcadeDB server of this root: a pid file outlives its server, and the kernel
+/// reuses pids, so a stale one may name an unrelated process. Such a pid is never signalled;
+/// it is reported in [`StopReport::foreign_pid`] and its pid file removed.
+pub async fn stop_detached(
+    config: &ServerConfig,
+    grace: Duration,
+) -> Result<StopReport, ServerError> {
+    let recorded = std::fs::read_to_string(config.pid_file())
         .ok()
         .and_then(|s| s.trim().parse::<u32>().ok());
+    let pid = recorded.filter(|p| config.is_server(*p));
+    let foreign_pid = recorded.filter(|p| pid.is_none() && jeju_process::pid_alive(*p));
+    if let Some(p) = foreign_pid {
+        tracing::warn!(
+            pid = p,
+            pid_file = %config.pid_file().display(),
+            "the recorded pid is no longer the graph server (its pid was reused); not signalling it"
+        );
+    }
+    let report = |outcome| StopReport {
+        outcome,
+        foreign_pid,
+    };
     let answering = health(config).await.is_ok();
-    if !answering && pid.is_none_or(|p| !jeju_process::pid_alive(p)) {
+    if !answering && pid.is_none() {
         let _ = std::fs::remove_file(config.pid_file());
-        return Ok(false);
+        return Ok(report(StopOutcome::NotRunning));
     }
     if answering {
         // The server closes the connection while shutting down; an error here is expected.
         let _ = server_command(config, "shutdown").await;
+    } else if let Some(p) = pid {
+        // Alive but not answering (starting up, or hung): the JVM's shutdown hook on SIGTERM.
+        config.signal_server(p, "TERM");
     }
     let deadline = Instant::now() + grace;
+    let mut ended = false;
     while Instant::now() < deadline {
-        let alive = pid.is_some_and(jeju_process::pid_alive);
+        let alive = pid.is_some_and(|p| config.is_server(p));
         if !alive && health(config).await.is_err() {
+            ended = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    if let Some(p) = pid.filter(|p| jeju_process::pid_alive(*p)) {
-        let _ = Command::new("kill").arg("-9").arg(p.to_string()).status();
-    }
+    let outcome = if ended {
+        StopOutcome::Stopped
+    } else if pid.is_some_and(|p| config.signal_server(p, "KILL")) {
+        StopOutcome::Killed
+    } else if health(config).await.is_ok() {
+        StopOutcome::StillAnswering
+    } else {
+        StopOutcome::Stopped
+    };
     let _ = std::fs::remove_file(config.pid_file());
-    Ok(true)
+    Ok(report(outcome))
 }
 
 /// A free TCP port on loopback (for tests that start their own server).
@@ -537,5 +631,181 @@ mod tests {
         assert_eq!(config.host, "127.0.0.1");
         assert_eq!(config.bolt_uri(), "bolt://127.0.0.1:7687");
         assert_eq!(config.pid_file(), Path::new("/p/.jeju/graph/server.pid"));
+    }
+
+    /// A config whose root is `dir` and whose HTTP port nothing listens on (or `http_port`).
+    fn test_config(dir: &Path, http_port: Option<u16>) -> ServerConfig {
+        let mut config = ServerConfig::local(dir);
+        config.root = dir.join("graph");
+        config.http_port = http_port.unwrap_or_else(|| free_port().unwrap());
+        config.bolt_port = free_port().unwrap();
+        std::fs::create_dir_all(&config.root).unwrap();
+        config
+    }
+
+    fn record(config: &ServerConfig, pid: u32) {
+        std::fs::write(config.pid_file(), pid.to_string()).unwrap();
+    }
+
+    /// `cmd` started, once its command line can be read (`spawn` returns while the kernel may
+    /// still be setting up the new program's arguments).
+    fn started(cmd: &mut Command) -> std::process::Child {
+        let child = cmd.spawn().unwrap();
+        for _ in 0..200 {
+            if jeju_process::cmdline(child.id()).is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child
+    }
+
+    /// A stand-in for the server: `sh` with the server's main class and this root on its
+    /// command line, running `script`.
+    fn fake_server(config: &ServerConfig, script: &str) -> std::process::Child {
+        started(
+            Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .arg(SERVER_CLASS)
+                .arg(format!(
+                    "-Darcadedb.server.rootPath={}",
+                    config.root.display()
+                )),
+        )
+    }
+
+    /// Answers every HTTP request on a loopback port with `200 {}` (an ArcadeDB that never
+    /// goes away), until the test process ends.
+    fn always_ready_http() -> u16 {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream);
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let _ = reader.get_mut().write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+                );
+            }
+        });
+        port
+    }
+
+    fn still_running(child: &mut std::process::Child) -> bool {
+        std::thread::sleep(Duration::from_millis(100));
+        child.try_wait().unwrap().is_none()
+    }
+
+    #[tokio::test]
+    async fn a_recorded_pid_that_is_not_the_server_gets_no_signal() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = test_config(dir.path(), None);
+        // The server is gone and its pid now belongs to an unrelated process.
+        let mut other = started(Command::new("sleep").arg("30"));
+        record(&config, other.id());
+        assert!(!config.is_server(other.id()));
+        assert_eq!(config.running_pid(), None);
+        let report = stop_detached(&config, Duration::from_millis(300))
+            .await
+            .unwrap();
+        assert_eq!(
+            report,
+            StopReport {
+                outcome: StopOutcome::NotRunning,
+                foreign_pid: Some(other.id()),
+            }
+        );
+        assert!(!report.was_running());
+        assert!(
+            still_running(&mut other),
+            "the unrelated process was signalled"
+        );
+        assert!(!config.pid_file().exists(), "the stale pid file is removed");
+
+        // The same while something answers on the HTTP port and keeps answering: the
+        // shutdown is asked for, and after the grace period the unrelated pid is still not
+        // signalled.
+        let config = test_config(dir.path(), Some(always_ready_http()));
+        record(&config, other.id());
+        let report = stop_detached(&config, Duration::from_millis(500))
+            .await
+            .unwrap();
+        assert_eq!(
+            report,
+            StopReport {
+                outcome: StopOutcome::StillAnswering,
+                foreign_pid: Some(other.id()),
+            }
+        );
+        assert!(
+            still_running(&mut other),
+            "the unrelated process was signalled"
+        );
+        assert!(!config.pid_file().exists());
+        other.kill().unwrap();
+        other.wait().unwrap();
+
+        // A pid that has ended: nothing running, nothing foreign.
+        let config = test_config(dir.path(), None);
+        record(&config, other.id());
+        let report = stop_detached(&config, Duration::from_millis(300))
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, StopOutcome::NotRunning);
+        assert_eq!(report.foreign_pid, None);
+        assert!(!config.pid_file().exists());
+    }
+
+    #[tokio::test]
+    async fn the_recorded_server_is_stopped_with_signals() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = test_config(dir.path(), None);
+
+        // Not answering over HTTP: SIGTERM ends it within the grace period.
+        let mut server = fake_server(&config, "while :; do sleep 0.1; done");
+        record(&config, server.id());
+        assert!(config.is_server(server.id()));
+        assert_eq!(config.running_pid(), Some(server.id()));
+        // The same folder spelled another way is the same root; another folder is not.
+        let mut spelled = config.clone();
+        spelled.root = dir.path().join("graph/../graph/");
+        assert!(spelled.is_server(server.id()));
+        let mut other_root = config.clone();
+        other_root.root = dir.path().to_path_buf();
+        assert!(!other_root.is_server(server.id()));
+        let report = stop_detached(&config, Duration::from_secs(10))
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, StopOutcome::Stopped);
+        assert_eq!(report.foreign_pid, None);
+        assert!(!server.wait().unwrap().success());
+        assert!(!config.pid_file().exists());
+
+        // One that ignores SIGTERM gets SIGKILL after the grace period.
+        let mut server = fake_server(&config, "trap '' TERM; while :; do sleep 0.1; done");
+        record(&config, server.id());
+        std::thread::sleep(Duration::from_millis(100)); // the trap is set
+        let report = stop_detached(&config, Duration::from_millis(500))
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, StopOutcome::Killed);
+        assert!(report.was_running());
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(server.wait().unwrap().signal(), Some(9));
+        assert!(!config.pid_file().exists());
     }
 }

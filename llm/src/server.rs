@@ -388,17 +388,14 @@ pub async fn stop_detached(config: &ServerConfig, grace: Duration) -> Result<boo
         let _ = std::fs::remove_file(config.pid_file());
         return Ok(false);
     };
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(pid.to_string())
-        .status();
+    // Each signal checks again that the pid is still llama-server (it could have ended and
+    // its pid gone to another process while we waited).
+    jeju_process::signal_if(pid, "TERM", is_llama_server_cmdline);
     let deadline = Instant::now() + grace;
-    while Instant::now() < deadline && jeju_process::pid_alive(pid) {
+    while Instant::now() < deadline && is_llama_server(pid) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    if jeju_process::pid_alive(pid) {
-        let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-    }
+    jeju_process::signal_if(pid, "KILL", is_llama_server_cmdline);
     let _ = std::fs::remove_file(config.pid_file());
     Ok(true)
 }
@@ -418,11 +415,7 @@ pub fn running_settings(config: &ServerConfig) -> Option<String> {
         .ok()
         .and_then(|s| s.trim().parse::<u32>().ok())
         .filter(|p| is_llama_server(*p))?;
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-    let args: Vec<String> = cmdline
-        .split(|b| *b == 0)
-        .map(|a| String::from_utf8_lossy(a).into_owned())
-        .collect();
+    let args = jeju_process::cmdline(pid)?;
     let shown: Vec<String> = args
         .windows(2)
         .filter(|w| SHOWN.contains(&w[0].as_str()))
@@ -432,10 +425,11 @@ pub fn running_settings(config: &ServerConfig) -> Option<String> {
 }
 
 fn is_llama_server(pid: u32) -> bool {
-    jeju_process::pid_alive(pid)
-        && std::fs::read(format!("/proc/{pid}/cmdline"))
-            .map(|c| String::from_utf8_lossy(&c).contains("llama-server"))
-            .unwrap_or(false)
+    jeju_process::pid_runs(pid, is_llama_server_cmdline)
+}
+
+fn is_llama_server_cmdline(args: &[String]) -> bool {
+    args.iter().any(|a| a.contains("llama-server"))
 }
 
 /// A free TCP port on loopback (for tests that start their own server).

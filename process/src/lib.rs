@@ -9,6 +9,52 @@ pub fn pid_alive(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
+/// The command line of a live process: its arguments as `/proc/PID/cmdline` lists them
+/// (split at the NULs, lossily decoded). `None` when no such process runs (or it is a zombie,
+/// or its command line cannot be read). Linux `/proc` only.
+pub fn cmdline(pid: u32) -> Option<Vec<String>> {
+    if !pid_alive(pid) {
+        return None;
+    }
+    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    if raw.is_empty() {
+        // A kernel thread, or a process that is exiting.
+        return None;
+    }
+    let raw = raw.strip_suffix(&[0]).unwrap_or(&raw);
+    Some(
+        raw.split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect(),
+    )
+}
+
+/// Is `pid` a live process whose command line passes `is_it`? Check this right before every
+/// signal to a recorded pid: after the process ended, the kernel may give its pid to an
+/// unrelated one.
+pub fn pid_runs(pid: u32, is_it: impl FnOnce(&[String]) -> bool) -> bool {
+    cmdline(pid).is_some_and(|args| is_it(&args))
+}
+
+/// Sends `signal` (`"TERM"`, `"KILL"`, …) to `pid` with `kill(1)`, only if it is still a live
+/// process whose command line passes `is_it`. Returns whether the signal was sent.
+///
+/// Between the check and the signal the process could still end and its pid be reused; that
+/// window is microseconds, against the seconds a caller waits between reading a pid file and
+/// signalling.
+pub fn signal_if(pid: u32, signal: &str, is_it: impl FnOnce(&[String]) -> bool) -> bool {
+    if !pid_runs(pid, is_it) {
+        return false;
+    }
+    std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// The last `lines` lines of a log file ("" if it cannot be read).
 pub fn log_tail(path: &Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -36,6 +82,40 @@ mod tests {
         assert_eq!(log_tail(&log, 2), "b\nc");
         assert_eq!(log_tail(&dir.path().join("missing"), 2), "");
         assert!(free_port().unwrap() > 0);
+    }
+
+    #[test]
+    fn command_lines_and_checked_signals() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        // `spawn` returns while the kernel may still be setting up the new program's
+        // arguments (the command line reads empty for that moment).
+        let mut args = cmdline(pid);
+        for _ in 0..200 {
+            if args.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            args = cmdline(pid);
+        }
+        assert_eq!(args.unwrap(), ["sleep".to_string(), "30".to_string()]);
+        assert!(pid_runs(pid, |args| args[0] == "sleep"));
+        assert!(!pid_runs(pid, |args| args.iter().any(|a| a == "server")));
+        assert_eq!(cmdline(u32::MAX), None);
+        assert!(!pid_runs(u32::MAX, |_| true));
+        // The wrong command line: no signal, the process runs on.
+        assert!(!signal_if(pid, "KILL", |args| args[0] == "java"));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(child.try_wait().unwrap().is_none());
+        // The right one: signalled.
+        assert!(signal_if(pid, "TERM", |args| args[0] == "sleep"));
+        let status = child.wait().unwrap();
+        assert!(!status.success());
+        // Ended and reaped: no command line (and so nothing that `signal_if` would signal).
+        assert_eq!(cmdline(pid), None);
     }
 }
 
