@@ -138,7 +138,7 @@ async fn open_qdrant(url: &str, dims: usize) -> Result<Box<dyn VectorStore>, Vec
 #[cfg(not(feature = "qdrant"))]
 async fn open_qdrant(url: &str, _dims: usize) -> Result<Box<dyn VectorStore>, VectorError> {
     Err(VectorError::Unsupported(format!(
-        "{QDRANT_URL_ENV}={url} asks for Qdrant, but this build lacks it: rebuild with `--features jeju-vectors/qdrant`, or unset {QDRANT_URL_ENV} to use the embedded index"
+        "{QDRANT_URL_ENV}={url} asks for Qdrant, but this build lacks it: rebuild `jeju` with `cargo build --release --features qdrant`, or unset {QDRANT_URL_ENV} to use the embedded index"
     )))
 }
 
