@@ -18,6 +18,7 @@
 //! wasm-bindgen-cli-support = "=0.2.130"
 //! ```
 
+use sha2::Digest;
 use std::{
     env,
     ffi::OsString,
@@ -305,12 +306,33 @@ fn write_bundle_rs(out_dir: &Path, pkg: &Path, hydrate: bool) {
         "/// Whether the wasm bundle was built (the page hydrates only then).\n\
          pub const HYDRATE: bool = {hydrate};\n"
     );
+    // The bundle's version: the first 12 hex digits of the SHA-256 of every file's name and
+    // content, so that a changed bundle gets new URLs and an unchanged one keeps them.
+    let names = files_under(pkg);
+    let mut hasher = sha2::Sha256::new();
+    for name in &names {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(fs::read(pkg.join(name)).expect("read a bundle file"));
+        hasher.update([0]);
+    }
+    let version: String = hasher
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let _ = writeln!(
+        src,
+        "/// The bundle's content hash: the page links `/pkg/<VERSION>/…` (cached for a year).\n\
+         pub const VERSION: &str = {version:?};\n"
+    );
     src.push_str(
         "/// The files served under `/pkg/`: (name, content type, bytes). Names may contain `/`\n\
          /// (wasm-bindgen snippets).\n\
          pub static WEB_BUNDLE: &[(&str, &str, &[u8])] = &[\n",
     );
-    for name in files_under(pkg) {
+    for name in names {
         let path = pkg.join(&name);
         let _ = writeln!(
             src,

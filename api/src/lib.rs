@@ -194,6 +194,19 @@ pub struct AskResponse {
     /// after its language is switched. `null` in the answer inside it. Since API 0.5.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_language: Option<Box<Rendition>>,
+    /// Set when review search could not help this answer because its index is still being
+    /// built in the background (the answer ranks by graph signals); the page shows a quiet
+    /// note. `null` otherwise. Since API 0.6.0.
+    #[serde(default)]
+    pub warming_up: Option<WarmingUp>,
+}
+
+/// A part that is still being prepared ([`AskResponse::warming_up`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WarmingUp {
+    /// How much of the review index is built, in percent.
+    pub review_index_percent: u8,
 }
 
 /// An answer's language-dependent parts in one language ([`AskResponse::other_language`]).
@@ -642,7 +655,33 @@ pub struct Health {
     /// `None` when no LLM is configured (`--no-llm`).
     pub llm: Option<bool>,
     pub review_search: bool,
+    /// The review index behind review search: ready, building in the background (with its
+    /// percent and an estimate of the time left) or not built. `null` when the server does
+    /// not track it. Since API 0.6.0.
+    #[serde(default)]
+    pub review_index: Option<ReviewIndexHealth>,
     pub version: String,
+}
+
+/// Where the review index stands ([`Health::review_index`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewIndexHealth {
+    pub state: ReviewIndexPhase,
+    /// Percent built (100 when ready; `null` when not built and no build runs).
+    pub percent: Option<u8>,
+    /// Seconds left at the build's current rate, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_s: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewIndexPhase {
+    Ready,
+    Building,
+    NotBuilt,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -44,9 +44,18 @@ pub enum Command {
     /// memory; `--ingest`: ingest throughput (rows/s per stage) and peak memory; `--load`:
     /// concurrent sessions against the HTTP API (throughput, latency, errors, memory).
     Bench(BenchArgs),
-    /// Start the graph server, generate the synthetic data (unless present), ingest it and run
-    /// the sample questions.
+    /// Start the graph server, generate the synthetic data (unless present), ingest it, run
+    /// the sample questions, then serve the chat page while the review vectors build in the
+    /// background.
     Quickstart(QuickstartArgs),
+    /// The review vector index (HyDE review search).
+    Reviews {
+        #[command(subcommand)]
+        command: ReviewsCommand,
+    },
+    /// Where the parts stand: the graph, the LLM server, the review index (a background
+    /// build's progress) and a running `jeju serve`.
+    Status(StatusArgs),
     /// The chat page and the JSON API (`/api/ask`, `/api/ask/stream`, `/api/health`,
     /// `/api/openapi.json`) on http://ADDR.
     Serve(ServeArgs),
@@ -73,6 +82,29 @@ pub enum GraphCommand {
     Stop,
     /// Is the configured graph reachable?
     Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewsCommand {
+    /// Embed the reviews in the graph into the review index (only what the embedding cache
+    /// lacks; nothing when the index is up to date). Resumable: an interrupted build goes on
+    /// from the cache. `jeju serve` runs it in the background when the index is missing.
+    Build(ReviewsBuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewsBuildArgs {
+    /// No progress bars (the progress file still tells `jeju status`); what `jeju serve`
+    /// passes to the builder it starts.
+    #[arg(long)]
+    pub background: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Where `jeju serve` listens (as `jeju serve --addr`).
+    #[arg(long, env = "JEJU_SERVE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +155,9 @@ pub enum ReviewVectorsArg {
     All,
     /// Leave the review vectors out (review search then falls back to graph signals).
     Skip,
+    /// Leave them to `jeju serve`, which builds them in the background at the lowest CPU
+    /// priority while it answers (review search switches on when they are ready).
+    Background,
 }
 
 #[derive(Debug, Args)]
@@ -153,9 +188,26 @@ pub struct QuickstartArgs {
     /// Where the generated data goes (default: .jeju/data/<scale>-<seed>).
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Embed every review for HyDE review search, or skip it (see `jeju ingest`).
-    #[arg(long, value_enum, env = "JEJU_REVIEW_VECTORS", default_value = "all")]
+    /// When to embed the reviews for HyDE review search: in the background while serving
+    /// (the default: the page answers within seconds and review search switches on when the
+    /// vectors are ready), `all` before serving, or `skip`.
+    #[arg(
+        long,
+        value_enum,
+        env = "JEJU_REVIEW_VECTORS",
+        default_value = "background"
+    )]
     pub review_vectors: ReviewVectorsArg,
+    /// Stop after the sample questions instead of serving (review vectors in `background`
+    /// mode are then left to a later `jeju serve` or `jeju reviews build`).
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where the page is served (as `jeju serve --addr`).
+    #[arg(long, env = "JEJU_SERVE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Serve with the deterministic fallbacks only (no LLM calls).
+    #[arg(long)]
+    pub no_llm: bool,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +236,15 @@ pub struct ServeArgs {
     /// Use the deterministic fallbacks only (no LLM calls).
     #[arg(long)]
     pub no_llm: bool,
+    /// A missing or stale review index is built in the background (`all` or `background`,
+    /// the default) at the lowest CPU priority, or not at all (`skip`).
+    #[arg(
+        long,
+        value_enum,
+        env = "JEJU_REVIEW_VECTORS",
+        default_value = "background"
+    )]
+    pub review_vectors: ReviewVectorsArg,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,7 @@ use jeju_api::{Health, HealthStatus};
 use crate::cli::HealthArgs;
 
 /// Where to ask: a server listening on every address is asked on loopback.
-fn target(addr: SocketAddr) -> SocketAddr {
+pub(crate) fn target(addr: SocketAddr) -> SocketAddr {
     match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
             SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())

@@ -10,7 +10,7 @@ use jeju_graph::ingest::{IngestOptions, IngestSummary};
 use jeju_review_search::ReviewIndexPaths;
 
 use crate::cli::{
-    EncodingArg, GenerateArgs, IngestArgs, QuickstartArgs, ReviewVectorsArg, ScaleArg,
+    EncodingArg, GenerateArgs, IngestArgs, QuickstartArgs, ReviewVectorsArg, ScaleArg, ServeArgs,
 };
 use crate::graph_cmd::{connect, print_counts, project_home, run_samples};
 use crate::progress::Bars;
@@ -107,6 +107,17 @@ async fn review_vectors(data: &DataSet, mode: ReviewVectorsArg, bars: &Bars) -> 
         return Ok(());
     }
     let home = project_home();
+    if mode == ReviewVectorsArg::Background {
+        if crate::review_build::check_against(&home, &data.reviews)? {
+            println!("review vectors: index up to date");
+        } else {
+            println!(
+                "review vectors: left to `jeju serve`, which builds them in the background \
+                 (progress: `jeju status`; or `jeju reviews build` in the foreground)"
+            );
+        }
+        return Ok(());
+    }
     let embedder = match jeju_embed::Embedder::load_default(&home) {
         Ok(e) => e,
         Err(e) => {
@@ -204,7 +215,17 @@ pub async fn quickstart(args: &QuickstartArgs) -> Result<()> {
     })
     .await?;
     let client = connect(false).await?;
-    run_samples(&client).await
+    run_samples(&client).await?;
+    if args.no_serve {
+        return Ok(());
+    }
+    println!();
+    crate::serve_cmd::serve(&ServeArgs {
+        addr: args.addr,
+        no_llm: args.no_llm,
+        review_vectors: args.review_vectors,
+    })
+    .await
 }
 
 /// Whether `dir` holds a generated data set (its manifest).

@@ -11,20 +11,16 @@ mod llm_bench;
 mod llm_cmd;
 mod pipeline_setup;
 mod progress;
+mod review_build;
 mod serve_cmd;
+mod status_cmd;
 
 use anyhow::Result;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -41,6 +37,28 @@ fn main() -> std::process::ExitCode {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs on stderr, filtered by `RUST_LOG` (default `warn`): text, or one JSON object per
+/// line with `JEJU_LOG_FORMAT=json` (for a log collector; each line carries its spans'
+/// fields, e.g. a request's `request_id`).
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let json =
+        std::env::var("JEJU_LOG_FORMAT").is_ok_and(|v| v.trim().eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .init();
+    } else {
+        builder.init();
     }
 }
 
@@ -69,6 +87,10 @@ async fn run(cli: cli::Cli) -> Result<()> {
         Command::Serve(args) => serve_cmd::serve(&args).await,
         Command::Health(args) => health_cmd::health(&args).await,
         Command::Quickstart(args) => ingest_cmd::quickstart(&args).await,
+        Command::Reviews {
+            command: cli::ReviewsCommand::Build(args),
+        } => review_build::build(&args).await,
+        Command::Status(args) => status_cmd::status(&args).await,
         Command::Eval(args) => match &args.command {
             Some(cli::EvalCommand::Generate(g)) => eval_cmd::generate(g).await,
             Some(cli::EvalCommand::Compare(c)) => eval_cmd::compare(c),

@@ -45,6 +45,8 @@ async fn sigterm_lets_a_slow_turn_finish_and_health_follows_the_server() {
         .env("JEJU_GRAPH_DB", &c.database)
         .env("JEJU_LLM_URL", &fake.url)
         .env("JEJU_LLM_MAX_RETRIES", "0")
+        .env("JEJU_LOG_FORMAT", "json")
+        .env("RUST_LOG", "warn,jeju_server=info")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -94,6 +96,11 @@ async fn sigterm_lets_a_slow_turn_finish_and_health_follows_the_server() {
     // The turn finishes with its answer; then the process exits 0.
     let response = turn.await.unwrap().expect("the turn's answer");
     assert_eq!(response.status(), 200);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(request_id.len() >= 32, "{request_id}");
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["picks"].as_array().map(Vec::len), Some(3), "{body}");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -109,6 +116,19 @@ async fn sigterm_lets_a_slow_turn_finish_and_health_follows_the_server() {
     assert!(
         log_text.contains("finishing the questions in flight"),
         "{log_text}"
+    );
+    // JEJU_LOG_FORMAT=json: the turn's log line is one JSON object carrying the request id
+    // the response returned.
+    let turn_line = log_text
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON log line"))
+        .find(|v| v["fields"]["message"] == "turn answered")
+        .unwrap_or_else(|| panic!("no turn line in\n{log_text}"));
+    let spans = turn_line["spans"].as_array().expect("the spans");
+    assert!(
+        spans.iter().any(|s| s["request_id"] == request_id.as_str()),
+        "{turn_line}"
     );
 
     // Nothing listens now: `jeju health` fails and says why.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod record;
+pub mod reviews;
 pub mod samples;
 pub mod schema;
 

@@ -102,6 +102,14 @@ impl Pipeline {
         self.parts.reviews.is_open()
     }
 
+    /// Opens the review search now through the opener of [`Pipeline::with_review_opener`]
+    /// (a server that just finished building the index calls it, instead of waiting for the
+    /// next retry). `Ok(true)` when it opened; `Ok(false)` when it was open already or there is
+    /// no opener; `Err` says what is still missing.
+    pub async fn open_review_search_now(&self) -> Result<bool, String> {
+        self.parts.reviews.open_now().await
+    }
+
     /// Whether an LLM is configured.
     pub fn has_llm(&self) -> bool {
         self.parts.llm.is_some()

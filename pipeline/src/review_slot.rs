@@ -80,6 +80,32 @@ impl ReviewSlot {
         None
     }
 
+    /// Runs the opener now, whatever the retry interval (e.g. when the caller knows the index
+    /// was just built). `Ok(false)` when the search was already open or there is no opener.
+    pub(crate) async fn open_now(&self) -> Result<bool, String> {
+        let Some((opener, _)) = self.opener.as_ref() else {
+            return Ok(false);
+        };
+        if self.is_open() {
+            return Ok(false);
+        }
+        let outcome = opener().await;
+        let mut state = self.state();
+        state.tried_at = Some(Instant::now());
+        match outcome {
+            Ok(search) => {
+                tracing::info!("review search opened");
+                state.open = Some(Arc::new(search) as Arc<dyn ReviewIndex>);
+                state.error = None;
+                Ok(true)
+            }
+            Err(e) => {
+                state.error = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
     /// Why the review search is not open, for the trace.
     pub(crate) fn missing_reason(&self) -> String {
         match &self.state().error {

@@ -11,6 +11,7 @@ use jeju_progress::Progress;
 use jeju_vectors::{open_from_env, EmbeddedStore, Point, VectorStore, QDRANT_URL_ENV};
 use tracing::Instrument;
 
+use crate::build_progress::FileProgress;
 use crate::lock::FileLock;
 use crate::manifest::{
     data_fingerprint, distinct_reviews, read_manifest, remove_manifest, write_manifest, Manifest,
@@ -123,6 +124,27 @@ async fn build(
     if let Some(manifest) = up_to_date(paths, &fingerprint, count, &model_id).await? {
         return Ok(noop(reviews.len(), manifest, started));
     }
+    // From here the build reports its progress to the file other processes read.
+    let file_progress = FileProgress::new(paths.build_progress_file(), progress);
+    let result = build_locked(reviews, embedder, paths, &file_progress, started).await;
+    match &result {
+        Ok(_) => file_progress.finished(),
+        Err(e) => file_progress.failed(&e.to_string()),
+    }
+    result
+}
+
+/// [`build`] once it holds the locks and the index is known to need building.
+async fn build_locked(
+    reviews: &[Review],
+    embedder: &Embedder,
+    paths: &ReviewIndexPaths,
+    progress: &(dyn Progress + Sync),
+    started: Instant,
+) -> Result<BuildSummary, ReviewSearchError> {
+    let fingerprint = data_fingerprint(reviews);
+    let count = distinct_reviews(reviews);
+    let model_id = embedder.model_id().to_owned();
 
     // Embed (through the cache).
     let embed_started = Instant::now();

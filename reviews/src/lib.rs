@@ -20,6 +20,7 @@
 //! query embedding (≈ 25 ms) plus about a millisecond.
 
 pub mod aggregate;
+mod build_progress;
 mod builder;
 mod error;
 mod lock;
@@ -28,10 +29,14 @@ mod paths;
 mod search;
 
 pub use aggregate::{StoreMatch, SECOND_HIT_BONUS, SECOND_HIT_WINDOW};
+pub use build_progress::{
+    read_build_progress, read_build_state, BuildProgress, FileProgress, ReviewIndexState,
+};
 pub use builder::{build_index, build_index_from_reviews, BuildSummary, STAGE_EMBED, STAGE_INDEX};
 pub use error::ReviewSearchError;
 pub use manifest::{
-    data_fingerprint, index_status, read_manifest, IndexStatus, Manifest, MANIFEST_FORMAT,
+    data_fingerprint, index_status, invalidate, read_manifest, IndexStatus, Manifest,
+    MANIFEST_FORMAT,
 };
 pub use paths::{
     ReviewIndexPaths, DEFAULT_CACHE_FILE, DEFAULT_INDEX_DIR, EMBED_CACHE_ENV, INDEX_DIR_ENV,

@@ -142,6 +142,12 @@ pub(crate) fn write_manifest(path: &Path, manifest: &Manifest) -> Result<(), Rev
 
 /// Removes the manifest (before a rebuild starts, so that an interrupted rebuild is never
 /// taken for a complete one).
+/// Sets an index aside: without its manifest, review search does not open it and the next
+/// build writes it again (its vectors stay in the embedding cache).
+pub fn invalidate(paths: &crate::ReviewIndexPaths) -> Result<(), ReviewSearchError> {
+    remove_manifest(&paths.manifest_file())
+}
+
 pub(crate) fn remove_manifest(path: &Path) -> Result<(), ReviewSearchError> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),

@@ -115,6 +115,7 @@ pub fn response(session_id: &str, turn: u32, question: &str, answer: &Answer) ->
         },
         trace: trace_view(answer, question),
         other_language: None,
+        warming_up: None,
     }
 }
 

@@ -16,8 +16,10 @@ mod bundle;
 pub mod convert;
 pub mod load;
 mod map_view;
+pub mod metrics;
 pub mod openapi;
 mod routes;
+pub mod session_store;
 pub mod sessions;
 pub mod trace_summary;
 pub mod turn;
@@ -75,6 +77,10 @@ impl ServerConfig {
     }
 }
 
+/// Tells where the review index stands (a background build's progress): the binary reads
+/// the build's progress file; `None` when nothing is known.
+pub type ReviewIndexProbe = Arc<dyn Fn() -> Option<jeju_api::ReviewIndexHealth> + Send + Sync>;
+
 /// What every request handler shares.
 pub struct AppState {
     pub pipeline: Arc<Pipeline>,
@@ -82,17 +88,42 @@ pub struct AppState {
     pub config: ServerConfig,
     permits: Arc<Semaphore>,
     waiting: AtomicUsize,
+    review_index: Option<ReviewIndexProbe>,
+    /// What `/metrics` exposes.
+    pub metrics: metrics::Metrics,
 }
 
 impl AppState {
+    /// The state with conversations in this process and no review-index probe.
     pub fn new(pipeline: Arc<Pipeline>, config: ServerConfig) -> Arc<AppState> {
+        let sessions = sessions::Sessions::new(config.session_ttl, config.max_sessions);
+        AppState::with_parts(pipeline, config, sessions, None)
+    }
+
+    /// [`AppState::new`] with its conversations in `sessions` (e.g. a shared store, see
+    /// [`sessions::Sessions::with_store`]) and a probe of the review index, shown in
+    /// `/api/health` and, while a build runs, as [`jeju_api::AskResponse::warming_up`] on
+    /// answers review search could not help.
+    pub fn with_parts(
+        pipeline: Arc<Pipeline>,
+        config: ServerConfig,
+        sessions: sessions::Sessions,
+        review_index: Option<ReviewIndexProbe>,
+    ) -> Arc<AppState> {
         Arc::new(AppState {
             pipeline,
-            sessions: sessions::Sessions::new(config.session_ttl, config.max_sessions),
+            sessions,
             permits: Arc::new(Semaphore::new(config.max_concurrent_turns.max(1))),
             waiting: AtomicUsize::new(0),
             config,
+            review_index,
+            metrics: metrics::Metrics::new(),
         })
+    }
+
+    /// Where the review index stands, if the server tracks it.
+    pub fn review_index(&self) -> Option<jeju_api::ReviewIndexHealth> {
+        self.review_index.as_ref().and_then(|probe| probe())
     }
 }
 
@@ -111,6 +142,11 @@ pub enum ServerError {
 /// Whether the page's wasm bundle was built (without it the page works as plain forms).
 pub fn hydrates() -> bool {
     bundle::HYDRATE
+}
+
+/// Where the page links the bundle's files from: `/pkg/<content hash>`.
+pub fn assets_dir() -> String {
+    format!("{}/{}", jeju_web::PKG_PATH, bundle::VERSION)
 }
 
 /// A bound listener, before it serves.

@@ -16,6 +16,8 @@ use utoipa::OpenApi;
         jeju_api::ApiError,
         jeju_api::ErrorCode,
         jeju_api::Health,
+        jeju_api::ReviewIndexHealth,
+        jeju_api::WarmingUp,
         jeju_api::StreamEvent,
         jeju_api::StageEvent,
         jeju_api::PreliminaryPicks,

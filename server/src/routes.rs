@@ -17,7 +17,10 @@ use jeju_api::{
 use jeju_web::PageState;
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Instrument;
 
 use crate::turn::{clean_question, message_language, run_turn};
 use crate::{bundle, openapi, AppState};
@@ -29,10 +32,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/ask", post(ask))
         .route("/api/ask/stream", get(ask_stream))
         .route("/api/health", get(health))
+        .route("/api/live", get(live))
+        .route("/api/ready", get(ready))
         .route("/api/openapi.json", get(openapi_json))
+        .route("/metrics", get(metrics))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
         .route("/pkg/{file}", get(pkg_file))
+        .route("/pkg/{version}/{*file}", get(pkg_file_versioned))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A request id per request (the proxy's `X-Request-Id` when it sent one), on the
+        // request's span (so every log line of a turn carries it) and echoed in the response.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         // Gzip for pages, JSON, wasm and JS; never for the event stream (the default
         // predicate leaves `text/event-stream` alone).
         .layer(CompressionLayer::new())
@@ -56,13 +70,13 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// The page may load scripts, styles, the wasm and the answer stream from this server only;
-/// its one inline script (the hydration module, [`jeju_web::HYDRATE_MODULE`]) is allowed by
+/// its one inline script (the hydration module, [`jeju_web::hydrate_module`]) is allowed by
 /// its SHA-256, so an injected `<script>` or `on…=` handler would not run even if escaping
 /// failed. `'wasm-unsafe-eval'` lets it compile its WebAssembly, and nothing else.
 pub fn content_security_policy() -> HeaderValue {
     use base64::Engine;
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(jeju_web::HYDRATE_MODULE.as_bytes());
+    let digest = sha2::Sha256::digest(jeju_web::hydrate_module(&crate::assets_dir()).as_bytes());
     let hash = base64::engine::general_purpose::STANDARD.encode(digest);
     let policy = format!(
         "default-src 'none'; script-src 'self' 'sha256-{hash}' 'wasm-unsafe-eval'; \
@@ -116,17 +130,19 @@ pub async fn ask(
         Ok(Json(req)) => req,
         Err(rejection) => {
             let code = rejection_code(&rejection);
+            state.metrics.error(code);
             return ErrorResponse(ApiError::new(code, Language::default())).into_response();
         }
     };
     let lang = message_language(&req);
     if let Err(code) = clean_question(&req.question) {
+        state.metrics.error(code);
         return ErrorResponse(ApiError::new(code, lang)).into_response();
     }
     // The turn runs in its own task: a panic in it becomes an `internal` error.
     let task = tokio::spawn({
         let state = state.clone();
-        async move { run_turn(&state, req, None).await }
+        async move { run_turn(&state, req, None).await }.instrument(tracing::Span::current())
     });
     match task.await {
         Ok((_, Ok(response))) => Json(response).into_response(),
@@ -170,14 +186,19 @@ pub async fn ask_stream(
     };
     let lang = message_language(&req);
     if let Err(code) = clean_question(&req.question) {
+        state.metrics.error(code);
         return ErrorResponse(ApiError::new(code, lang)).into_response();
     }
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let span = tracing::Span::current();
     tokio::spawn({
         let state = state.clone();
         async move {
             let errors = tx.clone();
-            let task = tokio::spawn(async move { run_turn(&state, req, Some(tx)).await });
+            let task = tokio::spawn(
+                async move { run_turn(&state, req, Some(tx)).await }
+                    .instrument(tracing::Span::current()),
+            );
             if let Err(join) = task.await {
                 tracing::error!(error = %join, "turn task failed");
                 let _ = errors.send(jeju_api::StreamEvent::Error(ApiError::new(
@@ -186,6 +207,7 @@ pub async fn ask_stream(
                 )));
             }
         }
+        .instrument(span)
     });
     let events = tokio_stream::wrappers::UnboundedReceiverStream::new(rx).map(|event| {
         Ok::<Event, Infallible>(Event::default().event(event.name()).data(event.data_json()))
@@ -219,6 +241,7 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Response {
         graph: parts.graph,
         llm: parts.llm,
         review_search: parts.review_search,
+        review_index: state.review_index(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     };
     let code = if parts.graph {
@@ -229,8 +252,92 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Response {
     (code, Json(body)).into_response()
 }
 
+/// The span of one request: method, path and request id.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %request_id,
+    )
+}
+
+/// The process is up (a liveness probe: no part is asked).
+async fn live() -> Response {
+    Json(serde_json::json!({"live": true})).into_response()
+}
+
+/// Ready for questions: the graph answers, and the shared session store when one is
+/// configured. 200 or 503 (a readiness probe: a load balancer sends no questions until 200).
+async fn ready(State(state): State<Arc<AppState>>) -> Response {
+    let parts = state.pipeline.health().await;
+    let store = state.sessions.store_answers().await;
+    let ready = parts.graph && store != Some(false);
+    let code = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({
+        "ready": ready,
+        "graph": parts.graph,
+        "session_store": store,
+    });
+    (code, Json(body)).into_response()
+}
+
+/// `/metrics` in the Prometheus text format ([`crate::metrics`]).
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
+        .into_response()
+}
+
+/// The page's icon (an SVG tangerine), cached for a day.
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
+const FAVICON: &[u8] = include_bytes!("../assets/favicon.svg");
+
 async fn openapi_json() -> Response {
     Json(openapi::document()).into_response()
+}
+
+/// A bundle file under its content-hashed directory (`/pkg/<version>/…`, the page's links):
+/// cached for a year, since another bundle gets another directory. A stale version (a page
+/// from before a deploy) gets the current file, not cached.
+async fn pkg_file_versioned(Path((version, file)): Path<(String, String)>) -> Response {
+    let cache = if version == bundle::VERSION {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    match bundle::file(&file) {
+        Some((mime, bytes)) => (
+            [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)],
+            bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 async fn pkg_file(Path(file): Path<String>) -> Response {
@@ -301,7 +408,7 @@ async fn page(
         };
         let task = tokio::spawn({
             let state = state.clone();
-            async move { run_turn(&state, req, None).await }
+            async move { run_turn(&state, req, None).await }.instrument(tracing::Span::current())
         });
         let session_id = match task.await {
             Ok((id, _)) => id,
@@ -316,14 +423,14 @@ async fn page(
         ))
         .into_response();
     }
-    let (session_id, conversation) = state.sessions.get_or_create(query.session_id.as_deref());
-    let turns = conversation.lock().await.turns.clone();
+    let (session_id, turns) = state.sessions.page_turns(query.session_id.as_deref()).await;
     let page = PageState {
         language,
         session_id,
         turns,
         llm_configured: state.pipeline.has_llm(),
         hydrate: bundle::HYDRATE,
+        assets: crate::assets_dir(),
     };
     let html = jeju_web::render_page(page);
     (

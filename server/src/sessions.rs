@@ -1,5 +1,12 @@
 //! Conversations by session id: the pipeline's [`Session`] (for follow-ups) and the turns shown
-//! on the page. Bounded in count and age; turns of one session run one after another.
+//! on the page. Bounded in count and age; turns of one session run one after another in a
+//! process.
+//!
+//! With a shared store ([`crate::session_store`], Redis) every turn starts from the stored
+//! state and saves its result, so a conversation continues after a restart and on another
+//! `jeju serve` process; the page's turns come from the store too. Two processes answering
+//! the same session at the same moment is not prevented across processes (the page sends one
+//! question at a time): the later save wins.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -7,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use jeju_pipeline::session::Session;
 use jeju_web::ChatTurn;
+use tokio::sync::OwnedMutexGuard;
+
+use crate::session_store::{RedisStore, SessionStoreConfig, SessionStoreError, StoredState};
 
 /// Turns of a conversation kept for the page (the pipeline's session needs only the last).
 pub const MAX_TURNS_KEPT: usize = 30;
@@ -41,28 +51,122 @@ pub struct Sessions {
     entries: Mutex<HashMap<String, Entry>>,
     ttl: Duration,
     max: usize,
+    shared: Option<RedisStore>,
 }
 
 impl Sessions {
+    /// Conversations in this process only.
     pub fn new(ttl: Duration, max: usize) -> Sessions {
         Sessions {
             entries: Mutex::new(HashMap::new()),
             ttl,
             max: max.max(1),
+            shared: None,
         }
     }
 
-    /// The conversation of `id` if it is a live session id, else a new conversation under a
-    /// new id. Returns the id in use.
-    pub fn get_or_create(
+    /// Conversations in the store `config` names (in this process for
+    /// [`SessionStoreConfig::Memory`]).
+    pub fn with_store(
+        ttl: Duration,
+        max: usize,
+        config: &SessionStoreConfig,
+    ) -> Result<Sessions, SessionStoreError> {
+        let mut sessions = Sessions::new(ttl, max);
+        if let SessionStoreConfig::Redis(url) = config {
+            sessions.shared = Some(RedisStore::new(url, ttl)?);
+        }
+        Ok(sessions)
+    }
+
+    /// Whether conversations are kept in a shared store.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// Whether the shared store answers (`None` without one).
+    pub async fn store_answers(&self) -> Option<bool> {
+        let store = self.shared.as_ref()?;
+        Some(store.ping().await.is_ok())
+    }
+
+    /// The conversation of `id` for a turn, locked until the guard drops: a live session id
+    /// continues its conversation (from the shared store's state, when there is one), anything
+    /// else starts a new conversation under a new id. Returns the id in use.
+    pub async fn begin_turn(&self, id: Option<&str>) -> (String, OwnedMutexGuard<Conversation>) {
+        let stored = self.stored_state(id).await;
+        let (id, conversation) = self.local(id, stored.is_some());
+        let mut guard = conversation.lock_owned().await;
+        if let Some(state) = stored {
+            guard.session = state.session;
+            guard.asked = state.asked;
+        }
+        (id, guard)
+    }
+
+    /// Records a finished turn: in the conversation, and in the shared store when there is
+    /// one (a store failure is logged; the answer stands).
+    pub async fn finish_turn(&self, id: &str, conversation: &mut Conversation, turn: ChatTurn) {
+        conversation.asked += 1;
+        if let Some(store) = &self.shared {
+            let state = StoredState {
+                session: conversation.session.clone(),
+                asked: conversation.asked,
+            };
+            if let Err(e) = store.save_turn(id, &state, &turn).await {
+                tracing::warn!(error = %e, "the turn was not saved to the session store");
+            }
+        }
+        conversation.push(turn);
+    }
+
+    /// The turns of `id` for the page (a new, empty conversation for an unknown id). Returns
+    /// the id in use.
+    pub async fn page_turns(&self, id: Option<&str>) -> (String, Vec<ChatTurn>) {
+        if let (Some(store), Some(id)) = (&self.shared, id.filter(|id| valid_id(id))) {
+            match store.load_state(id).await {
+                Ok(Some(_)) => match store.load_turns(id).await {
+                    Ok(turns) => {
+                        self.local(Some(id), true);
+                        return (id.to_owned(), turns);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "the page's turns were not loaded"),
+                },
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "the session store did not answer"),
+            }
+        }
+        let (id, conversation) = self.local(id, false);
+        let turns = conversation.lock().await.turns.clone();
+        (id, turns)
+    }
+
+    /// The shared store's state of a valid `id` (`None` without a store, for an unknown id or
+    /// when the store fails: the conversation then goes on from this process's memory).
+    async fn stored_state(&self, id: Option<&str>) -> Option<StoredState> {
+        let store = self.shared.as_ref()?;
+        let id = id.filter(|id| valid_id(id))?;
+        match store.load_state(id).await {
+            Ok(state) => state,
+            Err(e) => {
+                tracing::warn!(error = %e, "the session store did not answer: going on from memory");
+                None
+            }
+        }
+    }
+
+    /// The in-process entry of `id` if it is live (or `known` elsewhere: the store has it),
+    /// else a new entry under a new id.
+    fn local(
         &self,
         id: Option<&str>,
+        known: bool,
     ) -> (String, Arc<tokio::sync::Mutex<Conversation>>) {
         let now = Instant::now();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(id) = id.filter(|id| valid_id(id)) {
             if let Some(entry) = entries.get_mut(id) {
-                if now.duration_since(entry.last_used) <= self.ttl {
+                if known || now.duration_since(entry.last_used) <= self.ttl {
                     entry.last_used = now;
                     return (id.to_owned(), entry.conversation.clone());
                 }
@@ -79,7 +183,10 @@ impl Sessions {
                 None => break,
             };
         }
-        let id = new_id();
+        let id = match id.filter(|id| known && valid_id(id)) {
+            Some(id) => id.to_owned(),
+            None => new_id(),
+        };
         let conversation = Arc::new(tokio::sync::Mutex::new(Conversation::default()));
         entries.insert(
             id.clone(),
@@ -91,7 +198,16 @@ impl Sessions {
         (id, conversation)
     }
 
-    /// The conversation of a live session id, without creating one.
+    /// The conversation of `id` for a turn or the page, without the shared store: see
+    /// [`Sessions::begin_turn`] and [`Sessions::page_turns`].
+    pub fn get_or_create(
+        &self,
+        id: Option<&str>,
+    ) -> (String, Arc<tokio::sync::Mutex<Conversation>>) {
+        self.local(id, false)
+    }
+
+    /// The conversation of a live session id in this process, without creating one.
     pub fn get(&self, id: &str) -> Option<Arc<tokio::sync::Mutex<Conversation>>> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
@@ -100,6 +216,7 @@ impl Sessions {
             .map(|e| e.conversation.clone())
     }
 
+    /// Conversations held in this process.
     pub fn len(&self) -> usize {
         self.entries.lock().map(|e| e.len()).unwrap_or_default()
     }

@@ -67,15 +67,21 @@ pub async fn run_turn(
     events: Option<UnboundedSender<StreamEvent>>,
 ) -> (String, Result<AskResponse, ApiError>) {
     let lang = message_language(&req);
-    let (session_id, conversation) = state.sessions.get_or_create(req.session_id.as_deref());
     let question = match clean_question(&req.question) {
         Ok(q) => q,
-        Err(code) => return (session_id, Err(ApiError::new(code, lang))),
+        Err(code) => {
+            let (session_id, _) = state.sessions.page_turns(req.session_id.as_deref()).await;
+            return (session_id, Err(ApiError::new(code, lang)));
+        }
     };
-    let mut conv = conversation.lock().await;
+    let (session_id, mut conv) = state.sessions.begin_turn(req.session_id.as_deref()).await;
+    let started = std::time::Instant::now();
+    let mut trace = None;
     let result = match state.queue().await {
         Err(code) => Err(ApiError::new(code, lang)),
         Ok(_permit) => {
+            state.metrics.running(1);
+            let _running = RunningGuard(&state.metrics);
             conv.session.language = req.language.map(convert::lang_of);
             let observer = |event: TurnEvent<'_>| {
                 let Some(tx) = &events else { return };
@@ -129,23 +135,47 @@ pub async fn run_turn(
                         .answer_in(&answer, other)
                         .map_err(|e| tracing::warn!(error = %e, "answer not told again"))
                         .ok();
-                    Ok(convert::response_with_other(
+                    let mut response = convert::response_with_other(
                         &session_id,
                         conv.asked + 1,
                         &question,
                         &answer,
                         again.as_ref(),
-                    ))
+                    );
+                    response.warming_up = warming_up(state, &answer);
+                    trace = Some(answer.trace);
+                    Ok(response)
                 }
             }
         }
     };
-    conv.asked += 1;
-    conv.push(ChatTurn {
+    let seconds = started.elapsed().as_secs_f64();
+    match (&result, &trace) {
+        (Ok(r), Some(trace)) => {
+            state.metrics.answered(seconds, trace);
+            tracing::info!(
+                session = %session_id,
+                turn = r.turn,
+                kind = ?r.kind,
+                ms = seconds * 1000.0,
+                "turn answered"
+            );
+        }
+        (Ok(_), None) => {}
+        (Err(e), _) => {
+            state.metrics.failed(seconds, e.code);
+            tracing::info!(session = %session_id, code = e.code.as_str(), ms = seconds * 1000.0, "turn failed");
+        }
+    }
+    let turn = ChatTurn {
         question: question.clone(),
         answer: result.as_ref().ok().cloned(),
         error: result.as_ref().err().cloned(),
-    });
+    };
+    state
+        .sessions
+        .finish_turn(&session_id, &mut conv, turn)
+        .await;
     if let Some(tx) = &events {
         let _ = tx.send(match &result {
             Ok(r) => StreamEvent::Answer(Box::new(r.clone())),
@@ -153,6 +183,20 @@ pub async fn run_turn(
         });
     }
     (session_id, result)
+}
+
+/// Set when review search was unavailable for `answer` while its index is being built.
+fn warming_up(state: &AppState, answer: &jeju_pipeline::Answer) -> Option<jeju_api::WarmingUp> {
+    let unavailable = answer.trace.fallback_reasons().iter().any(|(_, reason)| {
+        *reason == jeju_pipeline::trace::FallbackReason::ReviewSearchUnavailable
+    });
+    if !unavailable {
+        return None;
+    }
+    let index = state.review_index()?;
+    (index.state == jeju_api::ReviewIndexPhase::Building).then(|| jeju_api::WarmingUp {
+        review_index_percent: index.percent.unwrap_or(0),
+    })
 }
 
 impl AppState {
@@ -164,7 +208,8 @@ impl AppState {
             return Ok(permit);
         }
         let waiting = self.waiting.fetch_add(1, Ordering::SeqCst);
-        let _leave = WaitingGuard(&self.waiting);
+        let _leave = WaitingGuard(&self.waiting, &self.metrics);
+        self.metrics.waiting(1);
         if waiting >= self.config.max_waiting_turns {
             return Err(ErrorCode::Busy);
         }
@@ -180,11 +225,25 @@ impl AppState {
     }
 }
 
-struct WaitingGuard<'a>(&'a std::sync::atomic::AtomicUsize);
+/// A turn waiting for a slot (the count and the queue gauge).
+struct WaitingGuard<'a>(
+    &'a std::sync::atomic::AtomicUsize,
+    &'a crate::metrics::Metrics,
+);
 
 impl Drop for WaitingGuard<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
+        self.1.waiting(-1);
+    }
+}
+
+/// A turn holding a slot (the running gauge).
+struct RunningGuard<'a>(&'a crate::metrics::Metrics);
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        self.0.running(-1);
     }
 }
 

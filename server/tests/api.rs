@@ -527,16 +527,95 @@ async fn health_openapi_and_the_server_rendered_page() {
         !html.contains(" onclick="),
         "an inline handler the policy blocks"
     );
-    // The wasm bundle and the stylesheet are served.
-    let css = s.http.get(s.url("/pkg/jeju_web.css")).send().await.unwrap();
+    // The wasm bundle and the stylesheet are served under the bundle's content hash, cached
+    // for a year; the unversioned paths still answer, briefly cached.
+    let assets = jeju_server::assets_dir();
+    assert!(assets.len() > "/pkg/".len(), "{assets}");
+    let css_link = format!("{assets}/jeju_web.css");
+    assert!(html.contains(&css_link), "{html}");
+    let css = s.http.get(s.url(&css_link)).send().await.unwrap();
     assert_eq!(css.status().as_u16(), 200);
+    assert_eq!(
+        css.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let plain = s.http.get(s.url("/pkg/jeju_web.css")).send().await.unwrap();
+    assert_eq!(plain.status().as_u16(), 200);
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=300");
+    let stale = s
+        .http
+        .get(s.url("/pkg/000000000000/jeju_web.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status().as_u16(), 200);
+    assert_eq!(stale.headers()["cache-control"], "no-cache");
     if jeju_server::hydrates() {
-        for f in ["/pkg/jeju_web.js", "/pkg/jeju_web_bg.wasm"] {
-            let r = s.http.get(s.url(f)).send().await.unwrap();
-            assert_eq!(r.status().as_u16(), 200, "{f}");
+        for f in ["jeju_web.js", "jeju_web_bg.wasm"] {
+            let link = format!("{assets}/{f}");
+            assert!(html.contains(&link), "{link}");
+            let r = s.http.get(s.url(&link)).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{link}");
         }
-        assert!(html.contains("/pkg/jeju_web.js"));
     }
+    // The icon.
+    assert!(html.contains(r#"<link rel="icon" href="/favicon.svg""#));
+    let icon = s.http.get(s.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(icon.status().as_u16(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert!(icon.text().await.unwrap().starts_with("<svg"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_turns_stages_fallbacks_and_errors_and_probes_answer() {
+    let s = Server::start(21).await;
+    for q in [
+        "애월읍 흑돼지 맛집 추천해줘",
+        "한림읍 카페 중 30대 이용 비중이 가장 높은 곳은?",
+    ] {
+        let (status, body) = s.ask(json!({"question": q})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, _) = s.ask(json!({"question": "   "})).await;
+    assert_eq!(status, 400);
+    let r = s.http.get(s.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let metrics = r.text().await.unwrap();
+    for series in [
+        "jeju_turn_duration_seconds_count{outcome=\"answered\"} 2",
+        "jeju_stage_duration_seconds_count{stage=\"route\"} 2",
+        "jeju_stage_duration_seconds_bucket{le=\"0.001\",stage=\"text2cypher\"}",
+        "jeju_fallbacks_total{stage=\"route\",reason=\"no_llm\"} 2",
+        "jeju_errors_total{code=\"empty_question\"} 1",
+        "jeju_turns_waiting 0",
+        "jeju_turns_running 0",
+    ] {
+        assert!(metrics.contains(series), "{series} missing from\n{metrics}");
+    }
+    // Every response carries a request id; one the proxy sent is kept.
+    let r = s
+        .http
+        .get(s.url("/api/live"))
+        .header("x-request-id", "proxy-7f3a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["x-request-id"], "proxy-7f3a");
+    let live: Value = r.json().await.unwrap();
+    assert_eq!(live["live"], true);
+    let r = s.http.get(s.url("/api/ready")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(!r.headers()["x-request-id"].is_empty());
+    let ready: Value = r.json().await.unwrap();
+    assert_eq!(
+        ready,
+        json!({"ready": true, "graph": true, "session_store": null})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -560,6 +639,13 @@ async fn a_graph_killed_mid_session_is_a_clear_503_and_the_service_recovers() {
     assert_eq!(r.status().as_u16(), 503);
     let health: jeju_api::Health = r.json().await.unwrap();
     assert_eq!(health.status, jeju_api::HealthStatus::Down);
+    // Not ready for questions, but the process lives (a probe must not restart it).
+    let r = s.http.get(s.url("/api/ready")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    let ready: Value = r.json().await.unwrap();
+    assert_eq!(ready["graph"], false);
+    let r = s.http.get(s.url("/api/live")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
     // The stream ends with the same error.
     let r = s
         .http

@@ -165,4 +165,28 @@ async fn an_llm_that_is_down_gives_rule_based_answers_until_it_is_back() {
         "the LLM was not used again: {picked:?}, notice {:?}",
         back.notice
     );
+    // /metrics counts the LLM's calls and the fallback of the turn it was down.
+    let metrics = s
+        .http
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("jeju_llm_calls_total{stage=\"select\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("jeju_llm_tokens_total{stage=\"select\",kind=\"prompt\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("jeju_fallbacks_total{stage=\"select\",reason=\"llm_failed\"}")
+            || metrics
+                .contains("jeju_fallbacks_total{stage=\"select\",reason=\"llm_down_earlier\"}"),
+        "{metrics}"
+    );
 }

@@ -501,10 +501,18 @@ fn answer_view(answer: &AskResponse, lang: Language) -> AnyView {
             .iter()
             .any(|p| !p.unmet.is_empty())
             .then(|| view! { <p class="note relaxed" role="note">{i18n::relaxed(lang)}</p> });
+        let warming_up = answer.warming_up.as_ref().map(|w| {
+            view! {
+                <p class="note warming-up" role="note">
+                    {i18n::warming_up(lang, w.review_index_percent)}
+                </p>
+            }
+        });
         view! {
             {unmatched}
             {read_as}
             {relaxed}
+            {warming_up}
         }
     });
     let body = match answer.kind {

@@ -250,6 +250,18 @@ pub fn read_as(lang: Language, pairs: &[jeju_api::ReadAs]) -> String {
     }
 }
 
+/// Under an answer that review search could not help yet: its index is being built.
+pub fn warming_up(lang: Language, percent: u8) -> String {
+    match lang {
+        Language::Ko => format!(
+            "리뷰 검색을 준비하고 있어요 ({percent}%). 이번 답은 평점·방문 데이터로 골랐어요."
+        ),
+        Language::En => format!(
+            "Review search is still warming up ({percent}%), so this answer ranks by ratings and visits."
+        ),
+    }
+}
+
 /// Above cards of which some come from a widened search.
 pub fn relaxed(lang: Language) -> &'static str {
     match lang {

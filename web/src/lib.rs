@@ -29,13 +29,15 @@ pub use app::App;
 
 /// The `id` of the `<script>` element that carries the [`PageState`] JSON.
 pub const STATE_ELEMENT_ID: &str = "jeju-state";
-/// Where the bundle is served.
+/// Where the bundle is served (the server adds its content hash: `/pkg/<version>`, see
+/// [`PageState::assets`]).
 pub const PKG_PATH: &str = "/pkg";
-/// The stylesheet, served by the server from the bundle.
-pub const STYLESHEET: &str = "/pkg/jeju_web.css";
-/// The wasm-bindgen module (`--target web`) and its wasm.
-pub const SCRIPT: &str = "/pkg/jeju_web.js";
-pub const WASM: &str = "/pkg/jeju_web_bg.wasm";
+/// The bundle's files: the stylesheet, the wasm-bindgen module (`--target web`) and its wasm.
+pub const STYLESHEET: &str = "jeju_web.css";
+pub const SCRIPT: &str = "jeju_web.js";
+pub const WASM: &str = "jeju_web_bg.wasm";
+/// The page's icon.
+pub const FAVICON: &str = "/favicon.svg";
 
 /// Everything the page shows when it is rendered; the server builds one per request.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -52,6 +54,21 @@ pub struct PageState {
     /// page load `/pkg/jeju_web.js` and hydrate. Without it the page works as plain HTML forms.
     #[serde(default)]
     pub hydrate: bool,
+    /// Where the bundle's files are linked from: `/pkg/<content hash>` (cached for long,
+    /// since a new bundle gets a new directory); empty: [`PKG_PATH`].
+    #[serde(default)]
+    pub assets: String,
+}
+
+impl PageState {
+    /// The directory the page links the bundle's files from.
+    pub fn assets_dir(&self) -> &str {
+        if self.assets.is_empty() {
+            PKG_PATH
+        } else {
+            &self.assets
+        }
+    }
 }
 
 /// One question and what came of it.
@@ -71,11 +88,14 @@ impl PageState {
     }
 }
 
-/// The inline module that loads the bundle and hydrates the page.
-#[cfg(feature = "ssr")]
-/// The page's one inline script (the server's Content-Security-Policy allows it by hash).
-pub const HYDRATE_MODULE: &str = "import init, { hydrate } from '/pkg/jeju_web.js';\
-init({ module_or_path: '/pkg/jeju_web_bg.wasm' }).then(() => hydrate());";
+/// The page's one inline script, which loads the bundle from `assets_dir` and hydrates the
+/// page (the server's Content-Security-Policy allows it by hash).
+pub fn hydrate_module(assets_dir: &str) -> String {
+    format!(
+        "import init, {{ hydrate }} from '{assets_dir}/{SCRIPT}';\
+init({{ module_or_path: '{assets_dir}/{WASM}' }}).then(() => hydrate());"
+    )
+}
 
 /// The whole HTML document (without the doctype: [`render_page`] adds it).
 ///
@@ -94,11 +114,13 @@ pub fn shell(
     let lang = state.language;
     let title = i18n::strings(lang).title;
     let state_json = state.to_script_json();
+    let assets = state.assets_dir().to_owned();
+    let stylesheet = format!("{assets}/{STYLESHEET}");
     let scripts = state.hydrate.then(|| {
         view! {
-            <link rel="modulepreload" href=SCRIPT />
-            <link rel="preload" href=WASM r#as="fetch" r#type="application/wasm" crossorigin="" />
-            <script type="module">{HYDRATE_MODULE}</script>
+            <link rel="modulepreload" href=format!("{assets}/{SCRIPT}") />
+            <link rel="preload" href=format!("{assets}/{WASM}") r#as="fetch" r#type="application/wasm" crossorigin="" />
+            <script type="module">{hydrate_module(&assets)}</script>
         }
     });
     view! {
@@ -109,7 +131,8 @@ pub fn shell(
                 <meta name="color-scheme" content="light" />
                 <meta name="theme-color" content="#f6efe4" />
                 <title>{title}</title>
-                <link rel="stylesheet" href=STYLESHEET />
+                <link rel="icon" href=FAVICON r#type="image/svg+xml" />
+                <link rel="stylesheet" href=stylesheet />
                 <script type="application/json" id=STATE_ELEMENT_ID>
                     {state_json}
                 </script>

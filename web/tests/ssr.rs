@@ -141,6 +141,7 @@ fn recommend() -> AskResponse {
         },
         trace: trace(),
         other_language: None,
+        warming_up: None,
     }
 }
 
@@ -184,6 +185,7 @@ fn search() -> AskResponse {
         map: MapView::default(),
         trace: TraceView::default(),
         other_language: None,
+        warming_up: None,
     }
 }
 
@@ -210,6 +212,7 @@ fn state(hydrate: bool) -> PageState {
         ],
         llm_configured: false,
         hydrate,
+        assets: String::new(),
     }
 }
 
@@ -427,6 +430,47 @@ fn words_left_out_and_read_otherwise_are_named_above_the_answer() {
     );
     assert!(shown.contains("이렇게 읽었어요: 흙돼지 → 흑돼지"));
     assert!(!html.contains(XSS), "the words are escaped");
+}
+
+#[test]
+fn the_bundle_is_linked_from_its_versioned_directory_with_the_icon() {
+    let html = render(PageState {
+        assets: "/pkg/0123abcd4567".into(),
+        ..state(true)
+    });
+    assert!(html.contains(r#"<link rel="stylesheet" href="/pkg/0123abcd4567/jeju_web.css">"#));
+    assert!(html.contains("from '/pkg/0123abcd4567/jeju_web.js'"));
+    assert!(html.contains("'/pkg/0123abcd4567/jeju_web_bg.wasm'"));
+    assert!(!html.contains("/pkg/jeju_web"), "an unversioned link");
+    assert!(html.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#));
+    // The inline module is exactly what the server's policy hashes.
+    assert!(html.contains(&jeju_web::hydrate_module("/pkg/0123abcd4567")));
+}
+
+#[test]
+fn an_answer_ranked_while_review_search_warms_up_says_so_quietly() {
+    let one_turn = |answer: AskResponse| {
+        render(PageState {
+            turns: vec![ChatTurn {
+                question: answer.question.clone(),
+                answer: Some(answer),
+                error: None,
+            }],
+            ..PageState::default()
+        })
+    };
+    let ready = without_state(&one_turn(recommend()));
+    assert!(!ready.contains("warming-up"), "{ready}");
+    let mut answer = recommend();
+    answer.warming_up = Some(jeju_api::WarmingUp {
+        review_index_percent: 34,
+    });
+    let shown = without_state(&one_turn(answer));
+    assert_eq!(count(&shown, "note warming-up"), 1, "{shown}");
+    assert!(
+        shown.contains("리뷰 검색을 준비하고 있어요 (34%)"),
+        "{shown}"
+    );
 }
 
 #[test]
