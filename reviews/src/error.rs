@@ -9,7 +9,7 @@ use jeju_vectors::VectorError;
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewSearchError {
     /// No review index has been built in this directory (or its store holds no point).
-    #[error("review index not built in {dir}: run `jeju ingest` (it embeds every review; `--review-vectors skip` leaves it out)")]
+    #[error("review index not built in {dir}: `jeju serve` builds it in the background, `jeju reviews build` in the foreground")]
     NotBuilt {
         /// The index directory that was looked in.
         dir: PathBuf,
@@ -18,7 +18,7 @@ pub enum ReviewSearchError {
     #[error("review search needs the e5 embedding model: {0}")]
     EmbedderMissing(#[source] EmbedError),
     /// The index was built from other data, by another model, or is incomplete.
-    #[error("review index in {dir} is stale: {reason}; run `jeju ingest` to rebuild it")]
+    #[error("review index in {dir} is stale: {reason}; `jeju serve` rebuilds it in the background, `jeju reviews build` in the foreground")]
     Stale {
         /// The index directory.
         dir: PathBuf,

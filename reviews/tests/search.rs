@@ -245,7 +245,7 @@ async fn hyde_search_ranks_black_pork_stores_first_and_honours_the_filter() {
     let nowhere = ReviewIndexPaths::new(elsewhere.path().join("none"), shared_cache());
     let err = ReviewSearch::open(&nowhere, &root()).await.unwrap_err();
     assert!(matches!(err, ReviewSearchError::NotBuilt { .. }), "{err}");
-    assert!(err.to_string().contains("jeju ingest"), "{err}");
+    assert!(err.to_string().contains("jeju reviews build"), "{err}");
     // Through the project root (the real model) the built index opens.
     let opened = ReviewSearch::open(&paths, &root()).await.unwrap();
     assert_eq!(opened.manifest().count, data.reviews.len());
