@@ -188,26 +188,14 @@ pub struct QuickstartArgs {
     /// Where the generated data goes (default: .jeju/data/<scale>-<seed>).
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// When to embed the reviews for HyDE review search: in the background while serving
-    /// (the default: the page answers within seconds and review search switches on when the
-    /// vectors are ready), `all` before serving, or `skip`.
-    #[arg(
-        long,
-        value_enum,
-        env = "JEJU_REVIEW_VECTORS",
-        default_value = "background"
-    )]
-    pub review_vectors: ReviewVectorsArg,
     /// Stop after the sample questions instead of serving (review vectors in `background`
     /// mode are then left to a later `jeju serve` or `jeju reviews build`).
     #[arg(long)]
     pub no_serve: bool,
-    /// Where the page is served (as `jeju serve --addr`).
-    #[arg(long, env = "JEJU_SERVE_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: std::net::SocketAddr,
-    /// Serve with the deterministic fallbacks only (no LLM calls).
-    #[arg(long)]
-    pub no_llm: bool,
+    /// How it serves afterwards (and when the review vectors are built: `all` before
+    /// serving).
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -236,8 +224,10 @@ pub struct ServeArgs {
     /// Use the deterministic fallbacks only (no LLM calls).
     #[arg(long)]
     pub no_llm: bool,
-    /// A missing or stale review index is built in the background (`all` or `background`,
-    /// the default) at the lowest CPU priority, or not at all (`skip`).
+    /// When the review vectors for HyDE review search are built: `background` (the default:
+    /// by the server while it answers, at the lowest CPU priority; review search switches on
+    /// when they are ready), `all` (by `quickstart`'s ingest, before serving; for `serve` the
+    /// same as `background`) or `skip` (never: ranking by graph signals only).
     #[arg(
         long,
         value_enum,

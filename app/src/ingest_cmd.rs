@@ -7,10 +7,9 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use jeju_data::dataset::DataSet;
 use jeju_graph::ingest::{IngestOptions, IngestSummary};
-use jeju_review_search::ReviewIndexPaths;
 
 use crate::cli::{
-    EncodingArg, GenerateArgs, IngestArgs, QuickstartArgs, ReviewVectorsArg, ScaleArg, ServeArgs,
+    EncodingArg, GenerateArgs, IngestArgs, QuickstartArgs, ReviewVectorsArg, ScaleArg,
 };
 use crate::graph_cmd::{connect, print_counts, project_home, run_samples};
 use crate::progress::Bars;
@@ -127,39 +126,7 @@ async fn review_vectors(data: &DataSet, mode: ReviewVectorsArg, bars: &Bars) -> 
             return Ok(());
         }
     };
-    let paths = ReviewIndexPaths::local(&home);
-    println!(
-        "review vectors: {} reviews, e5 on {} threads ({} engine), cache {}, index {}",
-        data.reviews.len(),
-        embedder.threads(),
-        embedder.engine(),
-        paths.cache_file.display(),
-        paths.index_dir.display()
-    );
-    let summary = jeju_review_search::build_index(data, &embedder, &paths, bars)
-        .await
-        .context("building the review vectors (run `jeju ingest` again to resume from the cache, or pass --review-vectors skip)")?;
-    if summary.up_to_date {
-        println!(
-            "review vectors: index up to date ({} points, checked in {:.1} s)",
-            summary.points,
-            summary.elapsed.as_secs_f64()
-        );
-    } else {
-        let rate = summary
-            .passages_per_s()
-            .map_or_else(String::new, |r| format!(" at {r:.0}/s"));
-        println!(
-            "review vectors: {} embedded{rate}, {} from cache, in {:.1} s; {} points in the {} index in {:.1} s",
-            summary.embedded,
-            summary.cached,
-            summary.embed_time.as_secs_f64(),
-            summary.points,
-            summary.manifest.backend,
-            summary.index_time.as_secs_f64()
-        );
-    }
-    Ok(())
+    crate::review_build::embed_and_report(&data.reviews, &embedder, &home, bars).await
 }
 
 fn report_rejected(data: &DataSet) -> Result<()> {
@@ -211,7 +178,7 @@ pub async fn quickstart(args: &QuickstartArgs) -> Result<()> {
         batch_size: 1000,
         strict: false,
         no_start: false,
-        review_vectors: args.review_vectors,
+        review_vectors: args.serve.review_vectors,
     })
     .await?;
     let client = connect(false).await?;
@@ -220,12 +187,7 @@ pub async fn quickstart(args: &QuickstartArgs) -> Result<()> {
         return Ok(());
     }
     println!();
-    crate::serve_cmd::serve(&ServeArgs {
-        addr: args.addr,
-        no_llm: args.no_llm,
-        review_vectors: args.review_vectors,
-    })
-    .await
+    crate::serve_cmd::serve(&args.serve).await
 }
 
 /// Whether `dir` holds a generated data set (its manifest).

@@ -51,39 +51,51 @@ pub async fn build(args: &ReviewsBuildArgs) -> Result<()> {
     let embedder = jeju_embed::Embedder::load_default(&home).context(
         "review vectors need the e5 model (./setup.sh installs it); review search stays off",
     )?;
-    let paths = ReviewIndexPaths::local(&home);
+    let bars = Bars::new();
+    let progress: &(dyn Progress + Sync) = if args.background { &NoProgress } else { &bars };
+    embed_and_report(&reviews, &embedder, &home, progress).await
+}
+
+/// Builds the review index of `reviews` in the project at `home` (only what the cache
+/// lacks) and prints what it did: `jeju reviews build` and `jeju ingest` share it.
+pub async fn embed_and_report(
+    reviews: &[jeju_data::catalog::Review],
+    embedder: &jeju_embed::Embedder,
+    home: &Path,
+    progress: &(dyn Progress + Sync),
+) -> Result<()> {
+    let paths = ReviewIndexPaths::local(home);
     println!(
-        "review vectors: e5 on {} threads ({} engine), cache {}, index {}",
+        "review vectors: {} reviews, e5 on {} threads ({} engine), cache {}, index {}",
+        reviews.len(),
         embedder.threads(),
         embedder.engine(),
         paths.cache_file.display(),
         paths.index_dir.display()
     );
-    let bars = Bars::new();
-    let progress: &(dyn Progress + Sync) = if args.background { &NoProgress } else { &bars };
-    let summary = jeju_review_search::build_index_from_reviews(
-        &reviews, &embedder, &paths, progress,
-    )
-    .await
-    .context(
-        "building the review vectors (run `jeju reviews build` again to resume from the cache)",
-    )?;
+    let summary = jeju_review_search::build_index_from_reviews(reviews, embedder, &paths, progress)
+        .await
+        .context(
+            "building the review vectors (run the same command again to resume from the cache)",
+        )?;
     if summary.up_to_date {
         println!(
-            "review vectors: index up to date ({} points)",
-            summary.points
+            "review vectors: index up to date ({} points, checked in {:.1} s)",
+            summary.points,
+            summary.elapsed.as_secs_f64()
         );
     } else {
         let rate = summary
             .passages_per_s()
             .map_or_else(String::new, |r| format!(" at {r:.0}/s"));
         println!(
-            "review vectors: {} embedded{rate}, {} from cache, in {:.1} s; {} points in the {} index",
+            "review vectors: {} embedded{rate}, {} from cache, in {:.1} s; {} points in the {} index in {:.1} s",
             summary.embedded,
             summary.cached,
             summary.embed_time.as_secs_f64(),
             summary.points,
-            summary.manifest.backend
+            summary.manifest.backend,
+            summary.index_time.as_secs_f64()
         );
     }
     Ok(())
