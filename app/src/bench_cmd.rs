@@ -186,7 +186,7 @@ const SCRATCH_DB: &str = "jeju_bench_ingest";
 
 /// Review vectors are not measured here: e5 embedding dominates them (see README).
 const REVIEW_VECTORS_NOTE: &str = "review vectors: skipped (their throughput is known: \
-≈ 30–55 reviews/s on 2 cores, e5-small 4-bit; ≈ 35 min for the full data's 108,451 reviews)";
+≈ 62 reviews/s on 2 cores, e5-small 4-bit; ≈ 28 min for the full data's 108,451 reviews)";
 
 /// `jeju bench --ingest`: the data directory ingested into a fresh scratch database.
 async fn ingest_bench(args: &BenchArgs) -> Result<()> {

