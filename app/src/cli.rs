@@ -45,8 +45,8 @@ pub enum Command {
     /// concurrent sessions against the HTTP API (throughput, latency, errors, memory).
     Bench(BenchArgs),
     /// Start the graph server, generate the synthetic data (unless present), ingest it, run
-    /// the sample questions, then serve the chat page while the review vectors build in the
-    /// background.
+    /// the sample questions, start the local LLM server (unless --no-llm), then serve the chat
+    /// page while the review vectors build in the background.
     Quickstart(QuickstartArgs),
     /// The review vector index (HyDE review search).
     Reviews {

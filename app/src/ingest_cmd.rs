@@ -187,6 +187,9 @@ pub async fn quickstart(args: &QuickstartArgs) -> Result<()> {
         return Ok(());
     }
     println!();
+    if !args.serve.no_llm {
+        crate::llm_cmd::ensure_local_running().await;
+    }
     crate::serve_cmd::serve(&args.serve).await
 }
 

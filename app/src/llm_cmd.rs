@@ -38,6 +38,28 @@ pub async fn start(threads: Option<usize>) -> Result<()> {
     Ok(())
 }
 
+/// For `quickstart`, before it serves: the local LLM server, started when it is not
+/// answering (as ingest starts the graph server). Nothing happens when `JEJU_LLM_URL` points
+/// elsewhere. A failure is reported, not fatal: the page then answers with the rules and
+/// `/api/health` says the LLM is down.
+pub async fn ensure_local_running() {
+    if !LlmConfig::from_env().is_local_default() {
+        return;
+    }
+    match LlamaServer::spawn_detached(local_config()).await {
+        Ok(server) if server.load_time().is_zero() => {}
+        Ok(server) => println!(
+            "LLM server started at {} (model loaded in {:.1} s, {} generation threads; `jeju llm stop` stops it)",
+            server.config().base_url(),
+            server.load_time().as_secs_f64(),
+            server.config().threads
+        ),
+        Err(e) => eprintln!(
+            "LLM server not started: {e}\nanswers use the rules until it runs (`jeju llm start`)"
+        ),
+    }
+}
+
 pub async fn stop() -> Result<()> {
     if jeju_llm::server::stop_detached(&local_config(), Duration::from_secs(15)).await? {
         println!("LLM server stopped");
