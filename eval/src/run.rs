@@ -695,6 +695,7 @@ fn stated_unmet(relaxed: &[jeju_pipeline::relax::Relaxation]) -> Vec<String> {
         let names: &[&str] = match r {
             Relaxation::Place { .. } => &["region", "city"],
             Relaxation::Time { .. } => &["time"],
+            Relaxation::Dish { .. } => &["dish"],
             Relaxation::Price { .. } => &["price"],
         };
         out.extend(names.iter().map(|n| (*n).to_owned()));

@@ -175,6 +175,11 @@ fn unmet_context(r: &crate::relax::Relaxation, lang: Lang, ctx: &mut tera::Conte
                 &crate::recommend::pct(crate::compose::MIN_TIME_SHARE),
             );
         }
+        Relaxation::Dish { asked, served } => {
+            ctx.insert("what", "dish");
+            ctx.insert("asked", asked);
+            ctx.insert("served", &crate::english::menu_item_in(served, lang));
+        }
         Relaxation::Price { asked_max, price } => {
             ctx.insert("what", "price");
             ctx.insert("max", &crate::recommend::won(*asked_max));

@@ -97,8 +97,10 @@ pub fn ground_menu_word(
     // The words the parser's dish was found by (none without a dish).
     let dish_words: Vec<String> = match constraints.dish.as_deref() {
         None => Vec::new(),
+        // Without the space some lexicon words carry to mark a word's end ("회 "): 방어회
+        // refines 회.
         Some(d) => lexicon::dish(d)
-            .map(|x| x.words.iter().map(|w| (*w).to_owned()).collect())
+            .map(|x| x.words.iter().map(|w| w.trim().to_owned()).collect())
             .unwrap_or_else(|| vec![d.to_owned()]),
     };
     let refines = |fragment: &str| {
@@ -142,6 +144,42 @@ pub fn ground_menu_word(
     best
 }
 
+/// The question's word for the dish when the menus have only its last part: a Korean word
+/// that ends with the dish's word after a qualifier of two syllables or more that no menu
+/// item contains and that no other vocabulary explains ("광어회" for 회: no menu has 광어).
+/// The parser read the word as the broader dish; this is what it could not keep. `None`
+/// when some menu item has the whole word (spaces ignored) or the qualifier.
+pub fn unkept_dish_qualifier(
+    question: &str,
+    constraints: &Constraints,
+    graph: &GraphWords,
+) -> Option<String> {
+    let dish = constraints.dish.as_deref()?;
+    if graph.is_empty() {
+        return None;
+    }
+    // The lexicon's words may carry a space that marks a word's end ("회 ").
+    let dish_words: Vec<&str> = lexicon::dish(dish)
+        .map(|x| x.words.iter().map(|w| w.trim()).collect())
+        .unwrap_or_else(|| vec![dish]);
+    let in_menu = |w: &str| graph.menu_items().any(|m| m.replace(' ', "").contains(w));
+    question
+        .split(|c: char| !c.is_alphanumeric())
+        .map(strip_particle)
+        .filter(|w| is_hangul_word(w))
+        .find(|word| {
+            dish_words.iter().any(|d| {
+                word.strip_suffix(d).is_some_and(|qualifier| {
+                    qualifier.chars().count() >= 2
+                        && !known_elsewhere(qualifier)
+                        && !in_menu(qualifier)
+                        && !in_menu(word)
+                })
+            })
+        })
+        .map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +199,36 @@ mod tests {
             ],
             ["노형케이크"],
         )
+    }
+
+    fn unkept(q: &str) -> Option<String> {
+        let graph = GraphWords::from_menus_and_names(
+            [
+                "고등어회 (대)",
+                "모둠회",
+                "흑돼지 근고기 (600g)",
+                "돼지국밥",
+            ],
+            ["진아수산"],
+        );
+        let mut c = parse::parse(q).constraints;
+        ground_menu_word(q, &mut c, &graph);
+        unkept_dish_qualifier(q, &c, &graph)
+    }
+
+    #[test]
+    fn a_qualifier_no_menu_has_is_what_the_dish_could_not_keep() {
+        assert_eq!(
+            unkept("제주시 광어회 맛집 알려줘").as_deref(),
+            Some("광어회")
+        );
+        assert_eq!(unkept("광어회 먹고 싶어").as_deref(), Some("광어회"));
+        // On a menu whole, or no qualifier: nothing lost.
+        assert_eq!(unkept("제주시 고등어회 맛집 알려줘"), None);
+        assert_eq!(unkept("제주시 회 맛집"), None);
+        // The qualifier is a place, or on a menu by itself (흑돼지 and 국밥 both are).
+        assert_eq!(unkept("우도회 맛집"), None);
+        assert_eq!(unkept("흑돼지국밥 맛집"), None);
     }
 
     fn ground(q: &str) -> (Option<String>, Option<Grounded>) {
@@ -195,5 +263,11 @@ mod tests {
         );
         // Nothing in the menus.
         assert_eq!(ground("조용한 분위기 좋은 곳").0, None);
+        // A raw fish on the menus is more specific than 회 (read from "회 ").
+        let graph = GraphWords::from_menus_and_names(["방어회", "모둠회 (중)"], ["횟집"]);
+        let mut c = parse::parse("대정읍 방어회 먹을 수 있는 곳").constraints;
+        assert_eq!(c.dish.as_deref(), Some("회"));
+        ground_menu_word("대정읍 방어회 먹을 수 있는 곳", &mut c, &graph);
+        assert_eq!(c.dish.as_deref(), Some("방어회"));
     }
 }

@@ -47,6 +47,11 @@ pub struct Constraints {
     /// A dish word matched against menu item names, e.g. 흑돼지.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dish: Option<String>,
+    /// The dish as the question named it, when only its last part is on any menu ("광어회",
+    /// read as `dish` 회: no menu has 광어). No store can have it, so every pick says it
+    /// lacks it ([`crate::relax::Relaxation::Dish`]). Set by [`crate::grounding`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dish_asked: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companion: Option<Companion>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -322,6 +322,8 @@ pub async fn load_cards(
             let mut card = by_id.remove(&x.id)?;
             if x.relaxed || x.backfilled {
                 card.relaxed = crate::relax::unmet(c, &card, x.time_share);
+            } else if let Some(r) = crate::relax::unkept_dish(c) {
+                card.relaxed = vec![r];
             }
             Some(card)
         })

@@ -7,7 +7,10 @@
 //! place widened to the stores within [`WIDEN_M`] of the asked place (its centre: a region's
 //! centroid, an attraction, an earlier pick), first keeping time and price, then without
 //! them. The dish, the kind of place and the excluded earlier picks are never relaxed: a
-//! store without the asked dish is not an answer to the question.
+//! store without the asked dish is not an answer to the question. One exception is stated,
+//! not chosen: a dish asked more narrowly than any menu has it ("광어회" where menus have
+//! only other 회) is read as the broader dish, and every pick says so
+//! ([`Relaxation::Dish`]).
 
 use jeju_data::gazetteer;
 use jeju_data::vocab::TimeOfDay;
@@ -38,6 +41,9 @@ pub enum Relaxation {
         region: Option<String>,
         distance_m: Option<i64>,
     },
+    /// No menu has the dish as asked ([`Constraints::dish_asked`], "광어회"): the store
+    /// serves the broader dish the question was read as (`served`, 회).
+    Dish { asked: String, served: String },
 }
 
 /// The asked place a widened request is centred on.
@@ -242,7 +248,21 @@ pub fn unmet(c: &Constraints, card: &Card, time_share: Option<f64>) -> Vec<Relax
             });
         }
     }
+    if let Some(r) = unkept_dish(c) {
+        out.push(r);
+    }
     out
+}
+
+/// What every store misses when the dish was asked more narrowly than any menu has it
+/// ([`Constraints::dish_asked`]); `None` when it was not, or when the dish has changed since
+/// (a follow-up's other dish).
+pub fn unkept_dish(c: &Constraints) -> Option<Relaxation> {
+    let (asked, served) = (c.dish_asked.as_deref()?, c.dish.as_deref()?);
+    (asked != served && asked.ends_with(served)).then(|| Relaxation::Dish {
+        asked: asked.to_owned(),
+        served: served.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -302,6 +322,25 @@ mod tests {
         let c = parse("노형동 1인 2만원 이하 맛집").constraints;
         assert!(steps(&c, true).iter().all(|s| !s.drop_price));
         assert!(steps(&c, false).iter().any(|s| s.drop_price));
+    }
+
+    #[test]
+    fn a_dish_asked_more_narrowly_than_any_menu_is_unmet_until_the_dish_changes() {
+        let mut c = parse("회 맛집 추천").constraints;
+        assert_eq!(c.dish.as_deref(), Some("회"));
+        assert_eq!(unkept_dish(&c), None);
+        c.dish_asked = Some("광어회".into());
+        let card = crate::recommend::tests::card("x", false);
+        assert_eq!(
+            unmet(&c, &card, None),
+            [Relaxation::Dish {
+                asked: "광어회".into(),
+                served: "회".into()
+            }]
+        );
+        // A follow-up's other dish: the old word no longer applies.
+        c.dish = Some("흑돼지".into());
+        assert!(unmet(&c, &card, None).is_empty());
     }
 
     #[test]

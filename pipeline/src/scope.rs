@@ -89,6 +89,11 @@ impl GraphWords {
         self.menu.iter().any(|m| m.contains(fragment))
     }
 
+    /// The menu item names, lower-cased.
+    pub fn menu_items(&self) -> impl Iterator<Item = &str> {
+        self.menu.iter().map(String::as_str)
+    }
+
     /// The words of the menu item names (split on spaces and brackets).
     pub fn menu_words(&self) -> impl Iterator<Item = &str> {
         self.menu
@@ -170,10 +175,11 @@ impl Scope {
                 });
             }
         }
+        // A data measure alone ("제일 싼") does not make an off-topic question about stores:
+        // "제일 싼 비행기표" asks about flights.
         let food = Scope::mentions(&text, &self.food_words)
             || c.dish.is_some()
-            || !c.store_types.is_empty()
-            || intent.goal.is_some();
+            || !c.store_types.is_empty();
         if !food {
             for t in &self.off_topic {
                 if let Some(w) = t.words.iter().find(|w| parse::contains_word(&text, w)) {
@@ -186,6 +192,7 @@ impl Scope {
             }
         }
         let understood = food
+            || intent.goal.is_some()
             || jeju_named
             || follow_up
             || c.companion.is_some()
@@ -263,6 +270,15 @@ mod tests {
         );
         assert_eq!(judge("애월 호텔 추천해줘"), Some(DeclineReason::OffTopic));
         assert_eq!(judge("한라산 등산 끝나고 먹을 맛집"), None);
+        // A measure of the topic ("제일 싼") does not make it a question about stores.
+        assert_eq!(
+            judge("김포에서 가는 비행기표 제일 싼 날"),
+            Some(DeclineReason::OffTopic)
+        );
+        assert_eq!(judge("렌트카비용 얼마야"), Some(DeclineReason::OffTopic));
+        // A measure of stores stays.
+        assert_eq!(judge("애월 가장 싼 흑돼지 맛집"), None);
+        assert_eq!(judge("한림읍 가게 중 리뷰 제일 많은 곳"), None);
         assert_eq!(judge("hotel near a good seafood restaurant in Aewol"), None);
     }
 

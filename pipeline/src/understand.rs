@@ -123,6 +123,13 @@ pub fn account(question: &str, c: &mut Constraints, graph: Option<&GraphWords>) 
             });
         }
     }
+    if let Some(word) = graph.and_then(|g| grounding::unkept_dish_qualifier(question, c, g)) {
+        out.grounded.push(format!(
+            "'{word}' is on no menu: read as dish '{}', and every pick says it lacks '{word}'",
+            c.dish.as_deref().unwrap_or_default()
+        ));
+        c.dish_asked = Some(word);
+    }
     // What the question's words became, in question order, each word once.
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
     for s in &spans {

@@ -362,3 +362,66 @@ async fn a_dead_llm_falls_back_to_the_gazetteer_route_at_once() {
     assert_eq!(answer.intent.constraints.region.as_deref(), Some("애월읍"));
     assert_eq!(answer.ids().len(), 3);
 }
+
+/// A dish asked more narrowly than any menu has it (광어회 where the menus have only other
+/// 회) is read as the broader dish, and every pick says what it lacks, on its card and in
+/// the answer; a dish the menus have whole is not marked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dish_no_menu_has_is_read_broader_and_every_pick_says_so() {
+    use jeju_pipeline::relax::Relaxation;
+    let LoadedGraph { graph, data, .. } = loaded_small_graph(21).await;
+    let items: Vec<&str> = data
+        .stores
+        .iter()
+        .flat_map(|s| s.menu.iter().map(|m| m.name.as_str()))
+        .collect();
+    assert!(
+        !items.iter().any(|m| m.contains("광어")),
+        "the data has 광어"
+    );
+    assert!(items.iter().any(|m| m.contains("고등어회")));
+    let pipeline = Pipeline::new(graph.client.clone()).unwrap();
+
+    let answer = pipeline.ask("제주시 광어회 맛집 알려줘").await.unwrap();
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("not a recommendation: {}", answer.text)
+    };
+    assert!(!picks.is_empty(), "{}", answer.text);
+    for p in picks {
+        assert!(
+            p.card.menu.iter().any(|(item, _)| item.contains('회')),
+            "{} serves no 회: {:?}",
+            p.card.name,
+            p.card.menu
+        );
+        assert!(
+            p.card.relaxed.contains(&Relaxation::Dish {
+                asked: "광어회".into(),
+                served: "회".into()
+            }),
+            "{:?}",
+            p.card.relaxed
+        );
+    }
+    assert!(
+        answer.text.contains("광어회 메뉴는 데이터에 없어") && answer.text.contains('⚠'),
+        "{}",
+        answer.text
+    );
+    let route = answer.trace.stage(Stage::Route).unwrap();
+    assert!(route.detail.contains("'광어회' is on no menu"), "{route:?}");
+
+    let answer = pipeline.ask("제주시 고등어회 맛집 알려줘").await.unwrap();
+    let AnswerBody::Recommend { picks } = &answer.body else {
+        panic!("not a recommendation: {}", answer.text)
+    };
+    assert!(
+        picks.iter().all(|p| !p
+            .card
+            .relaxed
+            .iter()
+            .any(|r| matches!(r, Relaxation::Dish { .. }))),
+        "{}",
+        answer.text
+    );
+}
