@@ -28,14 +28,19 @@ pub async fn start(threads: Option<usize>) -> Result<()> {
         config.threads = n;
     }
     let server = LlamaServer::spawn_detached(config).await?;
-    println!(
-        "LLM server ready at {} (model loaded in {:.1} s, {} generation threads, log {})",
+    println!("LLM server ready at {}", describe(&server));
+    Ok(())
+}
+
+/// Where a started server listens and how it runs, for the line that says it is up.
+fn describe(server: &LlamaServer) -> String {
+    format!(
+        "{} (model loaded in {:.1} s, {} generation threads, log {})",
         server.config().base_url(),
         server.load_time().as_secs_f64(),
         server.config().threads,
         server.config().log_file().display()
-    );
-    Ok(())
+    )
 }
 
 /// For `quickstart`, before it serves: the local LLM server, started when it is not
@@ -49,10 +54,8 @@ pub async fn ensure_local_running() {
     match LlamaServer::spawn_detached(local_config()).await {
         Ok(server) if server.load_time().is_zero() => {}
         Ok(server) => println!(
-            "LLM server started at {} (model loaded in {:.1} s, {} generation threads; `jeju llm stop` stops it)",
-            server.config().base_url(),
-            server.load_time().as_secs_f64(),
-            server.config().threads
+            "LLM server started at {}; `jeju llm stop` stops it",
+            describe(&server)
         ),
         Err(e) => eprintln!(
             "LLM server not started: {e}\nanswers use the rules until it runs (`jeju llm start`)"

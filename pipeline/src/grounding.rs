@@ -95,14 +95,11 @@ pub fn ground_menu_word(
         return None;
     }
     // The words the parser's dish was found by (none without a dish).
-    let dish_words: Vec<String> = match constraints.dish.as_deref() {
-        None => Vec::new(),
-        // Without the space some lexicon words carry to mark a word's end ("회 "): 방어회
-        // refines 회.
-        Some(d) => lexicon::dish(d)
-            .map(|x| x.words.iter().map(|w| w.trim().to_owned()).collect())
-            .unwrap_or_else(|| vec![d.to_owned()]),
-    };
+    let dish_words = constraints
+        .dish
+        .as_deref()
+        .map(dish_words)
+        .unwrap_or_default();
     let refines = |fragment: &str| {
         dish_words.is_empty()
             || dish_words.iter().any(|w| {
@@ -144,6 +141,15 @@ pub fn ground_menu_word(
     best
 }
 
+/// The words a question names the dish by: the lexicon's, without the space some of them
+/// carry to mark a word's end ("회 ", so that 방어회 ends with 회); the dish itself when the
+/// lexicon does not have it (a menu fragment grounded from the graph).
+fn dish_words(dish: &str) -> Vec<String> {
+    lexicon::dish(dish)
+        .map(|x| x.words.iter().map(|w| w.trim().to_owned()).collect())
+        .unwrap_or_else(|| vec![dish.to_owned()])
+}
+
 /// The question's word for the dish when the menus have only its last part: a Korean word
 /// that ends with the dish's word after a qualifier of two syllables or more that no menu
 /// item contains and that no other vocabulary explains ("광어회" for 회: no menu has 광어).
@@ -158,18 +164,15 @@ pub fn unkept_dish_qualifier(
     if graph.is_empty() {
         return None;
     }
-    // The lexicon's words may carry a space that marks a word's end ("회 ").
-    let dish_words: Vec<&str> = lexicon::dish(dish)
-        .map(|x| x.words.iter().map(|w| w.trim()).collect())
-        .unwrap_or_else(|| vec![dish]);
-    let in_menu = |w: &str| graph.menu_items().any(|m| m.replace(' ', "").contains(w));
+    let dish_words = dish_words(dish);
+    let in_menu = |w: &str| graph.in_menu_ignoring_spaces(w);
     question
         .split(|c: char| !c.is_alphanumeric())
         .map(strip_particle)
         .filter(|w| is_hangul_word(w))
         .find(|word| {
             dish_words.iter().any(|d| {
-                word.strip_suffix(d).is_some_and(|qualifier| {
+                word.strip_suffix(d.as_str()).is_some_and(|qualifier| {
                     qualifier.chars().count() >= 2
                         && !known_elsewhere(qualifier)
                         && !in_menu(qualifier)

@@ -89,9 +89,12 @@ impl GraphWords {
         self.menu.iter().any(|m| m.contains(fragment))
     }
 
-    /// The menu item names, lower-cased.
-    pub fn menu_items(&self) -> impl Iterator<Item = &str> {
-        self.menu.iter().map(String::as_str)
+    /// Whether some menu item name, its spaces left out, contains the fragment ("흑돼지오겹살"
+    /// is in "흑돼지 오겹살 (200g)").
+    pub fn in_menu_ignoring_spaces(&self, fragment: &str) -> bool {
+        self.menu
+            .iter()
+            .any(|m| m.replace(' ', "").contains(fragment))
     }
 
     /// The words of the menu item names (split on spaces and brackets).
