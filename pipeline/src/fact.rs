@@ -117,6 +117,7 @@ impl Fact {
             Fact::Distance { from, metres } => {
                 ctx.insert("from", &crate::english::place_in(from, lang));
                 ctx.insert("metres", metres);
+                ctx.insert("km", &format!("{:.1}", *metres as f64 / 1000.0));
             }
             Fact::CompanionReviews {
                 companion,

@@ -84,8 +84,9 @@ struct PickJson {
     id: String,
     #[serde(default)]
     reason: Option<String>,
-    #[serde(default)]
-    facts: Vec<serde_json::Value>,
+    /// The cited fact numbers (`"why"`; `"facts"`, the key's earlier name, is read too).
+    #[serde(default, alias = "facts")]
+    why: Vec<serde_json::Value>,
 }
 
 /// The selection with what had to be corrected.
@@ -109,14 +110,24 @@ pub enum SelectError {
     Unusable(String),
 }
 
+/// The key of a pick's cited fact numbers in the `facts` style.
+///
+/// A grammar-constrained model writes an object's keys in the schema's order, and the
+/// schema is sent with its keys sorted (`serde_json` without `preserve_order`): a key that
+/// sorts before `"id"` (such as `"facts"`) made the model cite fact numbers before it had
+/// chosen the place, and then choose the place to fit them (it skipped the best-scored
+/// candidate in 9 of 51 turns). `"why"` sorts after `"id"`, as `"reason"` does.
+const CITED_KEY: &str = "why";
+
 /// The JSON schema of the answer: the candidate aliases as an enum, and per style either
-/// fact numbers (an enum up to the most any card offers) or a short reason.
+/// fact numbers (an enum up to the most any card offers) or a short reason. The id comes
+/// first in every pick object (see [`CITED_KEY`]).
 pub fn select_schema(ids: &[&str], style: SelectStyle, most_facts: usize) -> serde_json::Value {
     let why = match style {
         SelectStyle::Facts => {
             let numbers: Vec<usize> = (1..=most_facts.max(1)).collect();
             (
-                "facts",
+                CITED_KEY,
                 serde_json::json!({
                     "type": "array",
                     "items": {"enum": numbers},
@@ -379,7 +390,7 @@ fn accept(
                 Some(format!("reason for {id} {p}: templated reason used")),
             ),
         },
-        None => match cited_reason(&json.facts, shown, prompts, lang) {
+        None => match cited_reason(&json.why, shown, prompts, lang) {
             Ok(reason) => (reason, None),
             Err(p) => (
                 templated(),
@@ -664,5 +675,22 @@ mod tests {
         );
         // Single digits ("3곳", "1번") are not claims about the data.
         assert_eq!(ungrounded_number("3가지 이유", card), None);
+    }
+
+    #[test]
+    fn the_schema_asks_for_the_place_before_why() {
+        // What llama-server's grammar follows is the order of the keys as sent.
+        for style in [SelectStyle::Facts, SelectStyle::Sentence] {
+            let sent = select_schema(&["c1", "c2"], style, 3).to_string();
+            let id = sent.find(r#""id":"#).unwrap();
+            let why = sent
+                .find(&format!(r#""{CITED_KEY}":"#))
+                .or_else(|| sent.find(r#""reason":"#))
+                .unwrap();
+            assert!(id < why, "{style:?}: {sent}");
+        }
+        // An answer with the key's earlier name still reads.
+        let old: PickJson = serde_json::from_str(r#"{"id":"c1","facts":[2]}"#).unwrap();
+        assert_eq!(old.why, vec![serde_json::json!(2)]);
     }
 }
