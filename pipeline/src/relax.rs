@@ -4,9 +4,10 @@
 //! does not meet ([`Relaxation`]).
 //!
 //! The order ([`steps`]): the time of day alone, then the price alone, then both; then the
-//! place widened to the stores within [`WIDEN_M`] of the asked place (its centre: a region's
-//! centroid, an attraction, an earlier pick), first keeping time and price, then without
-//! them. The dish, the kind of place and the excluded earlier picks are never relaxed: a
+//! place widened, first keeping time and price, then without them: an attraction first to
+//! the rest of its region ("성산일출봉 근처": the rest of 성산읍 before 우도면 across the
+//! water), then every place to the stores within [`WIDEN_M`] of it (its centre: a region's
+//! centroid, an attraction, an earlier pick). The dish, the kind of place and the excluded earlier picks are never relaxed: a
 //! store without the asked dish is not an answer to the question. One exception is stated,
 //! not chosen: a dish asked more narrowly than any menu has it ("광어회" where menus have
 //! only other 회) is read as the broader dish, and every pick says so
@@ -124,8 +125,18 @@ impl AskedPlace {
 pub struct Step {
     pub drop_time: bool,
     pub drop_price: bool,
-    /// Look this far around the asked place instead of inside it.
-    pub widen_m: Option<u32>,
+    /// Look beyond the asked place.
+    pub widen: Option<Widen>,
+}
+
+/// How a step widens the asked place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Widen {
+    /// An asked attraction's whole region (the one the question named, else the one the
+    /// attraction lies in) instead of the stores within [`NEAR_ATTRACTION_M`] of it.
+    Region,
+    /// Within this many metres of the asked place instead of inside it.
+    Radius(u32),
 }
 
 /// The widenings of these constraints, in the order they are tried: only those that give up
@@ -138,15 +149,19 @@ pub fn steps(c: &Constraints, keep_price: bool) -> Vec<Step> {
     }
     let time = c.time.is_some();
     let price = c.price_max_per_person.is_some() && !keep_price;
-    let place = AskedPlace::of(c).is_some();
+    let place = AskedPlace::of(c);
+    let attraction_region = c.region.is_some()
+        && place
+            .as_ref()
+            .is_some_and(|p| p.kind == PlaceKind::Attraction);
     let mut out = Vec::new();
-    let mut push = |drop_time: bool, drop_price: bool, widen_m: Option<u32>| {
+    let mut push = |drop_time: bool, drop_price: bool, widen: Option<Widen>| {
         let step = Step {
             drop_time: drop_time && time,
             drop_price: drop_price && price,
-            widen_m: widen_m.filter(|_| place),
+            widen: widen.filter(|_| place.is_some()),
         };
-        let gives_up = step.drop_time || step.drop_price || step.widen_m.is_some();
+        let gives_up = step.drop_time || step.drop_price || step.widen.is_some();
         if gives_up && !out.contains(&step) {
             out.push(step);
         }
@@ -154,15 +169,21 @@ pub fn steps(c: &Constraints, keep_price: bool) -> Vec<Step> {
     push(true, false, None);
     push(false, true, None);
     push(true, true, None);
-    for w in WIDEN_M {
-        push(false, false, Some(w as u32));
-        push(true, true, Some(w as u32));
+    let radii = WIDEN_M.map(|w| Widen::Radius(w as u32));
+    for w in attraction_region
+        .then_some(Widen::Region)
+        .into_iter()
+        .chain(radii)
+    {
+        push(false, false, Some(w));
+        push(true, true, Some(w));
     }
     out
 }
 
-/// The constraints of a step: the same request without what the step gives up; a widened
-/// place becomes a point with the step's radius around the asked place.
+/// The constraints of a step: the same request without what the step gives up; an
+/// attraction widened to its region becomes that region; a place widened by a radius becomes
+/// a point with that radius around the asked place.
 pub fn relaxed(c: &Constraints, step: Step) -> Constraints {
     let mut r = c.clone();
     if step.drop_time {
@@ -171,16 +192,20 @@ pub fn relaxed(c: &Constraints, step: Step) -> Constraints {
     if step.drop_price {
         r.price_max_per_person = None;
     }
-    if let (Some(w), Some(place)) = (step.widen_m, AskedPlace::of(c)) {
-        r.region = None;
-        r.city = None;
-        r.near_attraction = None;
-        r.near_point = Some(NearPoint {
-            lat: place.lat,
-            lng: place.lng,
-            radius_m: place.widened_m(w),
-            label: place.label,
-        });
+    match (step.widen, AskedPlace::of(c)) {
+        (Some(Widen::Region), Some(_)) => r.near_attraction = None,
+        (Some(Widen::Radius(w)), Some(place)) => {
+            r.region = None;
+            r.city = None;
+            r.near_attraction = None;
+            r.near_point = Some(NearPoint {
+                lat: place.lat,
+                lng: place.lng,
+                radius_m: place.widened_m(w),
+                label: place.label,
+            });
+        }
+        _ => {}
     }
     r
 }
@@ -193,7 +218,7 @@ pub fn widest(c: &Constraints, keep_price: bool) -> Constraints {
         Step {
             drop_time: true,
             drop_price: !keep_price,
-            widen_m: AskedPlace::of(c).map(|_| WIDEN_M[WIDEN_M.len() - 1] as u32),
+            widen: AskedPlace::of(c).map(|_| Widen::Radius(WIDEN_M[WIDEN_M.len() - 1] as u32)),
         },
     )
 }
@@ -207,8 +232,10 @@ pub fn describe(step: Step) -> String {
     if step.drop_price {
         parts.push("price dropped".to_owned());
     }
-    if let Some(w) = step.widen_m {
-        parts.push(format!("within {} km of the place", w / 1000));
+    match step.widen {
+        Some(Widen::Region) => parts.push("anywhere in the attraction's region".to_owned()),
+        Some(Widen::Radius(w)) => parts.push(format!("within {} km of the place", w / 1000)),
+        None => {}
     }
     parts.join(", ")
 }
@@ -280,21 +307,21 @@ mod tests {
                 Step {
                     drop_time: true,
                     drop_price: false,
-                    widen_m: None
+                    widen: None
                 },
                 Step {
                     drop_time: false,
                     drop_price: true,
-                    widen_m: None
+                    widen: None
                 },
                 Step {
                     drop_time: true,
                     drop_price: true,
-                    widen_m: None
+                    widen: None
                 },
             ]
         );
-        assert_eq!(s[3].widen_m, Some(10_000));
+        assert_eq!(s[3].widen, Some(Widen::Radius(10_000)));
         assert!(!s[3].drop_time && !s[3].drop_price);
         assert_eq!(s.len(), 7);
     }
@@ -303,11 +330,8 @@ mod tests {
     fn only_what_was_asked_is_given_up_and_a_city_is_not_widened() {
         let c = parse("애월읍 흑돼지 맛집").constraints;
         assert_eq!(
-            steps(&c, false)
-                .iter()
-                .map(|s| s.widen_m)
-                .collect::<Vec<_>>(),
-            [Some(10_000), Some(20_000)]
+            steps(&c, false).iter().map(|s| s.widen).collect::<Vec<_>>(),
+            [Some(Widen::Radius(10_000)), Some(Widen::Radius(20_000))]
         );
         assert!(steps(&parse("제주시 흑돼지 맛집").constraints, false).is_empty());
         let widened = relaxed(&c, steps(&c, false)[0]);
@@ -315,6 +339,41 @@ mod tests {
         assert_eq!(widened.dish, c.dish, "the dish is never given up");
         let p = widened.near_point.unwrap();
         assert_eq!((p.label.as_str(), p.radius_m), ("애월읍", 10_000.0));
+    }
+
+    #[test]
+    fn an_attraction_widens_to_its_region_before_any_radius() {
+        let c = parse("성산일출봉근처갈치조림").constraints;
+        assert_eq!(c.near_attraction.as_deref(), Some("성산일출봉"));
+        let widenings: Vec<_> = steps(&c, false).iter().map(|s| s.widen).collect();
+        assert_eq!(
+            widenings,
+            [
+                Some(Widen::Region),
+                Some(Widen::Radius(10_000)),
+                Some(Widen::Radius(20_000))
+            ]
+        );
+        let in_region = relaxed(&c, steps(&c, false)[0]);
+        assert_eq!(in_region.near_attraction, None);
+        assert_eq!(in_region.near_point, None);
+        assert_eq!(in_region.region.as_deref(), Some("성산읍"));
+        assert_eq!(in_region.dish, c.dish);
+        // A store of the region 5 km from the attraction says how far it is.
+        let mut card = crate::recommend::tests::card("x", false);
+        card.region = Some("성산읍".into());
+        card.lat = Some(33.458 - 0.045);
+        card.lng = Some(126.9425);
+        assert!(matches!(
+            unmet(&c, &card, None).as_slice(),
+            [Relaxation::Place { asked, region: Some(r), distance_m: Some(d) }]
+                if asked == "성산일출봉" && r == "성산읍" && *d > 3_000
+        ));
+        // A region asked without an attraction widens by radius only.
+        let c = parse("성산읍 갈치조림").constraints;
+        assert!(steps(&c, false)
+            .iter()
+            .all(|s| s.widen != Some(Widen::Region)));
     }
 
     #[test]
