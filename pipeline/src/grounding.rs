@@ -5,9 +5,9 @@
 //! misspelt word grounds by its longest prefix that is (한치물휘 → 한치물, in 한치물회). The
 //! route's trace says which word grounded and how.
 
+use crate::graph_words::{GraphWords, Village};
 use crate::intent::Constraints;
 use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, TIME_WORDS, TYPE_WORDS};
-use crate::scope::GraphWords;
 use jeju_data::gazetteer;
 
 /// Particles and endings that attach to a Korean word ("갈치조림이", "우도에서").
@@ -79,6 +79,38 @@ fn known_elsewhere(word: &str) -> bool {
         || AGE_WORDS.iter().any(|(w, _)| overlaps(w))
         || TIME_WORDS.iter().any(|(w, _)| overlaps(w))
         || word.contains("제주")
+}
+
+/// Grounds a Korean word of the question as a village of the store addresses ("함덕",
+/// "함덕리에서" → 조천읍) when the question names no region and no attraction: the village's
+/// region becomes the asked region. Not a word some menu item contains (a dish), nor one of
+/// the parser's words for a kind of place, a companion, an age or a time. Returns the
+/// question's word and the village.
+pub fn ground_village<'g>(
+    question: &str,
+    constraints: &mut Constraints,
+    graph: &'g GraphWords,
+) -> Option<(String, &'g Village)> {
+    if constraints.region.is_some() || constraints.near_attraction.is_some() {
+        return None;
+    }
+    let (word, village) = question
+        .split(|c: char| !c.is_alphanumeric())
+        .map(strip_particle)
+        .filter(|w| is_hangul_word(w) && !graph.in_menu(w) && !a_parser_word(w))
+        .find_map(|w| graph.village(w).map(|v| (w.to_owned(), v)))?;
+    constraints.region = Some(village.region.clone());
+    constraints.city = gazetteer::region(&village.region).map(|r| r.city.clone());
+    Some((word, village))
+}
+
+/// Whether the word is one of the parser's words for a kind of place, a companion, an age
+/// or a time.
+fn a_parser_word(word: &str) -> bool {
+    TYPE_WORDS.iter().any(|(w, _)| *w == word)
+        || COMPANION_WORDS.iter().any(|(w, _)| *w == word)
+        || AGE_WORDS.iter().any(|(w, _)| *w == word)
+        || TIME_WORDS.iter().any(|(w, _)| *w == word)
 }
 
 /// Grounds the question's Korean words as a menu-name fragment: when the parser found no
@@ -202,6 +234,33 @@ mod tests {
             ],
             ["노형케이크"],
         )
+    }
+
+    #[test]
+    fn a_village_of_the_addresses_is_the_region_when_none_is_named() {
+        let graph = GraphWords::from_menus_and_names(["수원 갈비", "아메리카노"], ["카페"])
+            .with_addresses(
+                ["제주 제주시 조천읍 함덕리 1번지"; 4]
+                    .into_iter()
+                    .chain(["제주 제주시 한림읍 수원리 2번지"; 4]),
+            );
+        let ground = |q: &str| {
+            let mut c = parse::parse(q).constraints;
+            let word = ground_village(q, &mut c, &graph).map(|(w, v)| (w, v.name.clone()));
+            (word, c.region, c.city)
+        };
+        assert_eq!(
+            ground("함덕 카페 추천 좀"),
+            (
+                Some(("함덕".into(), "함덕리".into())),
+                Some("조천읍".into()),
+                Some("제주시".into())
+            )
+        );
+        assert_eq!(ground("함덕리에서 아침").1.as_deref(), Some("조천읍"));
+        // A region the question names wins; a word some menu item has is a dish.
+        assert_eq!(ground("애월읍 함덕 카페").0, None);
+        assert_eq!(ground("수원 갈비 맛집").0, None);
     }
 
     fn unkept(q: &str) -> Option<String> {

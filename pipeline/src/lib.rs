@@ -12,6 +12,7 @@ pub mod compose;
 pub mod english;
 pub mod error;
 pub mod fact;
+pub mod graph_words;
 pub mod grounding;
 pub mod guard;
 pub mod intent;

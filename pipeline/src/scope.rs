@@ -5,12 +5,12 @@
 //! [`Scope::judge`], a pure function of the question, what the parser understood and the
 //! graph's vocabulary.
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use jeju_api::DeclineReason;
 use serde::Deserialize;
 
+pub use crate::graph_words::GraphWords;
 use crate::intent::Intent;
 use crate::parse;
 
@@ -41,78 +41,6 @@ pub struct Decline {
     pub word: Option<String>,
     /// For off-topic: the topic (`weather`, `lodging`, …).
     pub topic: Option<String>,
-}
-
-/// Words the graph knows, to tell a question with an unknown but real word (a menu item the
-/// lexicon lacks) from one with nothing to ground: menu item words, store-name words and the
-/// store types.
-#[derive(Debug, Clone, Default)]
-pub struct GraphWords {
-    words: BTreeSet<String>,
-    /// Whole menu item names, lower-cased (for [`crate::grounding`]).
-    menu: BTreeSet<String>,
-}
-
-/// What separates the words of a menu item or store name ("흑돼지 오겹살 (200g)").
-fn is_name_separator(c: char) -> bool {
-    c.is_whitespace() || "()[]/,.·".contains(c)
-}
-
-impl GraphWords {
-    /// From menu item names, store names and types: each split on spaces and brackets, words
-    /// of at least two characters, lower-cased.
-    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> GraphWords {
-        GraphWords::from_menus_and_names([], names)
-    }
-
-    /// [`GraphWords::from_names`] of both, keeping the menu item names whole as well.
-    pub fn from_menus_and_names<'a>(
-        menus: impl IntoIterator<Item = &'a str>,
-        names: impl IntoIterator<Item = &'a str>,
-    ) -> GraphWords {
-        let menu: BTreeSet<String> = menus.into_iter().map(str::to_lowercase).collect();
-        let mut words = BTreeSet::new();
-        let mut add = |name: &str| {
-            for w in name.split(is_name_separator) {
-                if w.chars().count() >= 2 {
-                    words.insert(w.to_lowercase());
-                }
-            }
-        };
-        menu.iter().for_each(|m| add(m));
-        names.into_iter().for_each(&mut add);
-        GraphWords { words, menu }
-    }
-
-    /// Whether some menu item name contains the fragment.
-    pub fn in_menu(&self, fragment: &str) -> bool {
-        self.menu.iter().any(|m| m.contains(fragment))
-    }
-
-    /// Whether some menu item name, its spaces left out, contains the fragment ("흑돼지오겹살"
-    /// is in "흑돼지 오겹살 (200g)").
-    pub fn in_menu_ignoring_spaces(&self, fragment: &str) -> bool {
-        self.menu
-            .iter()
-            .any(|m| m.replace(' ', "").contains(fragment))
-    }
-
-    /// The words of the menu item names (split on spaces and brackets).
-    pub fn menu_words(&self) -> impl Iterator<Item = &str> {
-        self.menu
-            .iter()
-            .flat_map(|m| m.split(is_name_separator))
-            .filter(|w| w.chars().count() >= 2)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
-    /// Whether some graph word occurs in the text.
-    fn any_in(&self, text: &str) -> bool {
-        self.words.iter().any(|w| text.contains(w.as_str()))
-    }
 }
 
 impl Scope {

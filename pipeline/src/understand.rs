@@ -106,6 +106,21 @@ pub fn account(question: &str, c: &mut Constraints, graph: Option<&GraphWords>) 
     let everyday = Words::builtin().find_in(&text);
     let mut spans = vocabulary_spans(&text, &everyday);
     let unwanted = parse::unwanted_part(&text);
+    if let Some((word, v)) = graph.and_then(|g| grounding::ground_village(question, c, g)) {
+        out.grounded.push(format!(
+            "'{word}' → region '{}' (the village {}, in {} store addresses)",
+            v.region, v.name, v.stores
+        ));
+        for (start, end) in words::occurrences(&text, &word.to_lowercase()) {
+            spans.push(Span {
+                start,
+                end,
+                role: Role::Place,
+                value: v.region.clone(),
+                everyday: false,
+            });
+        }
+    }
     ground_everyday(&text, c, &spans, &everyday, unwanted, graph, &mut out);
     if let Some(g) = graph.and_then(|g| grounding::ground_menu_word(question, c, g)) {
         out.grounded.push(format!(

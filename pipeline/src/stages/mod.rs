@@ -63,28 +63,34 @@ impl Parts {
         }
     }
 
-    /// The graph's words (menu items, store names, types), read once. When the graph does not
-    /// answer, empty this time (and tried again on the next turn): then no question is
-    /// declined as nonsense.
+    /// The graph's words (menu items, store names, types, address villages), read once.
+    /// When the graph does not answer, empty this time (and tried again on the next turn):
+    /// then no question is declined as nonsense.
     pub async fn graph_words(&self) -> Option<&GraphWords> {
         let loaded = self
             .graph_words
             .get_or_try_init(|| async {
                 let q = jeju_graph::Statement::text(
-                    "MATCH (s:Store) RETURN s.name AS name, s.type AS type, s.menu_names AS menu_names",
+                    "MATCH (s:Store) RETURN s.name AS name, s.type AS type, \
+                     s.menu_names AS menu_names, s.address AS address",
                 );
                 let rows = self.graph.records(&q).await?;
                 let mut names: Vec<String> = Vec::new();
                 let mut menus: std::collections::BTreeSet<String> = Default::default();
+                let mut addresses: Vec<String> = Vec::new();
                 for r in &rows {
                     names.extend(r.get::<String>("name").ok());
                     names.extend(r.get::<String>("type").ok());
                     menus.extend(r.get::<Vec<String>>("menu_names").unwrap_or_default());
+                    addresses.extend(r.get::<String>("address").ok());
                 }
-                Ok::<_, PipelineError>(GraphWords::from_menus_and_names(
-                    menus.iter().map(String::as_str),
-                    names.iter().map(String::as_str),
-                ))
+                Ok::<_, PipelineError>(
+                    GraphWords::from_menus_and_names(
+                        menus.iter().map(String::as_str),
+                        names.iter().map(String::as_str),
+                    )
+                    .with_addresses(addresses.iter().map(String::as_str)),
+                )
             })
             .await;
         match loaded {
