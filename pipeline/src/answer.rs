@@ -139,6 +139,13 @@ pub fn search_measure_label(intent: &Intent) -> String {
         Some(Measure::Property { property, .. }) => {
             crate::lexicon::measure_label(property, intent.lang == Lang::Ko)
         }
+        Some(Measure::VisitKeyword { companion }) => {
+            let label = crate::lexicon::companion_label(*companion, intent.lang == Lang::Ko);
+            match intent.lang {
+                Lang::Ko => format!("'{label}' 방문 리뷰 수"),
+                Lang::En => format!("reviews of visits {label}"),
+            }
+        }
         _ => String::new(),
     }
 }

@@ -49,11 +49,22 @@ fn filters(
         text.push_str(" MATCH (s)-[near:NEAR]->(:Attraction {name: $attraction})");
         params.push(("attraction".into(), Param::Text(a.clone())));
     }
+    if let Some(Measure::VisitKeyword { companion }) = goal.map(|g| &g.measure) {
+        text.push_str(" MATCH (s)-[k:HAS_VISIT_KEYWORD]->(:VisitKeyword {name: $keyword})");
+        params.push((
+            "keyword".into(),
+            Param::Text(companion_keyword(*companion).to_owned()),
+        ));
+    }
     if let Some(ym) = goal.and_then(|g| g.month) {
         text.push_str(" MATCH (s)-[u:USE]->(:Month {ym: $ym})");
         params.push(("ym".into(), Param::Int(i64::from(ym))));
-        if goal.is_some_and(|g| g.busiest_only) {
-            conds.push("u.cnt_rank = 1".into());
+        if let Some(band) = goal.and_then(|g| g.band) {
+            let p = band.property();
+            conds.push(format!("u.{p} >= $band_first AND u.{p} <= $band_last"));
+            let buckets = band.buckets();
+            params.push(("band_first".into(), Param::Int(i64::from(*buckets.start()))));
+            params.push(("band_last".into(), Param::Int(i64::from(*buckets.end()))));
         }
     }
     if let Some(p) = &c.near_point {
@@ -102,6 +113,10 @@ fn filters(
         );
         params.push(("dish_terms".into(), Param::List(terms)));
     }
+    if let Some(r) = c.min_rating {
+        conds.push("s.rating >= $rating_min".into());
+        params.push(("rating_min".into(), Param::Float(r)));
+    }
     if let Some(p) = c.price_max_per_person {
         conds.push("s.price_per_person <= $price_max".into());
         params.push(("price_max".into(), Param::Int(i64::from(p))));
@@ -148,6 +163,13 @@ pub fn search_query(intent: &Intent) -> Option<ComposedQuery> {
     let mut cypher = filters(&intent.constraints, Some(goal), None, &mut params);
     match &goal.measure {
         Measure::Count => cypher.push_str(" RETURN count(DISTINCT s) AS value"),
+        Measure::VisitKeyword { .. } => {
+            cypher.push_str(
+                " RETURN s.id AS id, s.name AS name, k.count AS value \
+                 ORDER BY value DESC, id ASC LIMIT $top",
+            );
+            params.push(("top".into(), Param::Int(i64::from(goal.top.max(1)))));
+        }
         Measure::Property {
             property,
             descending,
@@ -270,6 +292,39 @@ mod tests {
     }
 
     #[test]
+    fn bands_keywords_and_rating_floors_are_parameters() {
+        let q = search_query(&parse(
+            "2023년 3월에 이용건수 가장 적은 구간(하위 25%)이었던 애월읍 가게 수는?",
+        ))
+        .unwrap();
+        assert!(
+            q.cypher
+                .contains("u.cnt_rank >= $band_first AND u.cnt_rank <= $band_last"),
+            "{}",
+            q.cypher
+        );
+        assert!(q.params.contains(&("band_first".into(), Param::Int(5))));
+        assert!(q.params.contains(&("band_last".into(), Param::Int(6))));
+        let q = search_query(&parse(
+            "성산읍 가게 가운데 '아이와' 방문 키워드가 많은 곳 top 3",
+        ))
+        .unwrap();
+        assert!(
+            q.cypher
+                .contains("[k:HAS_VISIT_KEYWORD]->(:VisitKeyword {name: $keyword})")
+                && q.cypher.contains("k.count AS value ORDER BY value DESC"),
+            "{}",
+            q.cypher
+        );
+        assert!(q
+            .params
+            .contains(&("keyword".into(), Param::Text("아이와".into()))));
+        let q = search_query(&parse("제주시 평점 4.5 이상 중식집은 몇 곳?")).unwrap();
+        assert!(q.cypher.contains("s.rating >= $rating_min"), "{}", q.cypher);
+        assert!(q.params.contains(&("rating_min".into(), Param::Float(4.5))));
+    }
+
+    #[test]
     fn injection_in_values_stays_a_value() {
         let mut i = parse("애월읍 흑돼지 가게 몇 곳?");
         i.constraints.region = Some("x' OR 1=1 DETACH DELETE s //".into());
@@ -282,7 +337,7 @@ mod tests {
             },
             top: 1,
             month: None,
-            busiest_only: false,
+            band: None,
         });
         assert!(search_query(&i).is_none());
     }

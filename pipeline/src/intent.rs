@@ -58,6 +58,10 @@ pub struct Constraints {
     pub age_band: Option<AgeBand>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_max_per_person: Option<u32>,
+    /// The lowest rating asked ("평점 4.5 이상", "rated 4.5 or higher"): the store's mean
+    /// platform rating, 1–5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_rating: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeOfDay>,
     /// An attraction name as in the graph.
@@ -92,6 +96,9 @@ pub enum Measure {
     Property { property: String, descending: bool },
     /// How many stores match.
     Count,
+    /// How many reviews are tagged with a companion's visit keyword ("'아이와' 방문 키워드가
+    /// 많은 곳", "the most reviews tagged 'with friends'"): the most first.
+    VisitKeyword { companion: Companion },
 }
 
 /// A search question's goal beyond its filters.
@@ -103,9 +110,70 @@ pub struct SearchGoal {
     /// A month `YYYYMM` for month-specific questions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<u32>,
-    /// Only stores in the busiest bucket (rank 1) in `month`.
-    #[serde(default)]
-    pub busiest_only: bool,
+    /// Only stores in this band of the month's ranking ("이용건수 상위 10%", "매출 하위 25%").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<RankBand>,
+}
+
+/// A band of a month's ranking of stores, as the contest data buckets it (`UE_CNT_GRP`,
+/// `UE_AMT_GRP`): bucket 1 is the top 10%, then 10–25%, 25–50%, 50–75%, 75–90%, and 6 the
+/// bottom 10%.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankBand {
+    pub by: RankBy,
+    pub side: BandSide,
+    /// 10, 25, 50, 75 or 90: a bucket boundary.
+    pub percent: u8,
+}
+
+/// What a month's ranking counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankBy {
+    /// Number of uses (이용건수): the `USE` relation's `cnt_rank`.
+    Visits,
+    /// Sales (매출, 이용금액): `amt_rank`.
+    Sales,
+}
+
+/// Which end of the ranking a band is counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BandSide {
+    Top,
+    Bottom,
+}
+
+impl RankBand {
+    /// The bucket boundaries, in percent from the top.
+    const BOUNDARIES: [u8; 5] = [10, 25, 50, 75, 90];
+
+    /// The band, when `percent` is a bucket boundary (상위 30% is not one the data can tell).
+    pub fn new(by: RankBy, side: BandSide, percent: u8) -> Option<RankBand> {
+        Self::BOUNDARIES
+            .contains(&percent)
+            .then_some(RankBand { by, side, percent })
+    }
+
+    /// The buckets (1–6) the band covers.
+    pub fn buckets(self) -> std::ops::RangeInclusive<u8> {
+        let at = Self::BOUNDARIES
+            .iter()
+            .position(|b| *b == self.percent)
+            .unwrap_or(0) as u8;
+        match self.side {
+            BandSide::Top => 1..=at + 1,
+            BandSide::Bottom => (6 - at)..=6,
+        }
+    }
+
+    /// The relation property ranked by.
+    pub fn property(self) -> &'static str {
+        match self.by {
+            RankBy::Visits => "cnt_rank",
+            RankBy::Sales => "amt_rank",
+        }
+    }
 }
 
 /// The route stage's result.
@@ -119,4 +187,21 @@ pub struct Intent {
     /// The HyDE "ideal review" of a recommendation.
     #[serde(default)]
     pub hyde: String,
+}
+
+#[cfg(test)]
+mod rank_band_tests {
+    use super::*;
+
+    #[test]
+    fn bands_cover_the_data_buckets_from_either_end() {
+        let band = |side, pct| RankBand::new(RankBy::Visits, side, pct).unwrap().buckets();
+        assert_eq!(band(BandSide::Top, 10), 1..=1);
+        assert_eq!(band(BandSide::Top, 25), 1..=2);
+        assert_eq!(band(BandSide::Top, 90), 1..=5);
+        assert_eq!(band(BandSide::Bottom, 10), 6..=6);
+        assert_eq!(band(BandSide::Bottom, 25), 5..=6);
+        assert_eq!(band(BandSide::Bottom, 50), 4..=6);
+        assert_eq!(RankBand::new(RankBy::Sales, BandSide::Top, 30), None);
+    }
 }

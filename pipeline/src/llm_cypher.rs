@@ -287,6 +287,14 @@ fn check_goal(cypher: &str, intent: &Intent, expect: &Expect) -> Result<(), Stri
             }
             Ok(())
         }
+        (Expect::Ranked, Some(Measure::VisitKeyword { .. })) => {
+            if !cypher.contains("HAS_VISIT_KEYWORD") {
+                return Err("the value asked for is a visit keyword's count: \
+                            order by HAS_VISIT_KEYWORD's count"
+                    .into());
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

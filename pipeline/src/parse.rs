@@ -5,7 +5,9 @@
 use jeju_data::gazetteer;
 use jeju_data::vocab::{AgeBand, Companion, TimeOfDay};
 
-use crate::intent::{Constraints, Intent, Lang, Measure, Route, SearchGoal};
+use crate::intent::{
+    BandSide, Constraints, Intent, Lang, Measure, RankBand, RankBy, Route, SearchGoal,
+};
 use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_WORDS};
 
 /// Words that make a question a data question (with a measure) rather than a request.
@@ -247,11 +249,15 @@ pub fn constraints(text: &str) -> Constraints {
     // Attraction ("near 협재해수욕장", "성산일출봉 근처").
     for a in gazetteer::attractions() {
         let roman = a.romanized.to_lowercase();
-        // 우도 (the island) inside 우도면 (the region) names the region, not the attraction.
-        let part_of_region = c
-            .region
-            .as_deref()
-            .is_some_and(|r| r != a.name && r.starts_with(&a.name) && text.contains(r));
+        // 우도 (the island) is 우도면 (the region): "우도 가게" names the region, not a point
+        // with 3 km around it; so does 우도 inside "우도면". "우도 근처" is near the island.
+        let near = mentions(
+            text,
+            &["근처", "주변", "가까운", "near", "around", "close to"],
+        );
+        let part_of_region = c.region.as_deref().is_some_and(|r| {
+            r != a.name && r.starts_with(&a.name) && (text.contains(r) || a.region == r && !near)
+        });
         if part_of_region {
             continue;
         }
@@ -305,6 +311,7 @@ pub fn constraints(text: &str) -> Constraints {
     c.age_band = longest(text, AGE_WORDS).map(|(_, v)| v);
     c.time = longest(text, TIME_WORDS).map(|(_, v)| v);
     c.price_max_per_person = price_max(text);
+    c.min_rating = rating_floor(text);
     c
 }
 
@@ -466,6 +473,70 @@ pub(crate) fn mentions(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+/// "평점 4.5 이상", "4.5점 이상", "rated 4.5 or higher", "at least 4 stars": the lowest
+/// rating (1–5) the text asks for. A number counts when a rating word or "점" goes with it
+/// and "이상"/"or higher" (or "at least" before it) makes it a floor: "60대 이상" and "2만원
+/// 이상" are not ratings.
+fn rating_floor(text: &str) -> Option<f64> {
+    const FLOOR_AFTER: &[&str] = &[
+        "이상",
+        "넘는",
+        "넘은",
+        "or higher",
+        "or above",
+        "or more",
+        "and up",
+        "and above",
+        "+",
+    ];
+    const FLOOR_BEFORE: &[&str] = &["at least", "minimum", "min."];
+    let rating_word = mentions(text, &["평점", "별점", "rating", "rated", "star"]);
+    let mut at = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        let Some(start) = rest.find(|c: char| c.is_ascii_digit()) else {
+            break;
+        };
+        let start = at + start;
+        let len = text[start..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len() - start);
+        let end = start + len;
+        at = end;
+        // Part of a larger number or word ("2023년", "1.5만원").
+        let number = text[start..end].trim_end_matches('.');
+        let Ok(value) = number.parse::<f64>() else {
+            continue;
+        };
+        if !(1.0..=5.0).contains(&value) {
+            continue;
+        }
+        let after = text[end..].trim_start();
+        let (unit, after) = match after.strip_prefix('점') {
+            Some(a) => (true, a.trim_start()),
+            None => (
+                false,
+                after
+                    .strip_prefix("stars")
+                    .or_else(|| after.strip_prefix("star"))
+                    .unwrap_or(after)
+                    .trim_start(),
+            ),
+        };
+        if after.starts_with("만") || after.starts_with("천") || after.starts_with("원") {
+            continue;
+        }
+        let floor_after = FLOOR_AFTER.iter().any(|w| after.starts_with(w));
+        let floor_before = FLOOR_BEFORE
+            .iter()
+            .any(|w| text[..start].trim_end().ends_with(w));
+        if (floor_after || floor_before) && (rating_word || unit) {
+            return Some(value);
+        }
+    }
+    None
+}
+
 /// The measure of a data question, if the text names one.
 pub fn search_goal(text: &str) -> Option<SearchGoal> {
     // "비싼 " (expensive) contains "싼 " (cheap).
@@ -498,10 +569,15 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
         ],
     );
 
+    // "'아이와' 방문 키워드가 많은 곳": reviews tagged with a companion's keyword.
+    let keyword_count = mentions(text, &["키워드", "keyword", "tagged", "리뷰", "reviews"])
+        && mentions(text, &["많은", "가장", "제일", "most", "top"]);
     let measure = if mentions(text, COUNT_CUES) {
         Some(Measure::Count)
     } else if mentions(text, CLOSEST_CUES) {
         Some(prop("distance_m", false))
+    } else if let Some(companion) = companion_in(text).filter(|_| keyword_count) {
+        Some(Measure::VisitKeyword { companion })
     } else if share_cue {
         if let Some((_, band)) = longest(text, AGE_WORDS) {
             Some(prop(band.property(), !ascending))
@@ -509,10 +585,21 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
             Some(prop("male_ratio", !ascending))
         } else if mentions(text, &["여성", "여자", "female", "women"]) {
             Some(prop("female_ratio", !ascending))
+        } else if mentions(
+            text,
+            &[
+                "관광객",
+                "외지인",
+                "여행객",
+                "tourist",
+                "non-local",
+                "visitor from",
+            ],
+        ) {
+            // Before the locals: "tourists (non-local customers)" speaks of locals too.
+            Some(prop("local_ratio", ascending))
         } else if mentions(text, &["현지인", "도민", "주민", "local"]) {
             Some(prop("local_ratio", !ascending))
-        } else if mentions(text, &["관광객", "tourist", "visitor from"]) {
-            Some(prop("local_ratio", ascending))
         } else if let Some((_, t)) = longest(text, TIME_WORDS) {
             Some(prop(t.property(), !ascending))
         } else {
@@ -535,8 +622,9 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
             None
         }
     });
-    let busiest_only = mentions(text, &["상위 10%", "busiest 10%", "top 10%"]);
-    let measure = match (measure, busiest_only) {
+    // A band of a month's ranking needs the month: the data rank each month apart.
+    let band = month.and(rank_band(text));
+    let measure = match (measure, band.is_some()) {
         (Some(m), _) => m,
         (None, true) => Measure::Count,
         (None, false) => return None,
@@ -545,7 +633,39 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
         top: if measure == Measure::Count { 0 } else { top },
         measure,
         month,
-        busiest_only,
+        band,
+    })
+}
+
+/// "이용건수 상위 10%", "매출 하위 25%", "busiest 10%", "bottom 10% by sales": the band of a
+/// month's ranking the text names, when its percentage is one the data bucket by.
+fn rank_band(text: &str) -> Option<RankBand> {
+    const SIDES: &[(&str, BandSide)] = &[
+        ("상위", BandSide::Top),
+        ("하위", BandSide::Bottom),
+        ("top", BandSide::Top),
+        ("busiest", BandSide::Top),
+        ("bottom", BandSide::Bottom),
+        ("least busy", BandSide::Bottom),
+    ];
+    let by = if mentions(text, &["매출", "이용금액", "sales", "revenue", "spending"]) {
+        RankBy::Sales
+    } else {
+        RankBy::Visits
+    };
+    SIDES.iter().find_map(|(word, side)| {
+        let after = &text[text.find(word)? + word.len()..];
+        let digits: String = after
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let rest = after.trim_start()[digits.len()..].trim_start();
+        if !(rest.starts_with('%') || rest.starts_with("퍼센트") || rest.starts_with("percent"))
+        {
+            return None;
+        }
+        RankBand::new(by, *side, digits.parse().ok()?)
     })
 }
 
@@ -631,15 +751,30 @@ fn top_n(text: &str) -> u32 {
             return n;
         }
     }
-    for (word, n) in [
-        ("두 곳", 2),
-        ("세 곳", 3),
-        ("다섯 곳", 5),
-        ("three", 3),
-        ("five", 5),
-    ] {
-        if text.contains(word) {
-            return n;
+    // Counted in words: "세 군데", "다섯 곳", "top three", "five cafes".
+    const KO: [&str; 10] = [
+        "한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열",
+    ];
+    const EN: [&str; 10] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    for (i, tok) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1).copied().unwrap_or("");
+        let prev = i.checked_sub(1).map(|j| tokens[j]).unwrap_or("");
+        if let Some(n) = KO.iter().position(|w| w == tok) {
+            if ["곳", "군데", "개", "가지"]
+                .iter()
+                .any(|s| next.starts_with(s))
+                && n > 0
+            {
+                return n as u32 + 1;
+            }
+        }
+        if let Some(n) = EN.iter().position(|w| w == tok) {
+            let plural_next = next.len() > 2 && next.ends_with('s') && next.is_ascii();
+            if n > 0 && (plural_next || matches!(prev, "top" | "the")) {
+                return n as u32 + 1;
+            }
         }
     }
     1
@@ -800,7 +935,43 @@ mod tests {
         assert_eq!(g.measure, Measure::Count);
         let i = parse("2023년 8월 애월읍에서 이용건수 상위 10%에 든 가게는 몇 곳?");
         let g = i.goal.unwrap();
-        assert_eq!((g.month, g.busiest_only), (Some(202308), true));
+        assert_eq!(
+            (g.month, g.band),
+            (
+                Some(202308),
+                RankBand::new(RankBy::Visits, BandSide::Top, 10)
+            )
+        );
+        let g = parse("2023년 7월 기준으로 매출 상위 10%였던 중문동 가게는 몇 개예요?")
+            .goal
+            .unwrap();
+        assert_eq!(g.measure, Measure::Count);
+        assert_eq!(g.band, RankBand::new(RankBy::Sales, BandSide::Top, 10));
+        let i = parse("2023년 3월에 이용건수 가장 적은 구간(하위 10%)이었던 우도 가게 수는?");
+        assert_eq!(
+            i.goal.unwrap().band,
+            RankBand::new(RankBy::Visits, BandSide::Bottom, 10)
+        );
+        assert_eq!(i.constraints.region.as_deref(), Some("우도면"));
+        assert_eq!(
+            i.constraints.near_attraction, None,
+            "the island is the region"
+        );
+        assert_eq!(
+            parse("오설록 있는 안덕면 카페 중에 관광객 비중 제일 높은 곳 세 군데 알려줘")
+                .goal
+                .unwrap()
+                .top,
+            3
+        );
+        let g = parse("Top 3 black pork restaurants in Aewol with the highest share of tourists (non-local customers)").goal.unwrap();
+        assert_eq!(
+            g.measure,
+            Measure::Property {
+                property: "local_ratio".into(),
+                descending: false
+            }
+        );
         let i = parse("Which 3 cafes in Jungmun have the lowest share of locals?");
         let g = i.goal.unwrap();
         assert_eq!(g.top, 3);
@@ -909,12 +1080,32 @@ mod tests {
     }
 
     #[test]
+    fn a_rating_floor_needs_a_rating_and_a_floor() {
+        let floor = |t: &str| rating_floor(&normalize(t));
+        assert_eq!(floor("평점 4.5 이상인 중식집"), Some(4.5));
+        assert_eq!(floor("별점 4점 넘는 카페"), Some(4.0));
+        assert_eq!(floor("4.5점 이상 흑돼지집"), Some(4.5));
+        assert_eq!(
+            floor("How many Chinese restaurants in Jeju City are rated 4.5 or higher?"),
+            Some(4.5)
+        );
+        assert_eq!(floor("cafes with at least 4 stars"), Some(4.0));
+        assert_eq!(floor("60대 이상 부모님과 평점 좋은 곳"), None);
+        assert_eq!(floor("평점 좋은 1인 2만원 이상 코스"), None);
+        assert_eq!(floor("2023년 3월 평점 순위"), None);
+        assert_eq!(floor("3곳 이상 알려줘"), None);
+    }
+
+    #[test]
     fn a_region_named_after_an_attraction_is_not_the_attraction() {
         let c = parse("우도면 흑돼지 맛집 추천해줘").constraints;
         assert_eq!(c.region.as_deref(), Some("우도면"));
         assert_eq!(c.near_attraction, None);
         let c = parse("우도 근처 카페 추천").constraints;
         assert_eq!(c.near_attraction.as_deref(), Some("우도"));
+        let c = parse("우도 카페 추천").constraints;
+        assert_eq!(c.region.as_deref(), Some("우도면"));
+        assert_eq!(c.near_attraction, None, "the island is the region");
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl GraphSchema {
         let c = &intent.constraints;
         let goal = intent.goal.as_ref();
         let q = question.to_lowercase();
-        let wants_month = goal.is_some_and(|g| g.month.is_some() || g.busiest_only);
+        let wants_month = goal.is_some_and(|g| g.month.is_some() || g.band.is_some());
         let wants_keyword = c.companion.is_some()
             || ["리뷰", "review", "방문", "visit"]
                 .iter()

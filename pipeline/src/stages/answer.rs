@@ -120,7 +120,11 @@ pub fn search_sentence(
             .map(|m| month_label(m, intent.lang))
             .unwrap_or_default(),
     );
-    ctx.insert("busiest", &goal.is_some_and(|g| g.busiest_only));
+    ctx.insert("band", &goal.and_then(|g| g.band));
+    ctx.insert(
+        "rating_min",
+        &intent.constraints.min_rating.map(|r| format!("{r:.1}")),
+    );
     let first_name = rows
         .first()
         .and_then(|r| r.get("name"))
