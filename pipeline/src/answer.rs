@@ -126,8 +126,16 @@ pub fn search_value_text(intent: &Intent, value: f64) -> String {
         intent.goal.as_ref().map(|g| &g.measure),
         Some(Measure::Property { property, .. }) if property.ends_with("_ratio")
     );
+    let opened = matches!(
+        intent.goal.as_ref().map(|g| &g.measure),
+        Some(Measure::Property { property, .. }) if property == crate::compose::OPENED
+    );
     if ratio {
         format!("{:.1}%", value * 100.0)
+    } else if opened {
+        // 20221212 → 2022-12-12
+        let d = value as i64;
+        format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100)
     } else {
         format!("{value}")
     }

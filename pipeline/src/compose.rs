@@ -13,12 +13,16 @@ use crate::lexicon;
 /// then.
 pub const MIN_TIME_SHARE: f64 = 0.05;
 
+/// The store's opening date (`YYYYMMDD` text); a search orders by it as a number.
+pub const OPENED: &str = "opened";
+
 /// Store properties a search may order by.
 pub fn is_orderable(property: &str) -> bool {
     RATIO_PROPERTIES.contains(&property)
         || matches!(
             property,
-            "review_count"
+            OPENED
+                | "review_count"
                 | "distance_m"
                 | "rating"
                 | "price_per_person"
@@ -113,6 +117,11 @@ fn filters(
         );
         params.push(("dish_terms".into(), Param::List(terms)));
     }
+    if let Some(floor) = c.min_share {
+        let (cond, min) = floor.condition();
+        conds.push(cond);
+        params.push(("share_min".into(), Param::Float(min)));
+    }
     if let Some(r) = c.min_rating {
         conds.push("s.rating >= $rating_min".into());
         params.push(("rating_min".into(), Param::Float(r)));
@@ -183,8 +192,13 @@ pub fn search_query(intent: &Intent) -> Option<ComposedQuery> {
             }
             let owner = owner(goal, property);
             let dir = if *descending { "DESC" } else { "ASC" };
+            let value = if property == OPENED {
+                format!("toInteger({owner}.{property})")
+            } else {
+                format!("{owner}.{property}")
+            };
             cypher.push_str(&format!(
-                " RETURN s.id AS id, s.name AS name, {owner}.{property} AS value ORDER BY value {dir}, id ASC LIMIT $top"
+                " RETURN s.id AS id, s.name AS name, {value} AS value ORDER BY value {dir}, id ASC LIMIT $top"
             ));
             params.push(("top".into(), Param::Int(i64::from(goal.top.max(1)))));
         }

@@ -139,10 +139,37 @@ pub fn ground_menu_word(
             })
     };
     let mut best: Option<Grounded> = None;
-    for raw in question.split(|c: char| !c.is_alphanumeric()) {
+    let mut keep_longer = |found: Option<String>, word: &str| {
+        if let Some(fragment) = found {
+            let longer = best
+                .as_ref()
+                .is_none_or(|b| fragment.chars().count() > b.fragment.chars().count());
+            if longer {
+                best = Some(Grounded {
+                    word: word.to_owned(),
+                    fragment,
+                });
+            }
+        }
+    };
+    let raws: Vec<&str> = question
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|r| !r.is_empty())
+        .collect();
+    for (i, raw) in raws.iter().enumerate() {
         let word = strip_particle(raw);
         if !is_hangul_word(word) || word.chars().count() < 2 || known_elsewhere(word) {
             continue;
+        }
+        // Two words that a menu writes as one ("딱새우 회" for 딱새우회, "고기 국수").
+        if let Some(next) = raws.get(i + 1) {
+            let next = strip_particle(next);
+            let joined = format!("{word}{next}");
+            let written = format!("{raw} {next}");
+            if is_hangul_word(next) && question.contains(&written) {
+                let found = (refines(&joined) && graph.in_menu(&joined)).then_some(joined);
+                keep_longer(found, &written);
+            }
         }
         let chars: Vec<char> = word.chars().collect();
         // The whole word, then shorter prefixes (never below 3 syllables or 2/3 of the word).
@@ -155,17 +182,7 @@ pub fn ground_menu_word(
             let prefix: String = chars[..n].iter().collect();
             (refines(&prefix) && graph.in_menu(&prefix)).then_some(prefix)
         });
-        if let Some(fragment) = found {
-            let longer = best
-                .as_ref()
-                .is_none_or(|b| fragment.chars().count() > b.fragment.chars().count());
-            if longer {
-                best = Some(Grounded {
-                    word: word.to_owned(),
-                    fragment,
-                });
-            }
-        }
+        keep_longer(found, word);
     }
     if let Some(g) = &best {
         constraints.dish = Some(g.fragment.clone());
@@ -311,6 +328,25 @@ mod tests {
         );
         assert_eq!(ground("한치물휘 파는 곳").0.as_deref(), Some("한치물"));
         assert_eq!(ground("애월 빙떡 추천").0.as_deref(), Some("빙떡"));
+    }
+
+    #[test]
+    fn two_words_a_menu_writes_as_one_ground_together() {
+        let graph = GraphWords::from_menus_and_names(["딱새우회", "모둠회 (중)"], ["횟집"]);
+        let q = "섭지코지 근처에 딱새우 회 먹고싶어";
+        let mut c = parse::parse(q).constraints;
+        assert_eq!(c.dish.as_deref(), Some("회"));
+        let g = ground_menu_word(q, &mut c, &graph).unwrap();
+        assert_eq!(
+            (g.word.as_str(), g.fragment.as_str()),
+            ("딱새우 회", "딱새우회")
+        );
+        assert_eq!(c.dish.as_deref(), Some("딱새우회"));
+        // Words that only sit side by side stay apart.
+        let q = "맛있는 회 먹고싶어";
+        let mut c = parse::parse(q).constraints;
+        assert!(ground_menu_word(q, &mut c, &graph).is_none());
+        assert_eq!(c.dish.as_deref(), Some("회"));
     }
 
     #[test]

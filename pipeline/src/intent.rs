@@ -62,6 +62,10 @@ pub struct Constraints {
     /// platform rating, 1–5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_rating: Option<f64>,
+    /// A floor on a customer share ("현지인 비중 50% 이상", "more than half of their
+    /// customers from Jeju residents").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_share: Option<ShareFloor>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeOfDay>,
     /// An attraction name as in the graph.
@@ -113,6 +117,45 @@ pub struct SearchGoal {
     /// Only stores in this band of the month's ranking ("이용건수 상위 10%", "매출 하위 25%").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub band: Option<RankBand>,
+}
+
+/// A floor on the share of a store's customers who are of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ShareFloor {
+    pub of: ShareOf,
+    /// 0–1.
+    pub share: f64,
+    /// "More than" (strictly) rather than "at least".
+    pub strict: bool,
+}
+
+/// Whose share of the customers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareOf {
+    /// Jeju residents (`local_ratio`).
+    Locals,
+    /// Everyone else: `1 - local_ratio`.
+    Tourists,
+    /// An age band (`age_30_ratio`, …).
+    Age(AgeBand),
+}
+
+impl ShareFloor {
+    /// The condition on store `s` as Cypher over the parameter `$share_min`, and the value
+    /// of that parameter: tourists' share over x is the locals' share under 1 - x.
+    pub fn condition(self) -> (String, f64) {
+        let (ge, le) = if self.strict {
+            (">", "<")
+        } else {
+            (">=", "<=")
+        };
+        match self.of {
+            ShareOf::Locals => (format!("s.local_ratio {ge} $share_min"), self.share),
+            ShareOf::Tourists => (format!("s.local_ratio {le} $share_min"), 1.0 - self.share),
+            ShareOf::Age(band) => (format!("s.{} {ge} $share_min", band.property()), self.share),
+        }
+    }
 }
 
 /// A band of a month's ranking of stores, as the contest data buckets it (`UE_CNT_GRP`,

@@ -476,6 +476,7 @@ pub fn measure_label(property: &str, ko: bool) -> String {
         "female_ratio" => ("여성 손님 비중", "share of female customers"),
         "review_count" => ("리뷰 수", "reviews"),
         "rating" => ("평점", "rating"),
+        "opened" => ("개업일", "opening date"),
         "price_per_person" => ("1인 가격(원)", "price per person (won)"),
         "distance_m" => ("거리(m)", "distance (m)"),
         "mon_ratio" => ("월요일 이용 비중", "Monday share"),

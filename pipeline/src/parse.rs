@@ -6,7 +6,8 @@ use jeju_data::gazetteer;
 use jeju_data::vocab::{AgeBand, Companion, TimeOfDay};
 
 use crate::intent::{
-    BandSide, Constraints, Intent, Lang, Measure, RankBand, RankBy, Route, SearchGoal,
+    BandSide, Constraints, Intent, Lang, Measure, RankBand, RankBy, Route, SearchGoal, ShareFloor,
+    ShareOf,
 };
 use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_WORDS};
 
@@ -33,6 +34,15 @@ const SEARCH_CUES: &[&str] = &[
     "비율",
     "순위",
     "상위 10%",
+    "하위 10%",
+    "키워드",
+    "가장 최근",
+    "제일 최근",
+    "가장 오래된",
+    "제일 오래된",
+    "newest",
+    "oldest",
+    "most recently",
     "가장 높은",
     "가장 낮은",
     "가장 많은",
@@ -81,7 +91,12 @@ pub fn parse(question: &str) -> Intent {
     let goal = search_goal(&text);
     let has_search_cue = mentions(&text, SEARCH_CUES) || mentions(&text, COUNT_CUES);
     let has_recommend_cue = mentions(&text, RECOMMEND_CUES);
+    // "현지인 비중 50% 넘는 흑돼지 맛집 추천": the share is a floor of the picks, not a
+    // measure to rank by.
+    let floor_only =
+        constraints.min_share.is_some() && has_recommend_cue && !mentions(&text, COUNT_CUES);
     let route = match (&goal, has_search_cue, has_recommend_cue) {
+        _ if floor_only => Route::Recommend,
         (Some(_), true, _) => Route::Search,
         (Some(_), false, false) => Route::Search,
         _ => Route::Recommend,
@@ -312,6 +327,7 @@ pub fn constraints(text: &str) -> Constraints {
     c.time = longest(text, TIME_WORDS).map(|(_, v)| v);
     c.price_max_per_person = price_max(text);
     c.min_rating = rating_floor(text);
+    c.min_share = share_floor(text);
     c
 }
 
@@ -537,6 +553,55 @@ fn rating_floor(text: &str) -> Option<f64> {
     None
 }
 
+/// "현지인 비중 50% 이상", "관광객이 절반 넘는", "more than half of their customers from Jeju
+/// residents", "at least 40% of guests in their 30s": a floor on a customer share, when the
+/// text names whose share (locals, tourists, an age band), an amount (a percentage or half)
+/// and that it is a floor.
+fn share_floor(text: &str) -> Option<ShareFloor> {
+    let of = if mentions(
+        text,
+        &["관광객", "외지인", "여행객", "tourist", "non-local"],
+    ) {
+        ShareOf::Tourists
+    } else if mentions(text, &["현지인", "도민", "주민", "local", "resident"]) {
+        ShareOf::Locals
+    } else {
+        ShareOf::Age(longest(text, AGE_WORDS)?.1)
+    };
+    // The amount, and where it is in the text.
+    let (share, start, end) = if let Some(at) = text.find("절반") {
+        (0.5, at, at + "절반".len())
+    } else if let Some(at) = text.find("half") {
+        (0.5, at, at + "half".len())
+    } else {
+        let at = text.find('%')?;
+        let digits = trailing_number(&text[..at], false);
+        let n: u32 = digits.parse().ok().filter(|n| (1..100).contains(n))?;
+        (f64::from(n) / 100.0, at - digits.len(), at + 1)
+    };
+    let before = text[..start].trim_end();
+    let after = text[end..].trim_start();
+    // "50%가 넘는", "절반이 넘는": the particle, not the 이 of 이상.
+    let after = match after
+        .strip_prefix("이")
+        .or_else(|| after.strip_prefix("가"))
+    {
+        Some(rest) if !after.starts_with("이상") => rest.trim_start(),
+        _ => after,
+    };
+    let strict = ["more than", "over", "above"]
+        .iter()
+        .any(|w| before.ends_with(w))
+        || ["넘", "초과", "이상 넘"]
+            .iter()
+            .any(|w| after.starts_with(w));
+    let at_least = ["at least"].iter().any(|w| before.ends_with(w))
+        || ["이상", "or more", "or higher"]
+            .iter()
+            .any(|w| after.starts_with(w));
+    (strict || at_least).then_some(ShareFloor { of, share, strict })
+}
+
 /// The measure of a data question, if the text names one.
 pub fn search_goal(text: &str) -> Option<SearchGoal> {
     // "비싼 " (expensive) contains "싼 " (cheap).
@@ -609,7 +674,38 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
         None
     };
     let measure = measure.or_else(|| {
-        if mentions(text, &["리뷰", "review"]) && mentions(text, &["많은", "most", "가장", "제일"])
+        if mentions(
+            text,
+            &[
+                "최근에 문 연",
+                "최근 문 연",
+                "최근에 오픈",
+                "최근 오픈",
+                "최근에 생긴",
+                "새로 생긴",
+                "새로 문 연",
+                "가장 최근에 개업",
+                "newest",
+                "most recently opened",
+                "recently opened",
+                "latest to open",
+            ],
+        ) {
+            Some(prop(crate::compose::OPENED, true))
+        } else if mentions(
+            text,
+            &[
+                "가장 오래된",
+                "제일 오래된",
+                "가장 먼저 문 연",
+                "oldest",
+                "longest-running",
+                "opened first",
+            ],
+        ) {
+            Some(prop(crate::compose::OPENED, false))
+        } else if mentions(text, &["리뷰", "review"])
+            && mentions(text, &["많은", "most", "가장", "제일"])
         {
             Some(prop("review_count", !ascending))
         } else if mentions(text, &["평점", "별점", "rating", "rated"]) {
@@ -964,6 +1060,15 @@ mod tests {
                 .top,
             3
         );
+        let i = parse("애월읍 카페 중에 가장 최근에 문 연 곳 어디야?");
+        assert_eq!(i.route, Route::Search);
+        assert_eq!(
+            i.goal.unwrap().measure,
+            Measure::Property {
+                property: "opened".into(),
+                descending: true
+            }
+        );
         let g = parse("Top 3 black pork restaurants in Aewol with the highest share of tourists (non-local customers)").goal.unwrap();
         assert_eq!(
             g.measure,
@@ -1094,6 +1199,42 @@ mod tests {
         assert_eq!(floor("평점 좋은 1인 2만원 이상 코스"), None);
         assert_eq!(floor("2023년 3월 평점 순위"), None);
         assert_eq!(floor("3곳 이상 알려줘"), None);
+    }
+
+    #[test]
+    fn a_share_floor_names_whose_share_how_much_and_that_it_is_a_floor() {
+        let floor = |t: &str| share_floor(&normalize(t));
+        assert_eq!(
+            floor("How many places in Aewol get more than half of their customers from Jeju residents?"),
+            Some(ShareFloor {
+                of: ShareOf::Locals,
+                share: 0.5,
+                strict: true
+            })
+        );
+        assert_eq!(
+            floor("관광객 비중이 70% 이상인 애월 카페"),
+            Some(ShareFloor {
+                of: ShareOf::Tourists,
+                share: 0.7,
+                strict: false
+            })
+        );
+        assert_eq!(
+            floor("30대 손님이 40% 넘는 곳"),
+            Some(ShareFloor {
+                of: ShareOf::Age(jeju_data::vocab::AgeBand::Thirties),
+                share: 0.4,
+                strict: true
+            })
+        );
+        let i = parse("현지인 비중 50% 넘는 애월 흑돼지 맛집 추천");
+        assert_eq!((i.route, i.goal), (Route::Recommend, None));
+        assert!(i.constraints.min_share.is_some());
+        // A ranking band, a share without a floor, a floor without a share.
+        assert_eq!(floor("2023년 8월 현지인 이용건수 상위 10%에 든 가게"), None);
+        assert_eq!(floor("현지인 비중이 가장 높은 곳"), None);
+        assert_eq!(floor("60대 이상 부모님과 가기 좋은 곳"), None);
     }
 
     #[test]

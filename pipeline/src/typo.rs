@@ -2,8 +2,11 @@
 //! 전볶죽 → 전복죽, 딱세우 → 딱새우, 카패 → 카페, 칼구수 → 칼국수. Two words are compared
 //! letter by letter (jamo: initial, vowel, final of each syllable); a word of the question
 //! that no vocabulary explains is read as the one known word of the same length within one
-//! jamo (two for four syllables or more), when exactly one is that close. The answer's
-//! accounting names each reading ([`crate::understand::Understanding::corrections`]).
+//! jamo (two for four syllables or more), when exactly one is that close. An English word of
+//! five letters or more that no vocabulary knows is read as the one English word of the
+//! dish and place vocabularies one edit away (two from eight letters): sashmi → sashimi,
+//! resturant → restaurant. The answer's accounting names each reading
+//! ([`crate::understand::Understanding::corrections`]).
 
 use std::collections::BTreeSet;
 
@@ -94,10 +97,121 @@ fn known_words(graph: Option<&GraphWords>) -> BTreeSet<&str> {
         .collect()
 }
 
+/// The English words of the dish and place vocabularies (`data/words/`: each phrase split
+/// into its words), and the words that may not be read as one of them (the filler, measure
+/// and mood words, the romanised gazetteer): built once.
+fn english_words() -> &'static (BTreeSet<String>, BTreeSet<String>) {
+    static WORDS: std::sync::OnceLock<(BTreeSet<String>, BTreeSet<String>)> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let w = Words::builtin();
+        let split = |phrases: &mut dyn Iterator<Item = &String>| -> BTreeSet<String> {
+            phrases
+                .flat_map(|p| p.split(|c: char| !c.is_ascii_alphabetic()))
+                .filter(|x| x.len() >= 4)
+                .map(str::to_ascii_lowercase)
+                .collect()
+        };
+        let targets = split(
+            &mut w
+                .menu
+                .iter()
+                .flat_map(|d| &d.en)
+                .chain(w.places.iter().flat_map(|p| &p.words)),
+        );
+        let f = &w.filler;
+        let romanized: Vec<String> = gazetteer::regions()
+            .iter()
+            .map(|r| r.romanized.clone())
+            .chain(gazetteer::attractions().iter().map(|a| a.romanized.clone()))
+            .collect();
+        let known = split(
+            &mut f
+                .en_words
+                .iter()
+                .chain(&f.measure_en)
+                .chain(&f.soft_en)
+                .chain(&romanized),
+        );
+        (targets, known)
+    })
+}
+
+/// An English word (five letters or more) that no vocabulary knows, read as the one
+/// vocabulary word within one edit (Damerau–Levenshtein; two from eight letters).
+fn english_reading(word: &str) -> Option<&'static str> {
+    let (targets, known) = english_words();
+    if word.len() < 5 || targets.contains(word) || known.contains(word) {
+        return None;
+    }
+    let max = if word.len() >= 8 { 2 } else { 1 };
+    let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    for t in targets {
+        let d = strsim::damerau_levenshtein(word, t);
+        match best {
+            _ if d > max => {}
+            Some((b, _)) if d == b => tied = true,
+            Some((b, _)) if d > b => {}
+            _ => {
+                best = Some((d, t.as_str()));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, t)| t)
+}
+
 /// The question with its misspelt words read as known ones, and the readings. A word that
 /// is known as written (or contains a known word), or a filler, is left alone; a word of two
 /// syllables is read only across one common slip, a longer one across two (or one other).
+/// English words are read by [`english_reading`].
 pub fn correct(question: &str, graph: Option<&GraphWords>) -> (String, Vec<Correction>) {
+    let (question, mut english) = correct_english(question);
+    let (corrected, mut readings) = correct_korean(&question, graph);
+    english.append(&mut readings);
+    (corrected, english)
+}
+
+/// The English words of the question read by [`english_reading`].
+fn correct_english(question: &str) -> (String, Vec<Correction>) {
+    let mut corrected = question.to_owned();
+    let mut readings: Vec<Correction> = Vec::new();
+    for raw in question.split(|c: char| !c.is_ascii_alphabetic()) {
+        let word = raw.to_ascii_lowercase();
+        if readings.iter().any(|r| r.written == raw) {
+            continue;
+        }
+        if let Some(read) = english_reading(&word) {
+            corrected = replace_word(&corrected, raw, read);
+            readings.push(Correction {
+                written: raw.to_owned(),
+                read_as: read.to_owned(),
+            });
+        }
+    }
+    (corrected, readings)
+}
+
+/// `text` with the whole ASCII word `word` replaced (not inside a longer word).
+fn replace_word(text: &str, word: &str, by: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let whole = !before.is_some_and(|c| c.is_ascii_alphabetic())
+            && !after.is_some_and(|c| c.is_ascii_alphabetic());
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { by } else { word });
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The Korean words of the question read as known ones (see [`correct`]).
+fn correct_korean(question: &str, graph: Option<&GraphWords>) -> (String, Vec<Correction>) {
     // The Korean content words: most questions have none the vocabularies could correct.
     let candidates: Vec<(&str, &str)> = question
         .split(|c: char| !c.is_alphanumeric())
@@ -161,6 +275,25 @@ mod tests {
         assert_eq!(correct("연동 짬봉 맛집", None).0, "연동 짬뽕 맛집");
         assert_eq!(correct("애월 카패 추천", None).0, "애월 카페 추천");
         assert_eq!(correct("섭지코지 딱세우 회", None).0, "섭지코지 딱새우 회");
+    }
+
+    #[test]
+    fn english_misspellings_are_read_as_the_vocabulary_word() {
+        let (q, c) = correct("best sashmi resturant in Seongsan", None);
+        assert_eq!(q, "best sashimi restaurant in Seongsan");
+        assert_eq!(
+            c.iter().map(|r| r.read_as.as_str()).collect::<Vec<_>>(),
+            ["sashimi", "restaurant"]
+        );
+        // Known words, place names, short words and words far from any are left alone.
+        for q in [
+            "quiet cafe in Aewol with a view",
+            "black pork in Seogwipo",
+            "Where can I take my parents?",
+            "xylophone museum",
+        ] {
+            assert_eq!(correct(q, None).1, Vec::new(), "{q}");
+        }
     }
 
     #[test]

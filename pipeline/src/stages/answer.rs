@@ -2,6 +2,7 @@
 //! above it when a configured LLM did not answer and the rules did.
 
 use crate::answer::{search_measure_label, search_value_text, AnswerBody};
+use crate::compose::OPENED;
 use crate::english;
 use crate::error::PipelineError;
 use crate::intent::{Intent, Lang};
@@ -108,6 +109,13 @@ pub fn search_sentence(
             })
         ),
     );
+    ctx.insert(
+        "dated",
+        &matches!(
+            goal.map(|g| &g.measure),
+            Some(crate::intent::Measure::Property { property, .. }) if property == OPENED
+        ),
+    );
     ctx.insert("measure_particle", subject_particle(&measure_label));
     ctx.insert("measure_label", &measure_label);
     ctx.insert("place", &place.unwrap_or_default());
@@ -121,6 +129,34 @@ pub fn search_sentence(
             .unwrap_or_default(),
     );
     ctx.insert("band", &goal.and_then(|g| g.band));
+    ctx.insert(
+        "share_floor",
+        &intent.constraints.min_share.map(|f| {
+            let ko = intent.lang == Lang::Ko;
+            let label = match f.of {
+                crate::intent::ShareOf::Locals => {
+                    if ko {
+                        "현지인"
+                    } else {
+                        "locals"
+                    }
+                }
+                crate::intent::ShareOf::Tourists => {
+                    if ko {
+                        "관광객"
+                    } else {
+                        "tourists"
+                    }
+                }
+                crate::intent::ShareOf::Age(band) => crate::lexicon::age_label(band, ko),
+            };
+            serde_json::json!({
+                "label": label,
+                "percent": (f.share * 100.0).round() as u32,
+                "strict": f.strict,
+            })
+        }),
+    );
     ctx.insert(
         "rating_min",
         &intent.constraints.min_rating.map(|r| format!("{r:.1}")),
