@@ -137,11 +137,29 @@ fn english_words() -> &'static (BTreeSet<String>, BTreeSet<String>) {
     })
 }
 
+/// How the words of [`english_words`] sound (`parse::romanized_key`): a word that sounds
+/// like one of them is a spelling the matching by sound already reads (Kujwa for Gujwa).
+fn english_sounds() -> &'static BTreeSet<String> {
+    static SOUNDS: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    SOUNDS.get_or_init(|| {
+        let (targets, known) = english_words();
+        targets
+            .iter()
+            .chain(known)
+            .map(|w| crate::parse::romanized_key(w))
+            .collect()
+    })
+}
+
 /// An English word (five letters or more) that no vocabulary knows, read as the one
 /// vocabulary word within one edit (Damerau–Levenshtein; two from eight letters).
 fn english_reading(word: &str) -> Option<&'static str> {
     let (targets, known) = english_words();
-    if word.len() < 5 || targets.contains(word) || known.contains(word) {
+    if word.len() < 5
+        || targets.contains(word)
+        || known.contains(word)
+        || english_sounds().contains(&crate::parse::romanized_key(word))
+    {
         return None;
     }
     let max = if word.len() >= 8 { 2 } else { 1 };
@@ -291,6 +309,7 @@ mod tests {
             "black pork in Seogwipo",
             "Where can I take my parents?",
             "xylophone museum",
+            "Kujwa bomal kalguksu?",
         ] {
             assert_eq!(correct(q, None).1, Vec::new(), "{q}");
         }
