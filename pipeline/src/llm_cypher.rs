@@ -263,8 +263,12 @@ fn check_literals(cypher: &str, intent: &Intent) -> Result<(), String> {
     Ok(())
 }
 
-/// The query asks for what the question asked: the property, its direction, a count.
+/// The query asks for what the question asked: the property, its direction, a count, and
+/// the band of the month's ranking when one was asked.
 fn check_goal(cypher: &str, intent: &Intent, expect: &Expect) -> Result<(), String> {
+    if let Some(band) = intent.goal.as_ref().and_then(|g| g.band) {
+        band_kept(cypher, band)?;
+    }
     let upper = cypher.to_ascii_uppercase();
     match (expect, intent.goal.as_ref().map(|g| &g.measure)) {
         (Expect::Count, _) if !upper.contains("COUNT(") => {
@@ -328,6 +332,38 @@ fn check_rows(rows: &[Record], expect: &Expect) -> Result<(), String> {
                 Err("return s.id AS id for every store".into())
             }
         }
+    }
+}
+
+/// The query keeps only the asked band: every number it compares the rank property with is
+/// one of the band's buckets, and there is one ("하위 10%" is `cnt_rank = 6`, not `= 1`).
+fn band_kept(cypher: &str, band: crate::intent::RankBand) -> Result<(), String> {
+    let prop = band.property();
+    let buckets = band.buckets();
+    let problem = || {
+        format!(
+            "the question keeps only the buckets {}..{} of {prop} (1 = top 10%, 6 = bottom 10%)",
+            buckets.start(),
+            buckets.end()
+        )
+    };
+    let mut compared = false;
+    for (at, _) in cypher.match_indices(prop) {
+        let tail: String = cypher[at + prop.len()..].chars().take(16).collect();
+        for n in tail
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|d| d.parse::<u8>().ok())
+        {
+            if !buckets.contains(&n) {
+                return Err(problem());
+            }
+            compared = true;
+        }
+    }
+    if compared {
+        Ok(())
+    } else {
+        Err(problem())
     }
 }
 
@@ -402,5 +438,19 @@ mod tests {
         assert!(check_literals(no_dish, &intent)
             .unwrap_err()
             .contains("the dish is missing"));
+        // The bottom 10% is the last bucket, not the first.
+        let bottom = crate::parse::parse(
+            "2023년 3월에 이용건수 가장 적은 구간(하위 10%)이었던 우도 가게 수는?",
+        );
+        let expect = Expect::of(&bottom);
+        let top = "MATCH (s:Store)-[u:USE]->(m:Month {ym: 202303}) WHERE s.region = '우도면' \
+                   AND u.cnt_rank = 1 RETURN count(DISTINCT s) AS value";
+        assert!(check_goal(top, &bottom, &expect).is_err());
+        assert_eq!(
+            check_goal(&top.replace("= 1", "= 6"), &bottom, &expect),
+            Ok(())
+        );
+        let unbanded = top.replace(" AND u.cnt_rank = 1", "");
+        assert!(check_goal(&unbanded, &bottom, &expect).is_err());
     }
 }
