@@ -263,11 +263,15 @@ fn check_literals(cypher: &str, intent: &Intent) -> Result<(), String> {
     Ok(())
 }
 
-/// The query asks for what the question asked: the property, its direction, a count, and
-/// the band of the month's ranking when one was asked.
+/// The query asks for what the question asked: the property, its direction, a count, the
+/// band of the month's ranking when one was asked, and for a data question the rating and
+/// share floors (its answer sentence states them).
 fn check_goal(cypher: &str, intent: &Intent, expect: &Expect) -> Result<(), String> {
     if let Some(band) = intent.goal.as_ref().and_then(|g| g.band) {
         band_kept(cypher, band)?;
+    }
+    if *expect != Expect::Ids {
+        floors_kept(cypher, &intent.constraints)?;
     }
     let upper = cypher.to_ascii_uppercase();
     match (expect, intent.goal.as_ref().map(|g| &g.measure)) {
@@ -335,36 +339,63 @@ fn check_rows(rows: &[Record], expect: &Expect) -> Result<(), String> {
     }
 }
 
+/// Whether the query compares `prop` with numbers, each of them `ok`: the numbers within a
+/// few characters after each mention of the property ("cnt_rank = 6", "rating >= 4.5").
+fn compares(cypher: &str, prop: &str, ok: impl Fn(f64) -> bool) -> bool {
+    let mut compared = false;
+    for (at, _) in cypher.match_indices(prop) {
+        let tail: String = cypher[at + prop.len()..].chars().take(16).collect();
+        for n in tail
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter_map(|d| d.parse::<f64>().ok())
+        {
+            if !ok(n) {
+                return false;
+            }
+            compared = true;
+        }
+    }
+    compared
+}
+
 /// The query keeps only the asked band: every number it compares the rank property with is
 /// one of the band's buckets, and there is one ("하위 10%" is `cnt_rank = 6`, not `= 1`).
 fn band_kept(cypher: &str, band: crate::intent::RankBand) -> Result<(), String> {
     let prop = band.property();
     let buckets = band.buckets();
-    let problem = || {
-        format!(
-            "the question keeps only the buckets {}..{} of {prop} (1 = top 10%, 6 = bottom 10%)",
-            buckets.start(),
-            buckets.end()
-        )
-    };
-    let mut compared = false;
-    for (at, _) in cypher.match_indices(prop) {
-        let tail: String = cypher[at + prop.len()..].chars().take(16).collect();
-        for n in tail
-            .split(|c: char| !c.is_ascii_digit())
-            .filter_map(|d| d.parse::<u8>().ok())
-        {
-            if !buckets.contains(&n) {
-                return Err(problem());
-            }
-            compared = true;
+    let in_band = |n: f64| n.fract() == 0.0 && buckets.contains(&(n as u8));
+    if compares(cypher, prop, in_band) {
+        return Ok(());
+    }
+    Err(format!(
+        "the question keeps only the buckets {}..{} of {prop} (1 = top 10%, 6 = bottom 10%)",
+        buckets.start(),
+        buckets.end()
+    ))
+}
+
+/// The query keeps the asked rating floor and share floor, with their values.
+fn floors_kept(cypher: &str, c: &crate::intent::Constraints) -> Result<(), String> {
+    let same = |want: f64| move |n: f64| (n - want).abs() < 1e-9;
+    if let Some(r) = c.min_rating {
+        if !compares(cypher, "rating", same(r)) {
+            return Err(format!("the question asks for a rating of {r} or higher"));
         }
     }
-    if compared {
-        Ok(())
-    } else {
-        Err(problem())
+    if let Some(floor) = c.min_share {
+        let (cond, min) = floor.condition();
+        let prop = cond
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.strip_prefix("s."))
+            .unwrap_or_default();
+        if !compares(cypher, prop, same(min)) {
+            return Err(format!(
+                "the question keeps only the stores where {cond} ({min})"
+            ));
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -452,5 +483,27 @@ mod tests {
         );
         let unbanded = top.replace(" AND u.cnt_rank = 1", "");
         assert!(check_goal(&unbanded, &bottom, &expect).is_err());
+        // A data question's rating and share floors are kept, with their values.
+        let rated = parse("How many Chinese restaurants in Jeju City are rated 4.5 or higher?");
+        let expect = Expect::of(&rated);
+        let with = "MATCH (s:Store) WHERE s.city = '제주시' AND s.type = '중식' \
+                    AND s.rating >= 4.5 RETURN count(s) AS value";
+        assert_eq!(check_goal(with, &rated, &expect), Ok(()));
+        assert!(check_goal(&with.replace("4.5", "4.0"), &rated, &expect).is_err());
+        let without = with.replace(" AND s.rating >= 4.5", "");
+        assert!(check_goal(&without, &rated, &expect).is_err());
+        let locals = parse(
+            "How many places in Aewol get more than half of their customers from Jeju residents?",
+        );
+        let expect = Expect::of(&locals);
+        let with = "MATCH (s:Store) WHERE s.region = '애월읍' AND s.local_ratio > 0.5 \
+                    RETURN count(s) AS value";
+        assert_eq!(check_goal(with, &locals, &expect), Ok(()));
+        assert!(check_goal(
+            &with.replace(" AND s.local_ratio > 0.5", ""),
+            &locals,
+            &expect
+        )
+        .is_err());
     }
 }

@@ -11,6 +11,13 @@ use crate::intent::{
 };
 use crate::lexicon::{self, AGE_WORDS, COMPANION_WORDS, DISHES, TIME_WORDS, TYPE_WORDS};
 
+/// Words for tourists, as whose share of the customers is asked ("non-local" speaks of
+/// locals too, so these are looked for first).
+const TOURIST_WORDS: &[&str] = &["관광객", "외지인", "여행객", "tourist", "non-local"];
+
+/// Words for Jeju residents, as whose share of the customers is asked.
+const LOCAL_WORDS: &[&str] = &["현지인", "도민", "주민", "local"];
+
 /// Words that make a question a data question (with a measure) rather than a request.
 /// Words of a "how many" question (a count measure, and a search cue).
 const COUNT_CUES: &[&str] = &[
@@ -262,14 +269,14 @@ pub fn constraints(text: &str) -> Constraints {
     }
 
     // Attraction ("near 협재해수욕장", "성산일출봉 근처").
+    let near = mentions(
+        text,
+        &["근처", "주변", "가까운", "near", "around", "close to"],
+    );
     for a in gazetteer::attractions() {
         let roman = a.romanized.to_lowercase();
         // 우도 (the island) is 우도면 (the region): "우도 가게" names the region, not a point
         // with 3 km around it; so does 우도 inside "우도면". "우도 근처" is near the island.
-        let near = mentions(
-            text,
-            &["근처", "주변", "가까운", "near", "around", "close to"],
-        );
         let part_of_region = c.region.as_deref().is_some_and(|r| {
             r != a.name && r.starts_with(&a.name) && (text.contains(r) || a.region == r && !near)
         });
@@ -558,12 +565,9 @@ fn rating_floor(text: &str) -> Option<f64> {
 /// text names whose share (locals, tourists, an age band), an amount (a percentage or half)
 /// and that it is a floor.
 fn share_floor(text: &str) -> Option<ShareFloor> {
-    let of = if mentions(
-        text,
-        &["관광객", "외지인", "여행객", "tourist", "non-local"],
-    ) {
+    let of = if mentions(text, TOURIST_WORDS) {
         ShareOf::Tourists
-    } else if mentions(text, &["현지인", "도민", "주민", "local", "resident"]) {
+    } else if mentions(text, LOCAL_WORDS) || mentions(text, &["resident"]) {
         ShareOf::Locals
     } else {
         ShareOf::Age(longest(text, AGE_WORDS)?.1)
@@ -650,20 +654,10 @@ pub fn search_goal(text: &str) -> Option<SearchGoal> {
             Some(prop("male_ratio", !ascending))
         } else if mentions(text, &["여성", "여자", "female", "women"]) {
             Some(prop("female_ratio", !ascending))
-        } else if mentions(
-            text,
-            &[
-                "관광객",
-                "외지인",
-                "여행객",
-                "tourist",
-                "non-local",
-                "visitor from",
-            ],
-        ) {
+        } else if mentions(text, TOURIST_WORDS) || mentions(text, &["visitor from"]) {
             // Before the locals: "tourists (non-local customers)" speaks of locals too.
             Some(prop("local_ratio", ascending))
-        } else if mentions(text, &["현지인", "도민", "주민", "local"]) {
+        } else if mentions(text, LOCAL_WORDS) {
             Some(prop("local_ratio", !ascending))
         } else if let Some((_, t)) = longest(text, TIME_WORDS) {
             Some(prop(t.property(), !ascending))

@@ -7,8 +7,9 @@
 //! place widened, first keeping time and price, then without them: an attraction first to
 //! the rest of its region ("성산일출봉 근처": the rest of 성산읍 before 우도면 across the
 //! water), then every place to the stores within [`WIDEN_M`] of it (its centre: a region's
-//! centroid, an attraction, an earlier pick). The dish, the kind of place and the excluded earlier picks are never relaxed: a
-//! store without the asked dish is not an answer to the question. One exception is stated,
+//! centroid, an attraction, an earlier pick). The dish, the kind of place and the excluded
+//! earlier picks are never relaxed: a store without the asked dish is not an answer to the
+//! question. One exception is stated,
 //! not chosen: a dish asked more narrowly than any menu has it ("광어회" where menus have
 //! only other 회) is read as the broader dish, and every pick says so
 //! ([`Relaxation::Dish`]).
